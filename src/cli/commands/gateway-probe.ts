@@ -1,0 +1,66 @@
+/**
+ * @module cli/commands/gateway-probe — `clawgate gateway probe`: try every known target and report each.
+ *
+ * Targets: the explicit `--url` (if any), the configured remote (if `gateway.remote.url` is set, with
+ * remote credentials only), and local loopback. Exit 0 when at least one target is reachable.
+ */
+import type { Command } from 'commander';
+import { DEFAULT_GATEWAY_PORT } from '../../config/index.js';
+import { readGeneratedToken } from '../../gateway/index.js';
+import { diagnoseTarget, type DiagnosisReport, type ResolvedTarget } from '../../remote/index.js';
+import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
+import { parsePort, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
+import { printJson, printLines } from '../output.js';
+
+export function registerGatewayProbe(gateway: Command, getContext: (command: Command) => CliContext): void {
+  withConnectionOptions(gateway.command('probe'))
+    .description('probe the explicit, configured-remote and local gateways and report each')
+    .action(async (flags: ConnectionFlags, command: Command) => {
+      const context = getContext(command);
+      const timeoutMs = parseTimeoutMs(flags);
+      const targets = probeTargets(context, flags);
+      const results: { label: string; report: DiagnosisReport }[] = [];
+      for (const { label, target } of targets) results.push({ label, report: await diagnoseTarget(target, { timeoutMs }) });
+      const isReachable = results.some(({ report }) => report.layers.some((l) => l.layer === 'handshake' && l.status === 'ok'));
+      if (flags.json === true) {
+        printJson(context.stdout, { ok: isReachable, targets: results.map(({ label, report }) => ({ id: label, ...report })) });
+      } else {
+        const lines = ['Gateway Probe', `Reachable: ${isReachable ? 'yes' : 'no'}`, '', 'Targets'];
+        for (const { label, report } of results) {
+          const handshake = report.layers.find((l) => l.layer === 'handshake');
+          const failed = report.layers.find((l) => l.status === 'fail');
+          const connect = handshake?.status === 'ok' ? 'ok' : `failed - ${failed?.detail ?? 'unknown'}`;
+          const rpc = report.ok ? 'ok' : handshake?.status === 'ok' ? `failed - ${failed?.detail ?? 'unknown'}` : 'skipped';
+          lines.push(`${label} ${report.target.url}`, `  Connect: ${connect} · RPC: ${rpc}`);
+          if (failed?.fix !== undefined) lines.push(`  Fix: ${failed.fix}`);
+        }
+        printLines(context.stdout, lines);
+      }
+      if (!isReachable) throw new CliError('', ExitCode.UNREACHABLE);
+    });
+}
+
+function probeTargets(context: CliContext, flags: ConnectionFlags): { label: string; target: ResolvedTarget }[] {
+  const targets: { label: string; target: ResolvedTarget }[] = [];
+  if (flags.url !== undefined) targets.push({ label: 'URL (explicit)', target: resolveCliTarget(context, flags) });
+  const gateway = context.config().config.gateway ?? {};
+  const remote = gateway.remote;
+  if (remote?.url !== undefined) {
+    const target: ResolvedTarget = { url: remote.url, source: 'config gateway.remote.url', sourceLabel: 'config gateway.remote.url', credentialSource: 'gateway.remote', isRemote: true };
+    if (remote.token !== undefined) target.token = remote.token;
+    if (remote.password !== undefined) target.password = remote.password;
+    targets.push({ label: gateway.mode === 'remote' ? 'Remote (configured)' : 'Remote (configured, inactive)', target });
+  }
+  const port = parsePort(flags.port) ?? context.gatewayEnv.port ?? gateway.port ?? DEFAULT_GATEWAY_PORT;
+  const localUrl = `ws://127.0.0.1:${port}`;
+  if (!targets.some(({ target }) => target.url === localUrl)) {
+    const local: ResolvedTarget = { url: localUrl, source: 'local loopback', sourceLabel: 'local loopback', credentialSource: 'none', isRemote: false };
+    const token = context.gatewayEnv.token ?? gateway.auth?.token ?? readGeneratedToken(context.paths);
+    const password = context.gatewayEnv.password ?? gateway.auth?.password;
+    if (token !== undefined) Object.assign(local, { token, credentialSource: 'local token' });
+    else if (password !== undefined) Object.assign(local, { password, credentialSource: 'local password' });
+    targets.push({ label: 'Local loopback', target: local });
+  }
+  return targets;
+}

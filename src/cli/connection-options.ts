@@ -1,0 +1,130 @@
+/**
+ * @module cli/connection-options — the flags every gateway-calling command shares, target resolution,
+ * and turning call failures into one clear line plus a fix and a documented exit code.
+ */
+import type { Command } from 'commander';
+import { callGateway, GatewayRequestError, GatewayTransportError, type CallGatewayResult } from '../client/index.js';
+import { readGeneratedToken } from '../gateway/index.js';
+import { GatewayError, DEFAULT_RPC_TIMEOUT_MS } from '../protocol/index.js';
+import { resolveTarget, type ResolvedTarget } from '../remote/index.js';
+import type { CliContext } from './context.js';
+import { CliError, ExitCode } from './exit-codes.js';
+
+export interface ConnectionFlags {
+  url?: string;
+  token?: string;
+  password?: string;
+  timeout?: string;
+  port?: string;
+  json?: boolean;
+}
+
+/** Adds `--url --token --password --timeout --port --json` to a command. */
+export function withConnectionOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'gateway WebSocket URL (then --token or --password is required)')
+    .option('--token <token>', 'gateway token')
+    .option('--password <password>', 'gateway password')
+    .option('--port <port>', 'local gateway port (not with --url)')
+    .option('--timeout <ms>', 'timeout in milliseconds', String(DEFAULT_RPC_TIMEOUT_MS))
+    .option('--json', 'print JSON', false);
+}
+
+export function parseTimeoutMs(flags: ConnectionFlags): number {
+  const value = Number(flags.timeout ?? DEFAULT_RPC_TIMEOUT_MS);
+  if (!Number.isInteger(value) || value < 1 || value > 600_000) {
+    throw new CliError(`--timeout must be a whole number of milliseconds between 1 and 600000 (got ${flags.timeout})`, ExitCode.USAGE);
+  }
+  return value;
+}
+
+export function parsePort(raw: string | undefined, flag = '--port'): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new CliError(`${flag} must be a port number (1-65535), got "${raw}"`, ExitCode.USAGE);
+  return value;
+}
+
+/** Resolves the target with the seed's credential rules; refusals happen here, before any socket opens. */
+export function resolveCliTarget(context: CliContext, flags: ConnectionFlags): ResolvedTarget {
+  if (flags.url !== undefined && flags.port !== undefined) throw new CliError('--port and --url cannot be combined', ExitCode.USAGE);
+  try {
+    return resolveTarget({
+      flags: { url: flags.url, token: flags.token, password: flags.password, port: parsePort(flags.port) },
+      env: context.gatewayEnv,
+      config: context.config().config,
+      readGeneratedToken: () => readGeneratedToken(context.paths),
+    });
+  } catch (error) {
+    if (error instanceof GatewayError) {
+      const exitCode = error.code === 'URL_OVERRIDE_REQUIRES_CREDENTIALS' ? ExitCode.USAGE : ExitCode.CONFIG;
+      throw new CliError(error.message, exitCode);
+    }
+    throw error;
+  }
+}
+
+/** Calls one method on the target as an operator with `scopes`; failures become `CliError`s. */
+export async function callTarget<T>(
+  target: ResolvedTarget,
+  method: string,
+  params: unknown,
+  options: { scopes: string[]; timeoutMs: number; expectFinal?: boolean },
+): Promise<CallGatewayResult<T>> {
+  try {
+    return await callGateway<T>(method, params, {
+      url: target.url,
+      token: target.token,
+      password: target.password,
+      scopes: options.scopes,
+      timeoutMs: options.timeoutMs,
+      expectFinal: options.expectFinal ?? false,
+    });
+  } catch (error) {
+    throw describeCallFailure(error, target);
+  }
+}
+
+/** Maps a client failure to a one-line message, a fix, and the exit code. */
+export function describeCallFailure(error: unknown, target: ResolvedTarget): CliError {
+  const where = `Gateway target: ${target.url} (${target.sourceLabel})`;
+  if (error instanceof GatewayRequestError) {
+    if (error.isAuthFailure) {
+      return new CliError(`${error.message} [${error.detailCode}]\n${where}\nFix: ${authFix(error.detailCode, target)}`, ExitCode.AUTH_FAILED);
+    }
+    return new CliError(`${error.method} failed: ${error.message} [${error.detailCode}]\n${where}`, ExitCode.FAILURE);
+  }
+  if (error instanceof GatewayTransportError) {
+    return new CliError(`${error.message}\n${where}\nFix: ${transportFix(error, target)}`, ExitCode.UNREACHABLE);
+  }
+  return new CliError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, ExitCode.FAILURE);
+}
+
+function authFix(code: string, target: ResolvedTarget): string {
+  switch (code) {
+    case 'AUTH_TOKEN_MISSING':
+    case 'AUTH_PASSWORD_MISSING':
+      return target.isRemote
+        ? 'pass --token/--password, or set gateway.remote.token in the config'
+        : 'pass --token, or run this on the gateway host (it reads the generated token), or set CLAWGATE_GATEWAY_TOKEN';
+    case 'AUTH_TOKEN_MISMATCH':
+    case 'AUTH_PASSWORD_MISMATCH':
+      return `the credential from ${target.credentialSource} is wrong; on the gateway host, \`clawgate gateway auth-token\` prints the right token`;
+    case 'AUTH_RATE_LIMITED':
+      return 'too many failed attempts from this address; wait and retry with the right credential';
+    default:
+      return 'check the credential, or ask the gateway owner to approve this device';
+  }
+}
+
+function transportFix(error: GatewayTransportError, target: ResolvedTarget): string {
+  if (error.kind === 'ECONNREFUSED') {
+    return target.isRemote
+      ? 'nothing is listening there: check the SSH tunnel (ssh -N -L 18789:127.0.0.1:18789 user@host) or the URL'
+      : 'no gateway is running on this port: start one with `clawgate gateway run`';
+  }
+  if (error.kind === 'TIMEOUT') return 'the gateway did not answer in time: check the host is up, or raise --timeout';
+  if (error.kind === 'CLOSED' && error.closeCode === 1002) return 'protocol mismatch: upgrade the older side';
+  if (error.kind === 'TLS') return 'TLS failed: check the URL scheme (ws:// vs wss://) and the certificate fingerprint';
+  return 'check the URL and that the gateway is running';
+}

@@ -1,0 +1,46 @@
+/** @module cli/program — the commander tree: every `openclaw …` command of the seed, as `clawgate …`. */
+import { Command, CommanderError } from 'commander';
+import { CLAWGATE_VERSION } from '../protocol/index.js';
+import { createCliContext, type CliContext, type CliIo } from './context.js';
+import { registerGatewayAuthToken } from './commands/gateway-auth-token.js';
+import { registerGatewayCall } from './commands/gateway-call.js';
+import { registerGatewayProbe } from './commands/gateway-probe.js';
+import { registerGatewayRun } from './commands/gateway-run.js';
+import { registerGatewayStatus } from './commands/gateway-status.js';
+import { registerHealth } from './commands/health.js';
+import { registerStatus } from './commands/status.js';
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('clawgate')
+    .description('Clawgate: a lean, secure gateway for personal AI assistants (OpenClaw protocol v4)')
+    .version(CLAWGATE_VERSION)
+    .option('--profile <name>', 'isolate state and config in ~/.clawgate-<name>')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+  const getContext = (command: Command): CliContext => {
+    const globals = command.optsWithGlobals() as { profile?: string };
+    return createCliContext(io, globals.profile);
+  };
+
+  registerHealth(program, 'health', getContext);
+  registerStatus(program, getContext);
+
+  const gateway = program.command('gateway').description('run, inspect and call the gateway');
+  registerGatewayRun(gateway, getContext);
+  registerGatewayStatus(gateway, getContext);
+  registerHealth(gateway, 'health', getContext);
+  registerGatewayCall(gateway, getContext);
+  registerGatewayProbe(gateway, getContext);
+  registerGatewayAuthToken(gateway, getContext);
+
+  for (const command of allCommands(program)) command.exitOverride();
+  return program;
+}
+
+function allCommands(command: Command): Command[] {
+  return [command, ...command.commands.flatMap(allCommands)];
+}
+
+export { CommanderError };

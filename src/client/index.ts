@@ -1,0 +1,4 @@
+/** @module client — the gateway client used by the CLI, the node host and tests. */
+export * from './errors.js';
+export * from './gateway-client.js';
+export * from './call.js';

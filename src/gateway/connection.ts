@@ -1,0 +1,220 @@
+/**
+ * @module gateway/connection — one client socket and its lifecycle state machine.
+ *
+ * States: `awaitingConnect` (challenge sent, only `connect` allowed) → `authenticating` (connect being
+ * checked; other frames rejected) → `ready` (requests dispatched) → `closing` → `closed`. One
+ * transition function enforces the order. Each state rejects the frames it does not expect.
+ */
+import type { WebSocket, RawData } from 'ws';
+import {
+  CloseCode,
+  GatewayError,
+  MAX_PREAUTH_PAYLOAD_BYTES,
+  decodeClientFrame,
+  type EventFrame,
+  type RequestFrame,
+  type ResponseFrame,
+  type StateVersion,
+} from '../protocol/index.js';
+import type { Logger } from '../logging/index.js';
+import type { CallerInfo } from './method-context.js';
+
+export type ConnectionState = 'awaitingConnect' | 'authenticating' | 'ready' | 'closing' | 'closed';
+
+const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
+  awaitingConnect: ['authenticating', 'closing', 'closed'],
+  authenticating: ['ready', 'closing', 'closed'],
+  ready: ['closing', 'closed'],
+  closing: ['closed'],
+  closed: [],
+};
+
+/** What the server does with frames once the connection has classified them. */
+export interface ConnectionHandler {
+  handleConnect(connection: GatewayConnection, frame: RequestFrame): Promise<void>;
+  handleRequest(connection: GatewayConnection, frame: RequestFrame): Promise<void>;
+  handleClose(connection: GatewayConnection): void;
+}
+
+export interface GatewayConnectionOptions {
+  socket: WebSocket;
+  connId: string;
+  remoteAddress: string;
+  /** `Origin` header of the upgrade request, when a browser sent one. */
+  origin: string | undefined;
+  challengeNonce: string;
+  handshakeTimeoutMs: number;
+  maxBufferedBytes: number;
+  handler: ConnectionHandler;
+  logger: Logger;
+}
+
+export interface SendEventOptions {
+  stateVersion?: StateVersion;
+  /** Skip this event for a slow client instead of closing it (ticks, presence). */
+  dropIfSlow?: boolean;
+}
+
+export class GatewayConnection {
+  readonly connId: string;
+  readonly remoteAddress: string;
+  readonly origin: string | undefined;
+  readonly challengeNonce: string;
+  readonly connectedAtMs = Date.now();
+  #state: ConnectionState = 'awaitingConnect';
+  #caller: CallerInfo | undefined;
+  #seq = 0;
+  #handshakeTimer: NodeJS.Timeout | undefined;
+  readonly #socket: WebSocket;
+  readonly #options: GatewayConnectionOptions;
+
+  constructor(options: GatewayConnectionOptions) {
+    this.#options = options;
+    this.#socket = options.socket;
+    this.connId = options.connId;
+    this.remoteAddress = options.remoteAddress;
+    this.origin = options.origin;
+    this.challengeNonce = options.challengeNonce;
+    this.#socket.on('message', (data, isBinary) => this.#socketOnMessage(data, isBinary));
+    this.#socket.on('close', () => this.#socketOnClose());
+    // ws reports protocol violations (oversized frames: 1009, bad UTF-8: 1007) here and closes itself.
+    this.#socket.on('error', (error) => this.#options.logger.debug({ connId: this.connId, err: error.message }, 'socket error'));
+    this.#handshakeTimer = setTimeout(() => this.#handshakeOnTimeout(), options.handshakeTimeoutMs);
+    this.#handshakeTimer.unref();
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The authenticated caller; defined once the connection is `ready`. */
+  get caller(): CallerInfo | undefined {
+    return this.#caller;
+  }
+
+  get bufferedBytes(): number {
+    return this.#socket.bufferedAmount;
+  }
+
+  /** Marks the handshake complete: requests are dispatched from now on. */
+  markReady(caller: CallerInfo): void {
+    this.#transition('ready');
+    this.#caller = caller;
+    clearTimeout(this.#handshakeTimer);
+  }
+
+  /** Sends a response frame (slow consumers are closed: a response must not be dropped). */
+  sendResponse(frame: ResponseFrame): void {
+    this.#send(frame, false);
+  }
+
+  /** Sends an event with this connection's next `seq`. `connect.challenge` carries no seq, as in OpenClaw. */
+  sendEvent(event: string, payload: unknown, options: SendEventOptions = {}): void {
+    const frame: EventFrame = { type: 'event', event };
+    if (payload !== undefined) frame.payload = payload;
+    if (event !== 'connect.challenge') frame.seq = ++this.#seq;
+    if (options.stateVersion !== undefined) frame.stateVersion = options.stateVersion;
+    this.#send(frame, options.dropIfSlow === true);
+  }
+
+  /** Sends an error response (when there is a request id to answer) and closes with the error's close code. */
+  fail(error: GatewayError, requestId?: string): void {
+    if (requestId !== undefined) this.sendResponse({ type: 'res', id: requestId, ok: false, error: error.toErrorShape() });
+    this.close(error.closeCode ?? CloseCode.POLICY_VIOLATION, error.message);
+  }
+
+  /** Closes the socket; the reason is cut to the 123 bytes RFC 6455 §5.5 allows in a close frame. */
+  close(code: number, reason: string): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    this.#transition('closing');
+    clearTimeout(this.#handshakeTimer);
+    this.#socket.close(code, truncateUtf8(reason, 123));
+    // A peer that never answers the close handshake is cut off (ws waits 30 s by default).
+    setTimeout(() => this.#socket.terminate(), 2000).unref();
+  }
+
+  #send(frame: ResponseFrame | EventFrame, dropIfSlow: boolean): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) {
+      if (dropIfSlow) return;
+      const error = new GatewayError('SLOW_CONSUMER', { limitBytes: this.#options.maxBufferedBytes });
+      this.#options.logger.warn({ connId: this.connId, bufferedBytes: this.#socket.bufferedAmount }, 'closing slow consumer');
+      this.close(error.closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
+      return;
+    }
+    this.#socket.send(JSON.stringify(frame));
+  }
+
+  #socketOnMessage(data: RawData, isBinary: boolean): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    if (isBinary) {
+      this.fail(new GatewayError('BINARY_FRAME_UNSUPPORTED'));
+      return;
+    }
+    const sizeBytes = rawDataLength(data);
+    if (this.#state !== 'ready' && sizeBytes > MAX_PREAUTH_PAYLOAD_BYTES) {
+      this.fail(new GatewayError('PAYLOAD_TOO_LARGE', { sizeBytes, limitBytes: MAX_PREAUTH_PAYLOAD_BYTES }));
+      return;
+    }
+    const decoded = decodeClientFrame(rawDataToString(data));
+    switch (this.#state) {
+      case 'awaitingConnect':
+        if (!decoded.ok) return this.fail(new GatewayError('FIRST_FRAME_NOT_CONNECT'), decoded.id);
+        if (decoded.frame.method !== 'connect') return this.fail(new GatewayError('FIRST_FRAME_NOT_CONNECT'), decoded.frame.id);
+        this.#transition('authenticating');
+        void this.#options.handler.handleConnect(this, decoded.frame);
+        return;
+      case 'authenticating':
+        // Clients wait for hello-ok before sending; a frame now is out of order.
+        return this.fail(new GatewayError('INVALID_FRAME', { reason: 'request sent before connect completed' }), decoded.ok ? decoded.frame.id : decoded.id);
+      case 'ready':
+        if (!decoded.ok) {
+          this.sendResponse({ type: 'res', id: decoded.id ?? 'invalid-frame', ok: false, error: decoded.error.toErrorShape() });
+          return;
+        }
+        if (decoded.frame.method === 'connect') {
+          this.sendResponse({ type: 'res', id: decoded.frame.id, ok: false, error: new GatewayError('ALREADY_CONNECTED').toErrorShape() });
+          return;
+        }
+        void this.#options.handler.handleRequest(this, decoded.frame);
+        return;
+    }
+  }
+
+  #socketOnClose(): void {
+    clearTimeout(this.#handshakeTimer);
+    if (this.#state === 'closed') return;
+    this.#transition('closed');
+    this.#options.handler.handleClose(this);
+  }
+
+  #handshakeOnTimeout(): void {
+    if (this.#state !== 'awaitingConnect' && this.#state !== 'authenticating') return;
+    this.#options.logger.info({ connId: this.connId, remoteAddress: this.remoteAddress }, 'handshake timeout');
+    this.fail(new GatewayError('HANDSHAKE_TIMEOUT', { timeoutMs: this.#options.handshakeTimeoutMs }));
+  }
+
+  #transition(next: ConnectionState): void {
+    if (!TRANSITIONS[this.#state].includes(next)) {
+      throw new Error(`connection ${this.connId}: illegal transition ${this.#state} → ${next}`);
+    }
+    this.#state = next;
+  }
+}
+
+function rawDataLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((sum, chunk) => sum + chunk.length, 0);
+  return data instanceof ArrayBuffer ? data.byteLength : data.length;
+}
+
+function rawDataToString(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data instanceof ArrayBuffer ? new Uint8Array(data) : data).toString('utf8');
+}
+
+function truncateUtf8(text: string, maxBytes: number): string {
+  if (Buffer.byteLength(text) <= maxBytes) return text;
+  let cut = text.slice(0, maxBytes);
+  while (Buffer.byteLength(cut) > maxBytes) cut = cut.slice(0, -1);
+  return cut;
+}

@@ -1,0 +1,19 @@
+/** @module gateway/method-context — what a method handler may see: the caller and the gateway's services. */
+import type { ClientInfo, Role } from '../protocol/index.js';
+import type { GatewayServices } from './services.js';
+
+/** The authenticated caller of a request. */
+export interface CallerInfo {
+  readonly connId: string;
+  readonly role: Role;
+  readonly scopes: readonly string[];
+  readonly client: ClientInfo;
+  readonly remoteAddress: string;
+  readonly deviceId?: string | undefined;
+}
+
+export interface MethodContext {
+  readonly caller: CallerInfo;
+  readonly requestId: string;
+  readonly services: GatewayServices;
+}

@@ -1,0 +1,6 @@
+/** @module gateway/methods — the built-in method families. */
+import { systemMethods } from './system.js';
+import { logsMethods } from './logs.js';
+import { configMethods } from './config.js';
+
+export const BUILTIN_METHOD_FAMILIES = [systemMethods, logsMethods, configMethods];

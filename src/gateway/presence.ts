@@ -1,0 +1,102 @@
+/**
+ * @module gateway/presence — who is connected, as `system-presence` entries.
+ *
+ * The gateway's own entry (`reason: "self"`) comes first; then one entry per connected client keyed
+ * by device id, instance id or connection id. CLI clients are not tracked (they connect for one call),
+ * as in OpenClaw.
+ */
+import { hostname, networkInterfaces, platform, release } from 'node:os';
+import type { ClientInfo, PresenceEntry } from '../protocol/index.js';
+
+export interface PresenceClient {
+  connId: string;
+  client: ClientInfo;
+  role: string;
+  scopes: readonly string[];
+  remoteAddress: string;
+  deviceId?: string | undefined;
+}
+
+export class PresenceRegistry {
+  readonly #self: PresenceEntry;
+  readonly #entries = new Map<string, { key: string; entry: PresenceEntry }>();
+  readonly #now: () => number;
+  /** Bumped on every change; part of `stateVersion`. */
+  version = 1;
+
+  constructor(options: { version: string; instanceId: string; now: () => number }) {
+    this.#now = options.now;
+    const host = hostname();
+    const ip = primaryIPv4();
+    const nowMs = options.now();
+    this.#self = {
+      host,
+      ip,
+      version: options.version,
+      platform: `${platform()} ${release()}`,
+      deviceFamily: platformFamily(),
+      mode: 'gateway',
+      reason: 'self',
+      instanceId: options.instanceId,
+      text: `Gateway: ${host} (${ip}) · clawgate ${options.version} · mode gateway · reason self`,
+      ts: nowMs,
+      onlineSince: nowMs,
+    };
+  }
+
+  /** Records a connected client; returns false when the client is not tracked (CLI one-shots). */
+  add(client: PresenceClient): boolean {
+    if (client.client.mode === 'cli' || client.client.mode === 'probe') return false;
+    const key = client.deviceId ?? client.client.instanceId ?? client.connId;
+    const entry: PresenceEntry = {
+      host: client.client.displayName ?? client.client.id,
+      ip: client.remoteAddress,
+      version: client.client.version,
+      platform: client.client.platform,
+      mode: client.client.mode,
+      reason: 'connect',
+      roles: [client.role],
+      scopes: [...client.scopes],
+      ts: this.#now(),
+    };
+    if (client.client.deviceFamily !== undefined) entry.deviceFamily = client.client.deviceFamily;
+    if (client.client.instanceId !== undefined) entry.instanceId = client.client.instanceId;
+    if (client.deviceId !== undefined) entry.deviceId = client.deviceId;
+    this.#entries.set(client.connId, { key, entry });
+    this.version++;
+    return true;
+  }
+
+  /** Forgets a connection; returns true when presence changed. */
+  remove(connId: string): boolean {
+    const removed = this.#entries.delete(connId);
+    if (removed) this.version++;
+    return removed;
+  }
+
+  list(): PresenceEntry[] {
+    const byKey = new Map<string, PresenceEntry>();
+    for (const { key, entry } of this.#entries.values()) byKey.set(key, entry);
+    return [{ ...this.#self, ts: this.#now() }, ...byKey.values()];
+  }
+}
+
+function primaryIPv4(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === 'IPv4' && !address.internal) return address.address;
+    }
+  }
+  return '127.0.0.1';
+}
+
+function platformFamily(): string {
+  switch (platform()) {
+    case 'darwin':
+      return 'Mac';
+    case 'win32':
+      return 'Windows';
+    default:
+      return 'Linux';
+  }
+}

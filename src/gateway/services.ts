@@ -1,0 +1,29 @@
+/** @module gateway/services — the named services method handlers share (methods never import each other). */
+import type { HealthMonitor } from './health-monitor.js';
+import type { PresenceRegistry } from './presence.js';
+import type { LogReader } from './log-reader.js';
+import type { AuthMode } from '../protocol/index.js';
+import type { LoadedConfig } from '../config/index.js';
+
+/** Facts about the running gateway, for `status`. */
+export interface RuntimeInfo {
+  readonly version: string;
+  readonly pid: number;
+  readonly startedAtMs: () => number;
+  readonly bind: string;
+  readonly port: () => number;
+  readonly addresses: () => string[];
+  readonly tls: boolean;
+  readonly authMode: AuthMode;
+  readonly connectionCounts: () => { total: number; operators: number; nodes: number };
+}
+
+export interface GatewayServices {
+  readonly health: HealthMonitor;
+  readonly presence: PresenceRegistry;
+  readonly logs: LogReader;
+  /** The config the gateway started with (secrets are redacted by `config.get`, not here). */
+  readonly config: LoadedConfig;
+  readonly runtime: RuntimeInfo;
+  readonly now: () => number;
+}

@@ -1,0 +1,3 @@
+/** @module logging — structured logging with secret redaction. */
+export * from './secrets.js';
+export * from './logger.js';

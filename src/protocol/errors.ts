@@ -1,0 +1,259 @@
+/**
+ * @module protocol/errors — the one error catalogue.
+ *
+ * Every failure the gateway reports has an entry here: our UPPER_SNAKE detail code (sent as
+ * `error.details.code`), the wire code from OpenClaw's closed set (`error.code`), a message template,
+ * whether retrying can help, and the close code or HTTP status where one applies.
+ * docs/errors.md documents the same list; test/protocol/errors.test.ts keeps the two in step.
+ * Retired codes are never reused.
+ */
+import { CloseCode, type CloseCodeValue } from './close-codes.js';
+
+/** OpenClaw's closed set of top-level `error.code` values. */
+export type WireErrorCode =
+  | 'INVALID_REQUEST'
+  | 'FORBIDDEN'
+  | 'UNAVAILABLE'
+  | 'NOT_PAIRED'
+  | 'NOT_LINKED'
+  | 'AGENT_TIMEOUT'
+  | 'APPROVAL_NOT_FOUND';
+
+export interface ErrorDefinition {
+  readonly wire: WireErrorCode;
+  /** Message template; `{name}` is replaced by the matching detail value. */
+  readonly message: string;
+  readonly retryable: boolean;
+  /** Close code when this error ends the connection. */
+  readonly closeCode?: CloseCodeValue;
+  readonly httpStatus?: number;
+  /** OpenClaw's `details.recommendedNextStep` for connect failures. */
+  readonly recommendedNextStep?: string;
+}
+
+function define<const T extends Record<string, ErrorDefinition>>(table: T): T {
+  return table;
+}
+
+export const ERROR_CATALOGUE = define({
+  // Framing
+  INVALID_FRAME: { wire: 'INVALID_REQUEST', message: 'invalid frame: {reason}', retryable: false },
+  BINARY_FRAME_UNSUPPORTED: {
+    wire: 'INVALID_REQUEST',
+    message: 'binary frames are not supported; send JSON text frames',
+    retryable: false,
+    closeCode: CloseCode.UNSUPPORTED_DATA,
+  },
+  PAYLOAD_TOO_LARGE: {
+    wire: 'INVALID_REQUEST',
+    message: 'frame of {sizeBytes} bytes exceeds the limit of {limitBytes} bytes',
+    retryable: false,
+    closeCode: CloseCode.MESSAGE_TOO_BIG,
+  },
+  // Handshake
+  FIRST_FRAME_NOT_CONNECT: {
+    wire: 'INVALID_REQUEST',
+    message: 'invalid handshake: first request must be connect',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+  },
+  CONNECT_PARAMS_INVALID: {
+    wire: 'INVALID_REQUEST',
+    message: 'invalid connect params: {reason}',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+  },
+  ALREADY_CONNECTED: { wire: 'INVALID_REQUEST', message: 'connect already completed on this socket', retryable: false },
+  PROTOCOL_MISMATCH: {
+    wire: 'INVALID_REQUEST',
+    message: 'protocol mismatch',
+    retryable: false,
+    closeCode: CloseCode.PROTOCOL_ERROR,
+  },
+  INVALID_ROLE: {
+    wire: 'INVALID_REQUEST',
+    message: 'invalid role: {role}',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+  },
+  HANDSHAKE_TIMEOUT: {
+    wire: 'INVALID_REQUEST',
+    message: 'handshake timeout: connect not completed within {timeoutMs} ms',
+    retryable: true,
+    closeCode: CloseCode.POLICY_VIOLATION,
+  },
+  TOO_MANY_CONNECTIONS: {
+    wire: 'UNAVAILABLE',
+    message: 'too many connections; try again later',
+    retryable: true,
+    closeCode: CloseCode.TRY_AGAIN_LATER,
+    httpStatus: 503,
+  },
+  // Authentication
+  AUTH_TOKEN_MISSING: {
+    wire: 'INVALID_REQUEST',
+    message: 'unauthorized: gateway token missing (pass --token or set CLAWGATE_GATEWAY_TOKEN)',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+    recommendedNextStep: 'update_auth_configuration',
+  },
+  AUTH_TOKEN_MISMATCH: {
+    wire: 'INVALID_REQUEST',
+    message: 'unauthorized: gateway token mismatch',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+    recommendedNextStep: 'update_auth_credentials',
+  },
+  AUTH_PASSWORD_MISSING: {
+    wire: 'INVALID_REQUEST',
+    message: 'unauthorized: gateway password missing (pass --password or set CLAWGATE_GATEWAY_PASSWORD)',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+    recommendedNextStep: 'update_auth_configuration',
+  },
+  AUTH_PASSWORD_MISMATCH: {
+    wire: 'INVALID_REQUEST',
+    message: 'unauthorized: gateway password mismatch',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+    recommendedNextStep: 'update_auth_credentials',
+  },
+  AUTH_RATE_LIMITED: {
+    wire: 'INVALID_REQUEST',
+    message: 'unauthorized: too many failed authentication attempts (retry later)',
+    retryable: true,
+    closeCode: CloseCode.POLICY_VIOLATION,
+    httpStatus: 429,
+    recommendedNextStep: 'wait_then_retry',
+  },
+  // Dispatch
+  UNKNOWN_METHOD: { wire: 'INVALID_REQUEST', message: 'unknown method: {method}', retryable: false },
+  INVALID_PARAMS: { wire: 'INVALID_REQUEST', message: 'invalid {method} params: {reason}', retryable: false },
+  MISSING_SCOPE: { wire: 'FORBIDDEN', message: 'missing scope: {missingScope}', retryable: false, httpStatus: 403 },
+  ROLE_NOT_ALLOWED: { wire: 'FORBIDDEN', message: 'unauthorized role: {role}', retryable: false, httpStatus: 403 },
+  INTERNAL_ERROR: {
+    wire: 'UNAVAILABLE',
+    message: 'internal error while handling {method} (request {requestId}); see the gateway log',
+    retryable: true,
+    httpStatus: 500,
+  },
+  // Lifecycle
+  SLOW_CONSUMER: {
+    wire: 'UNAVAILABLE',
+    message: 'slow consumer: send buffer exceeded {limitBytes} bytes',
+    retryable: true,
+    closeCode: CloseCode.POLICY_VIOLATION,
+  },
+  SHUTTING_DOWN: {
+    wire: 'UNAVAILABLE',
+    message: 'gateway is shutting down',
+    retryable: true,
+    closeCode: CloseCode.GOING_AWAY,
+    httpStatus: 503,
+  },
+  // Client side (never sent by the gateway; raised by clawgate's client and CLI)
+  REQUEST_TIMEOUT: { wire: 'UNAVAILABLE', message: 'gateway timeout after {timeoutMs}ms', retryable: true },
+  CONNECTION_CLOSED: {
+    wire: 'UNAVAILABLE',
+    message: 'gateway closed ({closeCode}): {closeReason}',
+    retryable: true,
+  },
+  CONNECTION_FAILED: { wire: 'UNAVAILABLE', message: 'cannot reach gateway at {url}: {reason}', retryable: true },
+  URL_OVERRIDE_REQUIRES_CREDENTIALS: {
+    wire: 'INVALID_REQUEST',
+    message:
+      'gateway url override requires explicit credentials. Fix: pass --token or --password with --url (config and environment credentials are never sent to an explicit --url).',
+    retryable: false,
+  },
+  REMOTE_URL_MISSING: {
+    wire: 'INVALID_REQUEST',
+    message:
+      'gateway remote mode misconfigured: gateway.remote.url missing. Fix: set gateway.remote.url, or set gateway.mode to "local".',
+    retryable: false,
+  },
+  // Configuration (startup)
+  CONFIG_INVALID: { wire: 'INVALID_REQUEST', message: 'invalid config {path}: {reason}', retryable: false },
+  BIND_REQUIRES_AUTH: {
+    wire: 'INVALID_REQUEST',
+    message:
+      'Refusing to bind gateway to {bind} without auth. Fix: set gateway.auth.token (or run with --token) or set gateway.auth.password (or --password), or keep gateway.bind "loopback".',
+    retryable: false,
+  },
+  AUTH_NONE_REQUIRES_LOOPBACK: {
+    wire: 'INVALID_REQUEST',
+    message: 'auth mode "none" is only allowed on a loopback bind (got {bind}). Fix: use --auth token, or --bind loopback.',
+    retryable: false,
+  },
+  AUTH_SECRET_MISSING: {
+    wire: 'INVALID_REQUEST',
+    message: 'auth mode "{mode}" needs a {mode}. Fix: pass --{mode}, set gateway.auth.{mode}, or set CLAWGATE_GATEWAY_{upperMode}.',
+    retryable: false,
+  },
+  PORT_IN_USE: {
+    wire: 'UNAVAILABLE',
+    message: 'port {port} on {host} is already in use. Fix: stop the other process or pick another port with --port.',
+    retryable: false,
+  },
+  DUPLICATE_METHOD: { wire: 'UNAVAILABLE', message: 'method {method} registered twice', retryable: false },
+  SCHEMA_BUILD_FAILED: { wire: 'UNAVAILABLE', message: 'schema for {method} failed to compile: {reason}', retryable: false },
+});
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** The wire shape of an error (`ErrorShape` in OpenClaw's protocol schema). */
+export interface ErrorShape {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  retryable?: boolean;
+  retryAfterMs?: number;
+}
+
+function renderTemplate(template: string, values: Record<string, unknown>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const value = values[name];
+    return value === undefined ? whole : String(value);
+  });
+}
+
+/** The only error type Clawgate throws on purpose; everything else is treated as internal. */
+export class GatewayError extends Error {
+  readonly code: ErrorCode;
+  readonly definition: ErrorDefinition;
+  readonly details: Record<string, unknown>;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(code: ErrorCode, details: Record<string, unknown> = {}, options: { retryAfterMs?: number } = {}) {
+    const definition: ErrorDefinition = ERROR_CATALOGUE[code];
+    super(renderTemplate(definition.message, details));
+    this.name = 'GatewayError';
+    this.code = code;
+    this.definition = definition;
+    this.details = details;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  get closeCode(): CloseCodeValue | undefined {
+    return this.definition.closeCode;
+  }
+
+  /** The wire `ErrorShape`: catalogue code in `details.code`, OpenClaw's code in `code`. */
+  toErrorShape(): ErrorShape {
+    const details: Record<string, unknown> = { ...this.details, code: this.code };
+    if (this.definition.recommendedNextStep !== undefined) {
+      details['recommendedNextStep'] = this.definition.recommendedNextStep;
+    }
+    const shape: ErrorShape = {
+      code: this.definition.wire,
+      message: this.message,
+      details,
+      retryable: this.definition.retryable,
+    };
+    if (this.retryAfterMs !== undefined) shape.retryAfterMs = this.retryAfterMs;
+    return shape;
+  }
+}
+
+export function isGatewayError(value: unknown): value is GatewayError {
+  return value instanceof GatewayError;
+}

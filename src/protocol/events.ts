@@ -1,0 +1,20 @@
+/** @module protocol/events — the events the gateway emits and the scope each needs to be delivered. */
+import type { OperatorScope } from './scopes.js';
+
+/**
+ * Event name → the operator scope a connection needs to receive it; `null` means any authenticated
+ * connection (transport and status events, as in OpenClaw's broadcast scoping). Events not listed
+ * here are fail-closed: only `operator.admin` receives them.
+ */
+export const EVENT_SCOPES = {
+  'connect.challenge': null,
+  tick: null,
+  presence: null,
+  health: null,
+  shutdown: null,
+} as const satisfies Record<string, OperatorScope | null>;
+
+export type GatewayEventName = keyof typeof EVENT_SCOPES;
+
+/** Every event name Clawgate may emit, advertised in `hello-ok.features.events`. */
+export const GATEWAY_EVENTS = Object.keys(EVENT_SCOPES) as GatewayEventName[];

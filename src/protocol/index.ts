@@ -1,0 +1,11 @@
+/** @module protocol — public surface of the pure protocol layer (frames, errors, limits, scopes, method schemas). */
+export * from './version.js';
+export * from './limits.js';
+export * from './close-codes.js';
+export * from './errors.js';
+export * from './scopes.js';
+export * from './frames.js';
+export * from './validation.js';
+export * from './methods/system.js';
+export * from './decode.js';
+export * from './events.js';
