@@ -2,3 +2,4 @@
 export * from './errors.js';
 export * from './gateway-client.js';
 export * from './call.js';
+export * from './device-identity.js';

@@ -9,3 +9,4 @@ export * from './validation.js';
 export * from './methods/system.js';
 export * from './decode.js';
 export * from './events.js';
+export * from './device-auth.js';
