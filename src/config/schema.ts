@@ -20,7 +20,7 @@ const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
 export const GatewayAuthConfigSchema = Type.Object(
   {
-    mode: Type.Optional(Type.Union(CONFIG_AUTH_MODES.map((m) => Type.Literal(m)))),
+    mode: Type.Optional(Type.Enum(CONFIG_AUTH_MODES)),
     token: Type.Optional(Type.String({ minLength: 1 })),
     password: Type.Optional(Type.String({ minLength: 1 })),
     allowTailscale: Type.Optional(Type.Boolean()),
@@ -41,9 +41,9 @@ export const GatewayRemoteConfigSchema = Type.Object(
 export const GatewayConfigSchema = Type.Object(
   {
     port: Type.Optional(Port),
-    bind: Type.Optional(Type.Union(BIND_MODES.map((m) => Type.Literal(m)))),
+    bind: Type.Optional(Type.Enum(BIND_MODES)),
     customBindHost: Type.Optional(Type.String({ minLength: 1 })),
-    mode: Type.Optional(Type.Union(GATEWAY_MODES.map((m) => Type.Literal(m)))),
+    mode: Type.Optional(Type.Enum(GATEWAY_MODES)),
     auth: Type.Optional(GatewayAuthConfigSchema),
     remote: Type.Optional(GatewayRemoteConfigSchema),
     handshakeTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
@@ -57,7 +57,7 @@ export const GatewayConfigSchema = Type.Object(
 export const LoggingConfigSchema = Type.Object(
   {
     level: Type.Optional(
-      Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+      Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     ),
   },
   Closed,
