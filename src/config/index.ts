@@ -4,3 +4,4 @@ export * from './paths.js';
 export * from './load.js';
 export * from './env.js';
 export * from './redact.js';
+export * from './token-file.js';

@@ -3,8 +3,6 @@ export { GatewayServer, type GatewayServerOptions } from './server.js';
 export { startGateway, type StartGatewayOptions, type StartedGateway } from './start.js';
 export {
   resolveGatewaySettings,
-  readGeneratedToken,
-  loadOrCreateGeneratedToken,
   isLoopbackHost,
   type GatewayFlags,
   type GatewaySettings,
