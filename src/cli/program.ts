@@ -4,6 +4,7 @@ import { CLAWGATE_VERSION } from '../protocol/index.js';
 import { createCliContext, type CliContext, type CliIo } from './context.js';
 import { registerGatewayAuthToken } from './commands/gateway-auth-token.js';
 import { registerGatewayCall } from './commands/gateway-call.js';
+import { registerGatewayMessaging } from './commands/gateway-messaging.js';
 import { registerGatewayProbe } from './commands/gateway-probe.js';
 import { registerGatewayRun } from './commands/gateway-run.js';
 import { registerGatewayStatus } from './commands/gateway-status.js';
@@ -32,6 +33,7 @@ export function buildProgram(io: CliIo): Command {
   registerGatewayStatus(gateway, getContext);
   registerHealth(gateway, 'health', getContext);
   registerGatewayCall(gateway, getContext);
+  registerGatewayMessaging(gateway, getContext);
   registerGatewayProbe(gateway, getContext);
   registerGatewayAuthToken(gateway, getContext);
 
