@@ -53,6 +53,8 @@ async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
     throw error;
   }
   const { server, settings } = started;
+  // A bug in one handler must not take the gateway down for everyone: log it (no stack to clients).
+  process.on('unhandledRejection', (reason) => started.logger.error({ err: reason }, 'unhandled rejection'));
   if (settings.authSource.startsWith('generated')) {
     context.stdout.write(
       `Auth: token (generated, stored in ${settings.paths.tokenPath}; \`clawgate gateway auth-token\` prints it; local CLI commands use it automatically)\n`,
