@@ -9,6 +9,7 @@ import { registerGatewayProbe } from './commands/gateway-probe.js';
 import { registerGatewayRun } from './commands/gateway-run.js';
 import { registerGatewayStatus } from './commands/gateway-status.js';
 import { registerHealth } from './commands/health.js';
+import { registerSecurity } from './commands/security.js';
 import { registerStatus } from './commands/status.js';
 
 export function buildProgram(io: CliIo): Command {
@@ -36,6 +37,8 @@ export function buildProgram(io: CliIo): Command {
   registerGatewayMessaging(gateway, getContext);
   registerGatewayProbe(gateway, getContext);
   registerGatewayAuthToken(gateway, getContext);
+
+  registerSecurity(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

@@ -24,6 +24,29 @@ export const GatewayAuthConfigSchema = Type.Object(
     token: Type.Optional(Type.String({ minLength: 1 })),
     password: Type.Optional(Type.String({ minLength: 1 })),
     allowTailscale: Type.Optional(Type.Boolean()),
+    rateLimit: Type.Optional(
+      Type.Object(
+        {
+          /** Default true: turning it off lets anyone who can reach the port guess the secret at full speed. */
+          enabled: Type.Optional(Type.Boolean()),
+          maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          windowMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+          lockoutMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+        },
+        Closed,
+      ),
+    ),
+  },
+  Closed,
+);
+
+/** Browser (Control UI) access: which origins and Host names may open a WebSocket. */
+export const GatewayControlUiConfigSchema = Type.Object(
+  {
+    /** Extra origins allowed besides same-origin, e.g. `https://gw.example.com`; `"*"` allows every page (unsafe). */
+    allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    /** Extra `Host` names (`name` or `name:port`) a browser may use, e.g. a reverse proxy's name. */
+    allowedHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   },
   Closed,
 );
@@ -46,6 +69,9 @@ export const GatewayConfigSchema = Type.Object(
     mode: Type.Optional(Type.Enum(GATEWAY_MODES)),
     auth: Type.Optional(GatewayAuthConfigSchema),
     remote: Type.Optional(GatewayRemoteConfigSchema),
+    controlUi: Type.Optional(GatewayControlUiConfigSchema),
+    /** IPs or CIDRs of reverse proxies whose forwarded headers are believed. */
+    trustedProxies: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     handshakeTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
     tickIntervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 600_000 })),
     maxPayloadBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024 })),

@@ -20,6 +20,7 @@ import {
 } from '../protocol/index.js';
 import { DEFAULT_GATEWAY_PORT, loadOrCreateGeneratedToken, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
 import type { SharedSecretAuth } from './auth.js';
+import { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
 
 export interface GatewayFlags {
   port?: number | undefined;
@@ -44,6 +45,8 @@ export interface GatewaySettings {
   maxPendingHandshakes: number;
   maxConnections: number;
   paths: StatePaths;
+  /** Browser Origin/Host gate, trusted proxies, auth-failure rate limit. */
+  hardening: HardeningSettings;
 }
 
 export interface ResolveSettingsInput {
@@ -77,6 +80,7 @@ export function resolveGatewaySettings(input: ResolveSettingsInput): GatewaySett
     maxPendingHandshakes: DEFAULT_MAX_PENDING_HANDSHAKES,
     maxConnections: DEFAULT_MAX_CONNECTIONS,
     paths,
+    hardening: resolveHardeningSettings(config),
   };
 }
 

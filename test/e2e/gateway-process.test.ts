@@ -37,8 +37,10 @@ describe('gateway run (process)', () => {
       assert.equal(health.code, 0, health.stderr);
       assert.match(health.stdout, /OK/);
 
-      // A browser tab or any local process without the token is refused.
-      const raw = await openRawSocket(`ws://127.0.0.1:${port}`, { headers: { origin: 'http://evil.example' } });
+      // A browser tab from another origin is refused before the upgrade (docs/hardening.md)...
+      await assert.rejects(openRawSocket(`ws://127.0.0.1:${port}`, { headers: { origin: 'http://evil.example' } }), /HTTP 403/);
+      // ...and any local process without the token is refused at connect.
+      const raw = await openRawSocket(`ws://127.0.0.1:${port}`);
       await raw.waitFor((f) => f['event'] === 'connect.challenge');
       raw.send(connectFrame({}));
       const res = await raw.waitFor((f) => f['id'] === 'c1');
