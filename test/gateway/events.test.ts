@@ -9,7 +9,7 @@ describe('gateway events', () => {
     const gateway = await startTestGateway({ config: { gateway: { tickIntervalMs: 1000 } } });
     try {
       const raw = await openAuthenticatedSocket(gateway.url, gateway.token!);
-      const tick = await raw.waitFor((f) => f['event'] === 'tick', 3000);
+      const tick = await raw.waitFor((f) => f['event'] === 'tick', 10_000);
       assert.equal(typeof (tick['payload'] as any).ts, 'number');
       assert.equal(tick['seq'], 1);
       raw.socket.close();
