@@ -4,7 +4,7 @@
  * Used by `clawgate gateway run` and by tests and benchmarks, so all of them start the same thing.
  */
 import { loadConfig, readGatewayEnv, tightenStatePermissions, type StatePaths } from '../config/index.js';
-import { createLogger, SecretRegistry, type Logger } from '../logging/index.js';
+import { closeLogger, createLogger, SecretRegistry, type Logger } from '../logging/index.js';
 import type { Clock } from './auth-rate-limit.js';
 import type { MethodDefinition } from './method-registry.js';
 import { GatewayServer } from './server.js';
@@ -30,6 +30,8 @@ export interface StartedGateway {
   settings: GatewaySettings;
   logger: Logger;
   secrets: SecretRegistry;
+  /** Stops the server (shutdown broadcast, sockets closed) and then flushes and closes the log file. */
+  close(reason?: string): Promise<void>;
 }
 
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
@@ -63,5 +65,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     { addresses: server.addresses, bind: settings.bind, auth: settings.auth.mode, authSource: settings.authSource },
     `gateway listening on ${server.addresses.map((a) => `ws://${a}`).join(', ')}`,
   );
-  return { server, settings, logger, secrets };
+  const close = async (reason?: string): Promise<void> => {
+    await server.stop(reason);
+    await closeLogger(logger);
+  };
+  return { server, settings, logger, secrets, close };
 }

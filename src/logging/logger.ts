@@ -42,31 +42,71 @@ const REDACT_PATHS = [
 export function createLogger(options: CreateLoggerOptions): Logger {
   const { secrets } = options;
   const streams: { stream: DestinationStream; level?: pino.Level }[] = [];
+  let fileDestination: ReturnType<typeof pino.destination> | undefined;
   if (options.filePath !== undefined) {
     mkdirSync(dirname(options.filePath), { recursive: true, mode: 0o700 });
-    const file = pino.destination({ dest: options.filePath, sync: false, mkdir: true, mode: 0o600 });
+    // The directory was made above (mode 0700); SonicBoom's own async mkdir could race a removal.
+    const file = pino.destination({ dest: options.filePath, sync: false, mkdir: false, mode: 0o600 });
+    // A log file that cannot be written (disk full, dir removed) must not crash the gateway.
+    file.on('error', (error: Error) => process.stderr.write(`clawgate: cannot write log file ${options.filePath}: ${error.message}\n`));
+    fileDestination = file;
     streams.push({ stream: scrubbingStream(file, secrets) });
   }
   if (options.console !== undefined) streams.push({ stream: humanStream(options.console, secrets) });
   if (options.extraSink !== undefined) streams.push({ stream: scrubbingStream(options.extraSink, secrets) });
   const level = options.level ?? 'info';
-  return pino(
+  const logger = pino(
     { level, base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
     streams.length === 0 ? pino.destination({ dest: '/dev/null', sync: false }) : pino.multistream(streams.map((s) => ({ ...s, level: level as pino.Level }))),
   );
+  if (fileDestination !== undefined) fileDestinations.set(logger, fileDestination);
+  return logger;
+}
+
+/** File destinations by logger, so `closeLogger` can end them without widening the Logger type. */
+const fileDestinations = new WeakMap<Logger, ReturnType<typeof pino.destination>>();
+
+/** Flushes and closes the logger's file, resolving once every line is on disk. */
+export function closeLogger(logger: Logger): Promise<void> {
+  const file = fileDestinations.get(logger);
+  if (file === undefined) return Promise.resolve();
+  fileDestinations.delete(logger);
+  return new Promise((resolve) => {
+    file.once('close', () => resolve());
+    file.once('error', () => resolve());
+    file.end();
+  });
 }
 
 interface FlushableSink {
   write(line: string): unknown;
   flush?: (callback?: (error?: Error) => void) => void;
   flushSync?: () => void;
+  /** SonicBoom sets these once `end()` is called; writing then would throw. */
+  destroyed?: boolean;
+  _ending?: boolean;
 }
 
-/** Wraps a sink so every line is scrubbed; flush calls pass through, so `logger.flush()` reaches the file. */
+/**
+ * Wraps a sink so every line is scrubbed; flush calls pass through, so `logger.flush()` reaches the
+ * file. Once the sink is closed (see `closeLogger`), late lines (a socket closing during shutdown) are
+ * dropped instead of throwing.
+ */
 function scrubbingStream(target: FlushableSink, secrets: SecretRegistry): DestinationStream & Pick<FlushableSink, 'flush' | 'flushSync'> {
-  const stream: DestinationStream & Pick<FlushableSink, 'flush' | 'flushSync'> = { write: (line: string) => void target.write(secrets.scrub(line)) };
-  if (typeof target.flush === 'function') stream.flush = (callback) => target.flush?.(callback);
-  if (typeof target.flushSync === 'function') stream.flushSync = () => target.flushSync?.();
+  const isClosed = (): boolean => target.destroyed === true || target._ending === true;
+  const stream: DestinationStream & Pick<FlushableSink, 'flush' | 'flushSync'> = {
+    write: (line: string) => {
+      if (!isClosed()) target.write(secrets.scrub(line));
+    },
+  };
+  if (typeof target.flush === 'function') {
+    stream.flush = (callback) => (isClosed() ? callback?.() : target.flush?.(callback));
+  }
+  if (typeof target.flushSync === 'function') {
+    stream.flushSync = () => {
+      if (!isClosed()) target.flushSync?.();
+    };
+  }
   return stream;
 }
 

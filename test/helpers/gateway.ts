@@ -54,7 +54,7 @@ export async function startTestGateway(options: StartTestGatewayOptions = {}): P
     paths,
     logLines,
     stop: async () => {
-      await started.server.stop('test finished');
+      await started.close('test finished');
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

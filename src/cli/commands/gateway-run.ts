@@ -52,7 +52,7 @@ async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
     }
     throw error;
   }
-  const { server, settings } = started;
+  const { settings } = started;
   // A bug in one handler must not take the gateway down for everyone: log it (no stack to clients).
   process.on('unhandledRejection', (reason) => started.logger.error({ err: reason }, 'unhandled rejection'));
   if (settings.authSource.startsWith('generated')) {
@@ -63,10 +63,7 @@ async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       started.logger.info({ signal }, 'shutting down');
-      void server.stop(`gateway stopping (${signal})`).then(() => {
-        started.logger.flush();
-        resolve();
-      });
+      void started.close(`gateway stopping (${signal})`).then(resolve);
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.once('SIGTERM', () => shutdown('SIGTERM'));
