@@ -47,7 +47,9 @@ export class Dispatcher {
     } else {
       if (caller.role !== 'operator') throw new GatewayError('ROLE_NOT_ALLOWED', { role: caller.role, method: frame.method });
       if (!scopeSatisfies(caller.scopes, access)) {
-        throw new GatewayError('MISSING_SCOPE', { missingScope: access, requiredScopes: [access], method: frame.method });
+        // Exactly OpenClaw's closed MissingScopeErrorDetails shape: an extra key (e.g. the method)
+        // fails clients that validate details against protocol.schema.json. The method goes to the log.
+        throw new GatewayError('MISSING_SCOPE', { missingScope: access, requiredScopes: [access] });
       }
     }
     const params = frame.params ?? {};
