@@ -10,6 +10,8 @@ export interface CallerInfo {
   readonly client: ClientInfo;
   readonly remoteAddress: string;
   readonly deviceId?: string | undefined;
+  /** How the caller authenticated (`token`, `password`, `none`, `device-token`, `bootstrap-token`). */
+  readonly authMethod?: string | undefined;
 }
 
 export interface MethodContext {

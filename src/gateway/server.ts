@@ -30,6 +30,9 @@ import { LogReader } from './log-reader.js';
 import { MethodRegistry, type MethodDefinition } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PresenceRegistry } from './presence.js';
+import { DeviceAdmin } from './device-admin.js';
+import { PairingService, type PairingDeps } from './pairing-service.js';
+import { StateStore } from '../store/index.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
 
@@ -44,6 +47,8 @@ export interface GatewayServerOptions {
   createId?: () => string;
   /** Validate every result against its schema (tests). */
   shouldValidateResults?: boolean;
+  /** Durable state (devices, tokens, audit); default: `<stateDir>/state/clawgate.sqlite`, closed by `stop()`. */
+  store?: StateStore;
 }
 
 export class GatewayServer implements ConnectionHandler {
@@ -57,6 +62,8 @@ export class GatewayServer implements ConnectionHandler {
   readonly #services: GatewayServices;
   readonly #health: HealthMonitor;
   readonly #presence: PresenceRegistry;
+  readonly #store: StateStore;
+  readonly #pairing: PairingService;
   readonly #wss: WebSocketServer;
   readonly #httpServers: Server[] = [];
   readonly #connections = new Set<GatewayConnection>();
@@ -77,7 +84,18 @@ export class GatewayServer implements ConnectionHandler {
     this.#health = new HealthMonitor({ now: this.#now, sessionsPath: `${options.settings.paths.stateDir}/sessions` });
     this.#presence = new PresenceRegistry({ version: CLAWGATE_VERSION, instanceId: this.bootId, now: this.#now });
     const settings = options.settings;
+    this.#store = options.store ?? StateStore.openForStateDir(settings.paths.stateDir);
+    const pairingDeps: PairingDeps = {
+      store: this.#store,
+      auth: settings.auth,
+      now: this.#now,
+      logger: this.#logger,
+      emit: (event, payload) => this.broadcast(event, payload),
+      disconnectDevice: (deviceId, role, change) => this.#disconnectDevice(deviceId, role, change),
+    };
+    this.#pairing = new PairingService(pairingDeps);
     this.#services = {
+      devices: new DeviceAdmin(pairingDeps),
       health: this.#health,
       presence: this.#presence,
       logs: new LogReader(settings.paths.logPath, options.secrets),
@@ -159,6 +177,7 @@ export class GatewayServer implements ConnectionHandler {
     for (const connection of this.#connections) connection.close(closeCode, reason);
     await this.#closeHttpServers();
     this.#health.stop();
+    this.#store.close();
   }
 
   /** Sends an event to every ready connection allowed to see it. Unknown events reach admins only. */
@@ -176,10 +195,17 @@ export class GatewayServer implements ConnectionHandler {
   async handleConnect(connection: GatewayConnection, frame: RequestFrame): Promise<void> {
     let accepted: AcceptedConnect;
     try {
-      accepted = acceptConnect(frame.params, this.#options.settings.auth);
+      accepted = acceptConnect(frame.params, this.#options.settings.auth, {
+        pairing: this.#pairing,
+        challengeNonce: connection.challengeNonce,
+        remoteAddress: connection.remoteAddress,
+        connId: connection.connId,
+      });
     } catch (error) {
+      if (!(error instanceof GatewayError)) this.#logger.error({ connId: connection.connId, err: error }, 'connect check threw');
       const gatewayError = error instanceof GatewayError ? error : new GatewayError('CONNECT_PARAMS_INVALID', { reason: 'unreadable' });
       this.#logger.info({ connId: connection.connId, remoteAddress: connection.remoteAddress, code: gatewayError.code }, 'connect rejected');
+      this.#auditConnect(connection, frame, gatewayError.code === 'PAIRING_REQUIRED' ? 'pending' : 'denied', gatewayError.code);
       connection.fail(gatewayError, frame.id);
       return;
     }
@@ -191,9 +217,11 @@ export class GatewayServer implements ConnectionHandler {
       scopes,
       client: params.client,
       remoteAddress: connection.remoteAddress,
-      deviceId: params.device?.id,
+      deviceId: accepted.deviceId,
+      authMethod: accepted.authMethod,
     };
     connection.markReady(caller);
+    this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#presence.add(caller);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#helloOk(connection.connId, accepted) });
     this.#logger.info(
@@ -234,6 +262,10 @@ export class GatewayServer implements ConnectionHandler {
       auth: { role: accepted.role, scopes: accepted.scopes },
       policy: { maxPayload: settings.maxPayloadBytes, maxBufferedBytes: settings.maxBufferedBytes, tickIntervalMs: settings.tickIntervalMs },
     };
+    if (accepted.deviceToken !== undefined) {
+      hello.auth.deviceToken = accepted.deviceToken.token;
+      hello.auth.issuedAtMs = accepted.deviceToken.issuedAtMs;
+    }
     // Paths and auth mode are configuration details: admins only, as in OpenClaw.
     if (isAdmin) {
       hello.snapshot.authMode = settings.auth.mode;
@@ -272,6 +304,27 @@ export class GatewayServer implements ConnectionHandler {
     connection.sendEvent('connect.challenge', { nonce, ts: this.#now() });
   }
 
+  /**
+   * Closes, right after the current reply goes out, every socket that authenticated with a device
+   * token of `deviceId` (for `role`, or any role): a revoked or replaced token stops working at once.
+   */
+  #disconnectDevice(deviceId: string, role: string | undefined, change: string): void {
+    const error = new GatewayError('DEVICE_ACCESS_CHANGED', { change, deviceId });
+    for (const connection of this.#connections) {
+      const caller = connection.caller;
+      if (caller === undefined || caller.deviceId !== deviceId) continue;
+      if (caller.authMethod !== 'device-token' && caller.authMethod !== 'bootstrap-token') continue;
+      if (role !== undefined && caller.role !== role) continue;
+      this.#logger.info({ connId: connection.connId, deviceId, role: caller.role, change }, 'closing device session');
+      setImmediate(() => connection.fail(error));
+    }
+  }
+
+  #auditConnect(connection: GatewayConnection, frame: RequestFrame, outcome: 'allowed' | 'denied' | 'pending', code: string): void {
+    const params = isConnectParamsLike(frame.params) ? frame.params : undefined;
+    this.#pairing.auditConnect({ params, remoteAddress: connection.remoteAddress, connId: connection.connId }, outcome, code);
+  }
+
   #broadcastPresence(): void {
     this.broadcast('presence', { presence: this.#presence.list() }, { dropIfSlow: true, stateVersion: this.#stateVersion() });
   }
@@ -302,6 +355,13 @@ export class GatewayServer implements ConnectionHandler {
       ),
     );
   }
+}
+
+/** Enough of a connect frame to audit who tried (schema-invalid frames are audited without it). */
+function isConnectParamsLike(value: unknown): value is Parameters<PairingService['auditConnect']>[0]['params'] {
+  if (typeof value !== 'object' || value === null) return false;
+  const client = (value as { client?: unknown }).client;
+  return typeof client === 'object' && client !== null && typeof (client as { id?: unknown }).id === 'string';
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
