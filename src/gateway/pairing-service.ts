@@ -153,10 +153,13 @@ export class PairingService {
         const request = this.#requestPairing(attempt, device, requested, 'scope-upgrade');
         throw new GatewayError('AUTH_SCOPE_MISMATCH', { authReason: 'scope_mismatch', ...pendingDetails(request) });
       }
-      store.transaction(() => {
-        store.deviceTokens.markUsed(device.deviceId, attempt.role, nowMs);
-        store.devices.touch(device.deviceId, nowMs, attempt.remoteAddress);
-      });
+      store.transaction(
+        () => {
+          store.deviceTokens.markUsed(device.deviceId, attempt.role, nowMs);
+          store.devices.touch(device.deviceId, nowMs, attempt.remoteAddress);
+        },
+        { durable: false },
+      );
       return { authMethod: 'device-token', scopes: requested, deviceId: device.deviceId, deviceToken: { token, issuedAtMs: matched.issuedAtMs } };
     }
     return this.#collectApprovedRole(attempt, requested, device, paired, 'device-token');
@@ -166,7 +169,7 @@ export class PairingService {
   #connectWithBootstrapToken(attempt: ConnectAttempt, requested: string[], device: VerifiedDevice, bootstrapToken: string): ConnectIdentity {
     const { store } = this.#deps;
     const nowMs = this.#deps.now();
-    const refusal = store.transaction(() => store.bootstrapTokens.claim(bootstrapToken, device.deviceId, nowMs));
+    const refusal = store.transaction(() => store.bootstrapTokens.claim(bootstrapToken, device.deviceId, nowMs), { durable: false });
     if (refusal !== undefined) throw new GatewayError('AUTH_BOOTSTRAP_TOKEN_INVALID', { authReason: 'bootstrap_token_invalid' });
     const paired = store.devices.get(device.deviceId);
     if (paired === undefined) {
@@ -213,7 +216,7 @@ export class PairingService {
         this.#audit({ event: 'pair.request', outcome: 'pending', code: reason, deviceId: device.deviceId, role: attempt.role, clientId: attempt.params.client.id, remoteAddress: attempt.remoteAddress, actor: attempt.connId, detail: { requestId: result.request.requestId, scopes: requested } });
       }
       return result;
-    });
+    }, { durable: false });
     if (isNew) {
       this.#deps.logger.info({ requestId: request.requestId, deviceId: request.deviceId, role: request.role, reason }, 'pairing requested');
       this.#deps.emit('device.pair.requested', { ...request, roles: [request.role], isRepair: reason !== 'not-paired', silent: false, ts: nowMs });

@@ -2,9 +2,11 @@
  * @module store/database — opens clawgate.sqlite: location, file modes, pragmas, migrations.
  *
  * The file lives at `<stateDir>/state/clawgate.sqlite` (dir 0700, file 0600; SQLite gives the WAL
- * and shm files the database file's mode). WAL keeps readers off the writer's back; with
- * `synchronous = FULL` a transaction is on disk before `commit` returns, so anything the gateway has
- * acknowledged survives a kill -9 (and a power cut).
+ * and shm files the database file's mode). WAL keeps readers off the writer's back. The baseline is
+ * `synchronous = NORMAL`: a commit is in the WAL (the OS has it) before `commit` returns, so it
+ * survives a kill -9 of the gateway; only an OS crash or power cut could lose the newest commits.
+ * Pairing decisions use `StateStore.transaction`, which also fsyncs (FULL) before returning; the
+ * per-connect bookkeeping (audit rows, last-seen) does not pay an fsync on every connect.
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,7 +30,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
     if (path !== ':memory:') prepareFile(path);
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, migrations);

@@ -45,9 +45,19 @@ export class StateStore {
     return new StateStore({ ...options, path: stateDatabasePath(stateDir) });
   }
 
-  /** Runs `fn` in one transaction: all of its writes commit together (durably) or none do. */
-  transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn).immediate();
+  /**
+   * Runs `fn` in one transaction: all of its writes commit together or none do. By default the
+   * commit is also fsynced before this returns (survives a power cut, not just a kill -9);
+   * `{ durable: false }` skips the fsync for bookkeeping that may be lost in an OS crash.
+   */
+  transaction<T>(fn: () => T, options: { durable?: boolean } = {}): T {
+    if (options.durable === false) return this.#db.transaction(fn).immediate();
+    this.#db.pragma('synchronous = FULL');
+    try {
+      return this.#db.transaction(fn).immediate();
+    } finally {
+      this.#db.pragma('synchronous = NORMAL');
+    }
   }
 
   /** The applied schema version. */

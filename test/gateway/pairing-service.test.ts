@@ -105,6 +105,9 @@ describe('pairing service', () => {
     const after = await connectDevice(gateway.url, { identity, scopes, auth: { deviceToken } });
     assert.equal(after.error!['details'].code, 'AUTH_DEVICE_TOKEN_MISMATCH');
     assert.equal((await after.raw.closed).code, 1008);
+    const logs = gateway.logLines.join('\n');
+    assert.equal(logs.includes(deviceToken), false, 'no device token in any log line');
+    assert.equal(logs.includes(bootstrapToken), false, 'no setup token in any log line');
     pairingWatcher.socket.close();
     readOnly.socket.close();
   });
