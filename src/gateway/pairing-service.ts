@@ -89,7 +89,8 @@ export class PairingService {
         return this.#connectWithDeviceToken(attempt, requested, device!, asDeviceToken);
       }
     }
-    const deviceToken = isPresent(auth?.deviceToken) ? auth.deviceToken : shared.mode === 'password' && isPresent(auth?.token) ? auth.token : undefined;
+    // In password mode auth.token can only be a device token, and only alongside a device block.
+    const deviceToken = isPresent(auth?.deviceToken) ? auth.deviceToken : shared.mode === 'password' && device !== undefined && isPresent(auth?.token) ? auth.token : undefined;
     if (isPresent(deviceToken)) {
       if (device === undefined) throw new GatewayError('DEVICE_IDENTITY_REQUIRED', { authReason: 'device_token_without_device' });
       return this.#connectWithDeviceToken(attempt, requested, device, deviceToken);

@@ -226,3 +226,30 @@ describe('pairing service', () => {
     }
   });
 });
+
+describe('pairing service with password auth', () => {
+  let gateway: TestGateway;
+  const password = 'a-long-test-password-0123456789';
+  before(async () => {
+    gateway = await startTestGateway({ flags: { auth: 'password', password } });
+  });
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('answers a device-less token with AUTH_PASSWORD_MISSING, and takes auth.token as a device token only with a device', async () => {
+    const raw = await openRawSocket(gateway.url);
+    await raw.waitFor((f) => f['event'] === 'connect.challenge');
+    raw.send(connectFrame({ token: 'looks-like-a-token' }));
+    const res = (await raw.waitFor((f) => f['id'] === 'c1')) as Record<string, any>;
+    assert.equal(res['error'].details.code, 'AUTH_PASSWORD_MISSING');
+
+    const identity = createDeviceIdentity();
+    const owner = await connectDevice(gateway.url, { identity, role: 'node', auth: { password } });
+    assert.equal(owner.ok, true, JSON.stringify(owner.error));
+    owner.raw.socket.close();
+    const again = await connectDevice(gateway.url, { identity, role: 'node', auth: { token: owner.hello!['auth'].deviceToken } });
+    assert.equal(again.ok, true, JSON.stringify(again.error));
+    again.raw.socket.close();
+  });
+});

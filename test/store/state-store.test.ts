@@ -60,13 +60,16 @@ describe('StateStore', () => {
     store.close();
   });
 
-  it('lets the first device claim a bootstrap token and refuses others, expired and redeemed ones', () => {
+  it('lets the first device claim a bootstrap token within its TTL and refuses others, expired and redeemed ones', () => {
     const store = new StateStore({ path: ':memory:' });
     const { token, expiresAtMs } = store.bootstrapTokens.issue(60_000, 0);
     assert.equal(store.bootstrapTokens.claim(token, 'a', 1), undefined);
     assert.equal(store.bootstrapTokens.claim(token, 'a', 2), undefined, 'the claiming device may retry');
     assert.equal(store.bootstrapTokens.claim(token, 'b', 3), 'claimed-by-other-device');
-    assert.equal(store.bootstrapTokens.claim(token, 'a', expiresAtMs), 'expired');
+    assert.equal(store.bootstrapTokens.claim(token, 'a', expiresAtMs + 60_000), undefined, 'its device may still collect after the TTL');
+    assert.equal(store.bootstrapTokens.claim(token, 'a', 24 * 60 * 60 * 1000), 'expired');
+    const late = store.bootstrapTokens.issue(60_000, 0);
+    assert.equal(store.bootstrapTokens.claim(late.token, 'c', late.expiresAtMs), 'expired', 'an unclaimed code expires with its TTL');
     store.bootstrapTokens.redeem(token, 4);
     assert.equal(store.bootstrapTokens.claim(token, 'a', 5), 'redeemed');
     assert.equal(store.bootstrapTokens.claim('never-issued', 'a', 5), 'unknown');
