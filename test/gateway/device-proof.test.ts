@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { GatewayError, type ConnectParams } from '../../src/protocol/index.js';
 import { DEVICE_SIGNATURE_SKEW_MS, verifyDeviceProof } from '../../src/gateway/device-proof.js';
-import { CAPTURED_NODE_CONNECT } from '../protocol/device-auth.test.js';
+import { CAPTURED_NODE_CONNECT } from '../helpers/captured-frames.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectDevice, createDeviceIdentity } from '../helpers/device.js';
 
