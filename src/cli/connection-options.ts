@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { callGateway, GatewayRequestError, GatewayTransportError, type CallGatewayResult } from '../client/index.js';
-import { readGeneratedToken } from '../gateway/index.js';
+import { readGeneratedToken } from '../config/index.js';
 import { GatewayError, DEFAULT_RPC_TIMEOUT_MS } from '../protocol/index.js';
 import { resolveTarget, type ResolvedTarget } from '../remote/index.js';
 import type { CliContext } from './context.js';

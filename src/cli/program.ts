@@ -5,10 +5,12 @@ import { createCliContext, type CliContext, type CliIo } from './context.js';
 import { registerDevices } from './commands/devices.js';
 import { registerGatewayAuthToken } from './commands/gateway-auth-token.js';
 import { registerGatewayCall } from './commands/gateway-call.js';
+import { registerGatewayMessaging } from './commands/gateway-messaging.js';
 import { registerGatewayProbe } from './commands/gateway-probe.js';
 import { registerGatewayRun } from './commands/gateway-run.js';
 import { registerGatewayStatus } from './commands/gateway-status.js';
 import { registerHealth } from './commands/health.js';
+import { registerSecurity } from './commands/security.js';
 import { registerStatus } from './commands/status.js';
 
 export function buildProgram(io: CliIo): Command {
@@ -33,10 +35,12 @@ export function buildProgram(io: CliIo): Command {
   registerGatewayStatus(gateway, getContext);
   registerHealth(gateway, 'health', getContext);
   registerGatewayCall(gateway, getContext);
+  registerGatewayMessaging(gateway, getContext);
   registerGatewayProbe(gateway, getContext);
   registerGatewayAuthToken(gateway, getContext);
 
   registerDevices(program, getContext);
+  registerSecurity(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

@@ -20,10 +20,33 @@ const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
 export const GatewayAuthConfigSchema = Type.Object(
   {
-    mode: Type.Optional(Type.Union(CONFIG_AUTH_MODES.map((m) => Type.Literal(m)))),
+    mode: Type.Optional(Type.Enum(CONFIG_AUTH_MODES)),
     token: Type.Optional(Type.String({ minLength: 1 })),
     password: Type.Optional(Type.String({ minLength: 1 })),
     allowTailscale: Type.Optional(Type.Boolean()),
+    rateLimit: Type.Optional(
+      Type.Object(
+        {
+          /** Default true: turning it off lets anyone who can reach the port guess the secret at full speed. */
+          enabled: Type.Optional(Type.Boolean()),
+          maxAttempts: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          windowMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+          lockoutMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 86_400_000 })),
+        },
+        Closed,
+      ),
+    ),
+  },
+  Closed,
+);
+
+/** Browser (Control UI) access: which origins and Host names may open a WebSocket. */
+export const GatewayControlUiConfigSchema = Type.Object(
+  {
+    /** Extra origins allowed besides same-origin, e.g. `https://gw.example.com`; `"*"` allows every page (unsafe). */
+    allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    /** Extra `Host` names (`name` or `name:port`) a browser may use, e.g. a reverse proxy's name. */
+    allowedHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   },
   Closed,
 );
@@ -41,11 +64,14 @@ export const GatewayRemoteConfigSchema = Type.Object(
 export const GatewayConfigSchema = Type.Object(
   {
     port: Type.Optional(Port),
-    bind: Type.Optional(Type.Union(BIND_MODES.map((m) => Type.Literal(m)))),
+    bind: Type.Optional(Type.Enum(BIND_MODES)),
     customBindHost: Type.Optional(Type.String({ minLength: 1 })),
-    mode: Type.Optional(Type.Union(GATEWAY_MODES.map((m) => Type.Literal(m)))),
+    mode: Type.Optional(Type.Enum(GATEWAY_MODES)),
     auth: Type.Optional(GatewayAuthConfigSchema),
     remote: Type.Optional(GatewayRemoteConfigSchema),
+    controlUi: Type.Optional(GatewayControlUiConfigSchema),
+    /** IPs or CIDRs of reverse proxies whose forwarded headers are believed. */
+    trustedProxies: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     handshakeTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
     tickIntervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 600_000 })),
     maxPayloadBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024 })),
@@ -57,7 +83,7 @@ export const GatewayConfigSchema = Type.Object(
 export const LoggingConfigSchema = Type.Object(
   {
     level: Type.Optional(
-      Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+      Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
     ),
   },
   Closed,

@@ -18,6 +18,7 @@ import {
 } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { CallerInfo } from './method-context.js';
+import type { ResolvedClientAddress } from './client-address.js';
 
 export type ConnectionState = 'awaitingConnect' | 'authenticating' | 'ready' | 'closing' | 'closed';
 
@@ -42,6 +43,8 @@ export interface GatewayConnectionOptions {
   remoteAddress: string;
   /** `Origin` header of the upgrade request, when a browser sent one. */
   origin: string | undefined;
+  /** Who the client really is (proxy-aware); without it the connection is treated as remote, never local. */
+  clientAddress?: ResolvedClientAddress;
   challengeNonce: string;
   handshakeTimeoutMs: number;
   maxBufferedBytes: number;
@@ -59,6 +62,7 @@ export class GatewayConnection {
   readonly connId: string;
   readonly remoteAddress: string;
   readonly origin: string | undefined;
+  readonly clientAddress: ResolvedClientAddress;
   readonly challengeNonce: string;
   readonly connectedAtMs = Date.now();
   #state: ConnectionState = 'awaitingConnect';
@@ -74,6 +78,15 @@ export class GatewayConnection {
     this.connId = options.connId;
     this.remoteAddress = options.remoteAddress;
     this.origin = options.origin;
+    this.clientAddress = options.clientAddress ?? {
+      address: options.remoteAddress,
+      peerAddress: options.remoteAddress,
+      isLocal: false,
+      isBrowser: options.origin !== undefined,
+      origin: options.origin,
+      isForwarded: false,
+      isProxied: false,
+    };
     this.challengeNonce = options.challengeNonce;
     this.#socket.on('message', (data, isBinary) => this.#socketOnMessage(data, isBinary));
     this.#socket.on('close', () => this.#socketOnClose());

@@ -162,7 +162,7 @@ export class DeviceAdmin {
 
   #audit(event: string, caller: CallerInfo, entry: { deviceId?: string; role?: string; detail?: Record<string, unknown> }): void {
     this.#deps.store.audit.record(
-      { event, outcome: 'ok', actor: caller.deviceId ?? caller.connId, remoteAddress: caller.remoteAddress, clientId: caller.client.id, ...entry },
+      { event, outcome: 'ok', actor: caller.deviceId ?? caller.connId, remoteAddress: caller.clientAddress ?? caller.remoteAddress, clientId: caller.client.id, ...entry },
       this.#deps.now(),
     );
   }

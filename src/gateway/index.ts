@@ -3,8 +3,6 @@ export { GatewayServer, type GatewayServerOptions } from './server.js';
 export { startGateway, type StartGatewayOptions, type StartedGateway } from './start.js';
 export {
   resolveGatewaySettings,
-  readGeneratedToken,
-  loadOrCreateGeneratedToken,
   isLoopbackHost,
   type GatewayFlags,
   type GatewaySettings,
@@ -12,3 +10,16 @@ export {
 export { defineMethod, MethodRegistry, type MethodDefinition } from './method-registry.js';
 export type { MethodContext, CallerInfo } from './method-context.js';
 export type { GatewayServices } from './services.js';
+export { resolveClientAddress, attributeForwardedClient, type ResolvedClientAddress } from './client-address.js';
+export { TrustedProxies, parseCidr, normalizeIp, isLoopbackIp } from './trusted-proxies.js';
+export { BrowserAccessPolicy, normalizeOrigin, parseHostPort } from './browser-access.js';
+export {
+  AuthRateLimiter,
+  CREDENTIAL_FAILURE_CODES,
+  DEFAULT_AUTH_RATE_LIMIT,
+  SYSTEM_CLOCK,
+  bucketFor,
+  type AuthRateLimitSettings,
+  type Clock,
+} from './auth-rate-limit.js';
+export { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';

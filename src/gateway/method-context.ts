@@ -12,6 +12,13 @@ export interface CallerInfo {
   readonly deviceId?: string | undefined;
   /** How the caller authenticated (`token`, `password`, `none`, `device-token`, `bootstrap-token`). */
   readonly authMethod?: string | undefined;
+  /** Proxy-aware client address (see gateway/client-address.ts); the peer when no trusted proxy vouches. */
+  readonly clientAddress?: string | undefined;
+  /** Loopback peer with no forwarding headers. Never a reason to trust: browsers and proxies are local too. */
+  readonly isLocal?: boolean | undefined;
+  /** The upgrade request carried an `Origin` header. */
+  readonly isBrowser?: boolean | undefined;
+  readonly origin?: string | undefined;
 }
 
 export interface MethodContext {

@@ -22,6 +22,9 @@ import {
 import type { LoadedConfig } from '../config/index.js';
 import type { Logger, SecretRegistry } from '../logging/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
+import { AuthRateLimiter, SYSTEM_CLOCK, type Clock } from './auth-rate-limit.js';
+import { BrowserAccessPolicy } from './browser-access.js';
+import { resolveClientAddress } from './client-address.js';
 import { GatewayConnection, type ConnectionHandler, type SendEventOptions } from './connection.js';
 import { Dispatcher } from './dispatcher.js';
 import { HealthMonitor } from './health-monitor.js';
@@ -49,6 +52,8 @@ export interface GatewayServerOptions {
   shouldValidateResults?: boolean;
   /** Durable state (devices, tokens, audit); default: `<stateDir>/state/clawgate.sqlite`, closed by `stop()`. */
   store?: StateStore;
+  /** Clock for the auth-failure rate limiter (tests inject a fake one so lockouts need no waiting). */
+  clock?: Clock;
 }
 
 export class GatewayServer implements ConnectionHandler {
@@ -67,6 +72,8 @@ export class GatewayServer implements ConnectionHandler {
   readonly #wss: WebSocketServer;
   readonly #httpServers: Server[] = [];
   readonly #connections = new Set<GatewayConnection>();
+  readonly #authLimiter: AuthRateLimiter;
+  #browserAccess: BrowserAccessPolicy | undefined;
   #boundAddresses: string[] = [];
   #port = 0;
   #startedAtMs = 0;
@@ -119,6 +126,9 @@ export class GatewayServer implements ConnectionHandler {
       logger: this.#logger,
       shouldValidateResults: options.shouldValidateResults ?? false,
     });
+    this.#authLimiter = new AuthRateLimiter(settings.hardening.authRateLimit, options.clock ?? SYSTEM_CLOCK, {
+      onLockout: (bucket, lockoutMs) => this.#logger.warn({ bucket: bucket.key, lockoutMs }, 'auth rate limit: too many failed attempts, locked out'),
+    });
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxPayloadBytes, perMessageDeflate: false });
     this.#wss.on('connection', (socket: WebSocket, request: IncomingMessage) => this.#wssOnConnection(socket, request));
   }
@@ -158,6 +168,11 @@ export class GatewayServer implements ConnectionHandler {
       this.#boundAddresses.push(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
     }
     this.#port = port;
+    this.#browserAccess = new BrowserAccessPolicy({
+      ...settings.hardening.controlUi,
+      listenHosts: settings.listenHosts.map(({ host }) => host),
+      port,
+    });
     this.#startedAtMs = this.#now();
     this.#tickTimer = setInterval(() => this.broadcast('tick', { ts: this.#now() }, { dropIfSlow: true }), settings.tickIntervalMs);
     this.#tickTimer.unref();
@@ -195,16 +210,20 @@ export class GatewayServer implements ConnectionHandler {
   async handleConnect(connection: GatewayConnection, frame: RequestFrame): Promise<void> {
     let accepted: AcceptedConnect;
     try {
-      accepted = acceptConnect(frame.params, this.#options.settings.auth, {
-        pairing: this.#pairing,
-        challengeNonce: connection.challengeNonce,
-        remoteAddress: connection.remoteAddress,
-        connId: connection.connId,
-      });
+      // The limiter refuses locked-out clients before acceptConnect does any hashing or signature work.
+      accepted = await this.#authLimiter.run(connection.clientAddress, () =>
+        acceptConnect(frame.params, this.#options.settings.auth, {
+          pairing: this.#pairing,
+          challengeNonce: connection.challengeNonce,
+          remoteAddress: connection.clientAddress.address,
+          connId: connection.connId,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof GatewayError)) this.#logger.error({ connId: connection.connId, err: error }, 'connect check threw');
       const gatewayError = error instanceof GatewayError ? error : new GatewayError('CONNECT_PARAMS_INVALID', { reason: 'unreadable' });
-      this.#logger.info({ connId: connection.connId, remoteAddress: connection.remoteAddress, code: gatewayError.code }, 'connect rejected');
+      const { address, origin } = connection.clientAddress;
+      this.#logger.info({ connId: connection.connId, remoteAddress: connection.remoteAddress, clientAddress: address, origin, code: gatewayError.code }, 'connect rejected');
       this.#auditConnect(connection, frame, gatewayError.code === 'PAIRING_REQUIRED' ? 'pending' : 'denied', gatewayError.code);
       connection.fail(gatewayError, frame.id);
       return;
@@ -219,13 +238,27 @@ export class GatewayServer implements ConnectionHandler {
       remoteAddress: connection.remoteAddress,
       deviceId: accepted.deviceId,
       authMethod: accepted.authMethod,
+      clientAddress: connection.clientAddress.address,
+      isLocal: connection.clientAddress.isLocal,
+      isBrowser: connection.clientAddress.isBrowser,
+      origin: connection.clientAddress.origin,
     };
     connection.markReady(caller);
     this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#presence.add(caller);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#helloOk(connection.connId, accepted) });
     this.#logger.info(
-      { connId: connection.connId, client: params.client.id, mode: params.client.mode, role, auth: accepted.authMethod, remoteAddress: connection.remoteAddress },
+      {
+        connId: connection.connId,
+        client: params.client.id,
+        mode: params.client.mode,
+        role,
+        auth: accepted.authMethod,
+        remoteAddress: connection.remoteAddress,
+        clientAddress: caller.clientAddress,
+        isLocal: caller.isLocal,
+        isBrowser: caller.isBrowser,
+      },
       'client connected',
     );
     if (presenceChanged) this.#broadcastPresence();
@@ -278,6 +311,15 @@ export class GatewayServer implements ConnectionHandler {
   #serverOnUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { settings } = this.#options;
     if (this.#isDraining) return rejectUpgrade(socket, 503, 'gateway is shutting down');
+    // Browsers are checked before the 101: a refused page never gets a socket (security lessons T-CSWSH-1).
+    const refusal = this.#browserAccess?.check(request.headers);
+    if (refusal !== undefined) {
+      this.#logger.warn(
+        { code: refusal.code, origin: request.headers.origin, host: request.headers.host, remoteAddress: request.socket.remoteAddress },
+        'refusing browser connection',
+      );
+      return rejectUpgradeWithError(socket, refusal);
+    }
     const pending = [...this.#connections].filter((c) => c.state === 'awaitingConnect' || c.state === 'authenticating').length;
     if (pending >= settings.maxPendingHandshakes || this.#connections.size >= settings.maxConnections) {
       this.#logger.warn({ pending, total: this.#connections.size }, 'refusing connection: limit reached');
@@ -289,11 +331,16 @@ export class GatewayServer implements ConnectionHandler {
   #wssOnConnection(socket: WebSocket, request: IncomingMessage): void {
     const nonce = this.#createId();
     const origin = request.headers.origin;
+    const clientAddress = resolveClientAddress(request, this.#options.settings.hardening.trustedProxies);
+    if (clientAddress.isForwarded && !clientAddress.isProxied) {
+      this.#logger.debug({ peerAddress: clientAddress.peerAddress }, 'forwarded headers not believed (peer is not in gateway.trustedProxies); connection is not local');
+    }
     const connection = new GatewayConnection({
       socket,
       connId: this.#createId(),
       remoteAddress: request.socket.remoteAddress ?? 'unknown',
       origin: typeof origin === 'string' ? origin : undefined,
+      clientAddress,
       challengeNonce: nonce,
       handshakeTimeoutMs: this.#options.settings.handshakeTimeoutMs,
       maxBufferedBytes: this.#options.settings.maxBufferedBytes,
@@ -322,7 +369,7 @@ export class GatewayServer implements ConnectionHandler {
 
   #auditConnect(connection: GatewayConnection, frame: RequestFrame, outcome: 'allowed' | 'denied' | 'pending', code: string): void {
     const params = isConnectParamsLike(frame.params) ? frame.params : undefined;
-    this.#pairing.auditConnect({ params, remoteAddress: connection.remoteAddress, connId: connection.connId }, outcome, code);
+    this.#pairing.auditConnect({ params, remoteAddress: connection.clientAddress.address, connId: connection.connId }, outcome, code);
   }
 
   #broadcastPresence(): void {
@@ -380,6 +427,15 @@ function rejectUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ ok: false, error: message });
   socket.end(
     `HTTP/1.1 ${status} ${status === 503 ? 'Service Unavailable' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** Answers a refused upgrade with the error's HTTP status and its wire error shape as JSON. */
+function rejectUpgradeWithError(socket: Duplex, error: GatewayError): void {
+  const status = error.definition.httpStatus ?? 400;
+  const body = JSON.stringify({ ok: false, error: error.toErrorShape() });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 

@@ -7,8 +7,6 @@
  * once and kept in the state dir (mode 0600). `gateway.remote.*` is client-side only and never counts
  * as local auth.
  */
-import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS,
@@ -20,8 +18,9 @@ import {
   GatewayError,
   type AuthMode,
 } from '../protocol/index.js';
-import { DEFAULT_GATEWAY_PORT, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
+import { DEFAULT_GATEWAY_PORT, loadOrCreateGeneratedToken, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
 import type { SharedSecretAuth } from './auth.js';
+import { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
 
 export interface GatewayFlags {
   port?: number | undefined;
@@ -46,6 +45,8 @@ export interface GatewaySettings {
   maxPendingHandshakes: number;
   maxConnections: number;
   paths: StatePaths;
+  /** Browser Origin/Host gate, trusted proxies, auth-failure rate limit. */
+  hardening: HardeningSettings;
 }
 
 export interface ResolveSettingsInput {
@@ -79,6 +80,7 @@ export function resolveGatewaySettings(input: ResolveSettingsInput): GatewaySett
     maxPendingHandshakes: DEFAULT_MAX_PENDING_HANDSHAKES,
     maxConnections: DEFAULT_MAX_CONNECTIONS,
     paths,
+    hardening: resolveHardeningSettings(config),
   };
 }
 
@@ -114,31 +116,6 @@ function resolveAuth(
   // No secret configured. On loopback, generate one (auth stays on by default); anywhere else, refuse.
   if (!isLoopbackOnly) throw new GatewayError('BIND_REQUIRES_AUTH', { bind });
   return { auth: { mode: 'token', token: loadOrCreateGeneratedToken(paths) }, authSource: `generated (${paths.tokenPath})` };
-}
-
-/** Reads the generated token, creating it (32 random bytes, base64url, file mode 0600) on first use. */
-export function loadOrCreateGeneratedToken(paths: StatePaths): string {
-  try {
-    const existing = readFileSync(paths.tokenPath, 'utf8').trim();
-    if (existing.length >= 32) return existing;
-  } catch (error) {
-    if (!(typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT')) throw error;
-  }
-  mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
-  const token = randomBytes(32).toString('base64url');
-  writeFileSync(paths.tokenPath, `${token}\n`, { mode: 0o600 });
-  chmodSync(paths.tokenPath, 0o600);
-  return token;
-}
-
-/** Reads the generated token if one exists (the local CLI uses it); undefined otherwise. */
-export function readGeneratedToken(paths: StatePaths): string | undefined {
-  try {
-    const token = readFileSync(paths.tokenPath, 'utf8').trim();
-    return token === '' ? undefined : token;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Maps a bind mode to listen addresses (OpenClaw `resolveGatewayBindHost`). */

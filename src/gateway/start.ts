@@ -3,8 +3,9 @@
  *
  * Used by `clawgate gateway run` and by tests and benchmarks, so all of them start the same thing.
  */
-import { loadConfig, readGatewayEnv, type StatePaths } from '../config/index.js';
+import { loadConfig, readGatewayEnv, tightenStatePermissions, type StatePaths } from '../config/index.js';
 import { createLogger, SecretRegistry, type Logger } from '../logging/index.js';
+import type { Clock } from './auth-rate-limit.js';
 import type { MethodDefinition } from './method-registry.js';
 import { GatewayServer } from './server.js';
 import { resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
@@ -20,6 +21,8 @@ export interface StartGatewayOptions {
   logLevel?: string;
   methodFamilies?: readonly (readonly MethodDefinition[])[];
   shouldValidateResults?: boolean;
+  /** Clock for the auth-failure rate limiter (tests). */
+  clock?: Clock;
 }
 
 export interface StartedGateway {
@@ -46,9 +49,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     extraSink: options.logSink,
     secrets,
   });
+  const tightened = tightenStatePermissions(options.paths);
+  if (tightened.length > 0) {
+    logger.warn({ paths: tightened.map((entry) => `${entry.path} (was ${entry.mode.toString(8)})`) }, 'tightened state permissions (dirs 0700, files 0600)');
+  }
   const serverOptions: ConstructorParameters<typeof GatewayServer>[0] = { settings, config, logger, secrets };
   if (options.methodFamilies !== undefined) serverOptions.methodFamilies = options.methodFamilies;
   if (options.shouldValidateResults !== undefined) serverOptions.shouldValidateResults = options.shouldValidateResults;
+  if (options.clock !== undefined) serverOptions.clock = options.clock;
   const server = new GatewayServer(serverOptions);
   await server.start();
   logger.info(

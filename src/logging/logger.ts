@@ -56,8 +56,18 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   );
 }
 
-function scrubbingStream(target: { write(line: string): unknown }, secrets: SecretRegistry): DestinationStream {
-  return { write: (line: string) => void target.write(secrets.scrub(line)) };
+interface FlushableSink {
+  write(line: string): unknown;
+  flush?: (callback?: (error?: Error) => void) => void;
+  flushSync?: () => void;
+}
+
+/** Wraps a sink so every line is scrubbed; flush calls pass through, so `logger.flush()` reaches the file. */
+function scrubbingStream(target: FlushableSink, secrets: SecretRegistry): DestinationStream & Pick<FlushableSink, 'flush' | 'flushSync'> {
+  const stream: DestinationStream & Pick<FlushableSink, 'flush' | 'flushSync'> = { write: (line: string) => void target.write(secrets.scrub(line)) };
+  if (typeof target.flush === 'function') stream.flush = (callback) => target.flush?.(callback);
+  if (typeof target.flushSync === 'function') stream.flushSync = () => target.flushSync?.();
+  return stream;
 }
 
 const LEVEL_NAMES: Record<number, string> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };

@@ -216,6 +216,21 @@ export const ERROR_CATALOGUE = define({
     message: 'setup code url must be ws:// or wss:// host[:port] with no path or credentials (got {url})',
     retryable: false,
   },
+  // Browser access (checked before the WebSocket upgrade; answered with HTTP 403)
+  CONTROL_UI_ORIGIN_NOT_ALLOWED: {
+    wire: 'FORBIDDEN',
+    message:
+      'origin not allowed: {origin}. Fix: open the Control UI from the gateway\'s own address, or add the origin to gateway.controlUi.allowedOrigins.',
+    retryable: false,
+    httpStatus: 403,
+  },
+  CONTROL_UI_HOST_NOT_ALLOWED: {
+    wire: 'FORBIDDEN',
+    message:
+      'host not allowed: {host} (possible DNS rebinding). Fix: browse to the gateway as localhost/127.0.0.1 with its port, or add the name to gateway.controlUi.allowedHosts.',
+    retryable: false,
+    httpStatus: 403,
+  },
   // Dispatch
   UNKNOWN_METHOD: { wire: 'INVALID_REQUEST', message: 'unknown method: {method}', retryable: false },
   INVALID_PARAMS: { wire: 'INVALID_REQUEST', message: 'invalid {method} params: {reason}', retryable: false },

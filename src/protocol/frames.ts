@@ -93,7 +93,7 @@ export const CLIENT_MODES = ['webchat', 'cli', 'ui', 'backend', 'node', 'worker'
 
 export const ClientInfoSchema = Type.Object(
   {
-    id: Type.Union(CLIENT_IDS.map((id) => Type.Literal(id))),
+    id: Type.Enum(CLIENT_IDS),
     displayName: Type.Optional(NonEmptyString),
     version: NonEmptyString,
     buildId: Type.Optional(Type.String({ minLength: 1, maxLength: 96 })),
@@ -101,7 +101,7 @@ export const ClientInfoSchema = Type.Object(
     deviceFamily: Type.Optional(NonEmptyString),
     modelIdentifier: Type.Optional(NonEmptyString),
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-    mode: Type.Union(CLIENT_MODES.map((mode) => Type.Literal(mode))),
+    mode: Type.Enum(CLIENT_MODES),
     instanceId: Type.Optional(NonEmptyString),
   },
   Closed,

@@ -16,7 +16,10 @@ export function compileSchema<T extends TSchema>(schema: T): CompiledSchema<T> {
     schema,
     check: (value: unknown): value is Static<T> => validator.Check(value),
     explain: (value: unknown): string => {
-      const [first] = validator.Errors(value);
+      const errors = validator.Errors(value);
+      // TypeBox reports an extra key twice (a `boolean` false-schema hit, then `additionalProperties`):
+      // the latter names the key, so prefer it.
+      const first = errors.find((e) => e.keyword === 'additionalProperties') ?? errors.find((e) => e.keyword !== 'boolean') ?? errors[0];
       if (first === undefined) return 'valid';
       const where = first.instancePath === '' ? 'root' : first.instancePath;
       if (first.keyword === 'additionalProperties') {

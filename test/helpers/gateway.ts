@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveStatePaths, type StatePaths } from '../../src/config/index.js';
-import { startGateway, type GatewayFlags, type StartedGateway } from '../../src/gateway/index.js';
+import { startGateway, type Clock, type GatewayFlags, type StartedGateway } from '../../src/gateway/index.js';
 
 export interface TestGateway extends StartedGateway {
   url: string;
@@ -19,6 +19,8 @@ export interface StartTestGatewayOptions {
   /** clawgate.json contents (JSON5 text or an object). */
   config?: string | Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
+  /** Clock for the auth rate limiter (see test/helpers/fake-clock.ts). */
+  clock?: Clock;
 }
 
 /** A fresh state dir under the OS temp dir; removed by `stop()`. */
@@ -43,6 +45,7 @@ export async function startTestGateway(options: StartTestGatewayOptions = {}): P
     logSink: { write: (line: string) => logLines.push(line) },
     logLevel: 'debug',
     shouldValidateResults: true,
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
   });
   return {
     ...started,

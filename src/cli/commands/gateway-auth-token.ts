@@ -1,6 +1,6 @@
 /** @module cli/commands/gateway-auth-token — `clawgate gateway auth-token`: print the local gateway's token. */
 import type { Command } from 'commander';
-import { readGeneratedToken } from '../../gateway/index.js';
+import { readGeneratedToken } from '../../config/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 

@@ -5,8 +5,7 @@
  * remote credentials only), and local loopback. Exit 0 when at least one target is reachable.
  */
 import type { Command } from 'commander';
-import { DEFAULT_GATEWAY_PORT } from '../../config/index.js';
-import { readGeneratedToken } from '../../gateway/index.js';
+import { DEFAULT_GATEWAY_PORT, readGeneratedToken } from '../../config/index.js';
 import { diagnoseTarget, type DiagnosisReport, type ResolvedTarget } from '../../remote/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';

@@ -1,7 +1,7 @@
 /** @module cli/commands/gateway-run — `clawgate gateway run`: start the gateway in the foreground. */
 import type { Command } from 'commander';
 import { BIND_MODES, type BindMode } from '../../config/index.js';
-import { startGateway, type GatewayFlags } from '../../gateway/index.js';
+import type { GatewayFlags, StartGatewayOptions, StartedGateway } from '../../gateway/index.js';
 import { AUTH_MODES, GatewayError, type AuthMode } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -33,14 +33,16 @@ export function registerGatewayRun(gateway: Command, getContext: (command: Comma
 
 async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
   const gatewayFlags = parseRunFlags(flags);
-  const startOptions: Parameters<typeof startGateway>[0] = {
+  // Loaded on demand so client commands never pay for the server's modules.
+  const { startGateway } = await import('../../gateway/index.js');
+  const startOptions: StartGatewayOptions = {
     paths: context.paths,
     flags: gatewayFlags,
     env: context.env,
     console: context.stdout,
   };
   if (flags.verbose === true) startOptions.logLevel = 'debug';
-  let started: Awaited<ReturnType<typeof startGateway>>;
+  let started: StartedGateway;
   try {
     started = await startGateway(startOptions);
   } catch (error) {
@@ -51,6 +53,8 @@ async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
     throw error;
   }
   const { server, settings } = started;
+  // A bug in one handler must not take the gateway down for everyone: log it (no stack to clients).
+  process.on('unhandledRejection', (reason) => started.logger.error({ err: reason }, 'unhandled rejection'));
   if (settings.authSource.startsWith('generated')) {
     context.stdout.write(
       `Auth: token (generated, stored in ${settings.paths.tokenPath}; \`clawgate gateway auth-token\` prints it; local CLI commands use it automatically)\n`,

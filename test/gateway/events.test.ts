@@ -1,0 +1,63 @@
+/** Events: tick with per-connection seq, presence on connect/disconnect, shutdown before close. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestGateway } from '../helpers/gateway.js';
+import { connectFrame, openAuthenticatedSocket, openRawSocket } from '../helpers/raw-socket.js';
+
+describe('gateway events', () => {
+  it('sends tick events with increasing per-connection seq every tickIntervalMs', async () => {
+    const gateway = await startTestGateway({ config: { gateway: { tickIntervalMs: 1000 } } });
+    try {
+      const raw = await openAuthenticatedSocket(gateway.url, gateway.token!);
+      const tick = await raw.waitFor((f) => f['event'] === 'tick', 10_000);
+      assert.equal(typeof (tick['payload'] as any).ts, 'number');
+      assert.equal(tick['seq'], 1);
+      raw.socket.close();
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('broadcasts presence with stateVersion when a non-CLI client connects and leaves', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const watcher = await openAuthenticatedSocket(gateway.url, gateway.token!);
+      const ui = await openRawSocket(gateway.url);
+      await ui.waitFor((f) => f['event'] === 'connect.challenge');
+      ui.send(connectFrame({ token: gateway.token!, params: { client: { id: 'webchat-ui', version: '1', platform: 'web', mode: 'webchat', instanceId: 'tab-1' } } }));
+      const joined = await watcher.waitFor((f) => f['event'] === 'presence');
+      const entries = (joined['payload'] as any).presence as any[];
+      assert.ok(entries.some((e) => e.instanceId === 'tab-1' && e.reason === 'connect'));
+      assert.equal(typeof (joined['stateVersion'] as any).presence, 'number');
+      ui.socket.close();
+      const left = await watcher.waitFor((f) => f['event'] === 'presence' && !((f['payload'] as any).presence as any[]).some((e) => e.instanceId === 'tab-1'));
+      assert.ok((left['seq'] as number) > (joined['seq'] as number));
+      watcher.socket.close();
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('does not track CLI one-shot clients in presence', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const cli = await openAuthenticatedSocket(gateway.url, gateway.token!);
+      cli.send({ type: 'req', id: 'p', method: 'system-presence' });
+      const res = await cli.waitFor((f) => f['id'] === 'p');
+      assert.equal((res['payload'] as any[]).length, 1);
+      cli.socket.close();
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('broadcasts shutdown, then closes every socket with 1001, on stop', async () => {
+    const gateway = await startTestGateway();
+    const raw = await openAuthenticatedSocket(gateway.url, gateway.token!);
+    await gateway.stop();
+    const shutdown = await raw.waitFor((f) => f['event'] === 'shutdown');
+    assert.deepEqual(shutdown['payload'], { reason: 'test finished' });
+    const closed = await raw.closed;
+    assert.equal(closed.code, 1001);
+  });
+});
