@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { CLAWGATE_VERSION } from '../protocol/index.js';
 import { createCliContext, type CliContext, type CliIo } from './context.js';
+import { registerDevices } from './commands/devices.js';
 import { registerGatewayAuthToken } from './commands/gateway-auth-token.js';
 import { registerGatewayCall } from './commands/gateway-call.js';
 import { registerGatewayMessaging } from './commands/gateway-messaging.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerGatewayProbe(gateway, getContext);
   registerGatewayAuthToken(gateway, getContext);
 
+  registerDevices(program, getContext);
   registerSecurity(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();

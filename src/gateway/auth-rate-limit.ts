@@ -17,7 +17,13 @@ import { GatewayError } from '../protocol/index.js';
 import type { ResolvedClientAddress } from './client-address.js';
 
 /** Detail codes that mean "a credential was presented and it was wrong" (extend when new credential kinds land). */
-export const CREDENTIAL_FAILURE_CODES: ReadonlySet<string> = new Set(['AUTH_TOKEN_MISMATCH', 'AUTH_PASSWORD_MISMATCH']);
+export const CREDENTIAL_FAILURE_CODES: ReadonlySet<string> = new Set([
+  'AUTH_TOKEN_MISMATCH',
+  'AUTH_PASSWORD_MISMATCH',
+  // Guessing device tokens or setup codes is brute force too.
+  'AUTH_DEVICE_TOKEN_MISMATCH',
+  'AUTH_BOOTSTRAP_TOKEN_INVALID',
+]);
 
 export interface AuthRateLimitSettings {
   enabled: boolean;

@@ -5,9 +5,10 @@
  * params validate → handler runs. A `GatewayError` becomes its catalogue shape; anything else becomes
  * INTERNAL_ERROR with the request id, and the cause goes only to the log.
  */
-import { GatewayError, scopeSatisfies, type ErrorShape, type RequestFrame, type ResponseFrame } from '../protocol/index.js';
+import { GatewayError, type ErrorShape, type RequestFrame, type ResponseFrame } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { CallerInfo } from './method-context.js';
+import { checkMethodAccess } from './method-access.js';
 import type { MethodRegistry } from './method-registry.js';
 import type { GatewayServices } from './services.js';
 
@@ -41,17 +42,7 @@ export class Dispatcher {
   async #run(frame: RequestFrame, caller: CallerInfo): Promise<unknown> {
     const method = this.#options.registry.get(frame.method);
     if (method === undefined) throw new GatewayError('UNKNOWN_METHOD', { method: frame.method });
-    const { access } = method.definition;
-    if (access === 'node') {
-      if (caller.role !== 'node') throw new GatewayError('ROLE_NOT_ALLOWED', { role: caller.role, method: frame.method });
-    } else {
-      if (caller.role !== 'operator') throw new GatewayError('ROLE_NOT_ALLOWED', { role: caller.role, method: frame.method });
-      if (!scopeSatisfies(caller.scopes, access)) {
-        // Exactly OpenClaw's closed MissingScopeErrorDetails shape: an extra key (e.g. the method)
-        // fails clients that validate details against protocol.schema.json. The method goes to the log.
-        throw new GatewayError('MISSING_SCOPE', { missingScope: access, requiredScopes: [access] });
-      }
-    }
+    checkMethodAccess(frame.method, method.definition.access, caller.role, caller.scopes);
     const params = frame.params ?? {};
     if (!method.params.check(params)) {
       throw new GatewayError('INVALID_PARAMS', { method: frame.method, reason: method.params.explain(params) });

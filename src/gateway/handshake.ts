@@ -2,7 +2,8 @@
  * @module gateway/handshake — validates `connect` params, negotiates the protocol, authenticates.
  *
  * Order follows OpenClaw's pipeline: schema → protocol range (before auth, close 1002) → role →
- * shared-secret auth → effective scopes. Each step is a guard with its own coded error.
+ * credentials, device proof and pairing (pairing-service.ts) → effective scopes. Each step is a guard
+ * with its own coded error. Without a pairing context only the shared secret is checked.
  */
 import {
   ConnectParamsSchema,
@@ -16,7 +17,8 @@ import {
   type ConnectParams,
   type Role,
 } from '../protocol/index.js';
-import { verifySharedSecret, type AuthMethod, type SharedSecretAuth } from './auth.js';
+import { verifySharedSecret, type SharedSecretAuth } from './auth.js';
+import type { ConnectAuthMethod, PairingService } from './pairing-service.js';
 
 const connectParams = compileSchema(ConnectParamsSchema);
 
@@ -26,11 +28,24 @@ export interface AcceptedConnect {
   role: Role;
   /** The live scope set granted to the socket. */
   scopes: string[];
-  authMethod: AuthMethod;
+  authMethod: ConnectAuthMethod;
+  /** The proven device id, when the client presented a valid device block. */
+  deviceId?: string;
+  /** A per-role device token for the client to store (`hello-ok.auth.deviceToken`). */
+  deviceToken?: { token: string; issuedAtMs: number };
+}
+
+/** What the pairing step needs to know about the socket a connect arrived on. */
+export interface ConnectContext {
+  pairing: PairingService;
+  /** The nonce sent in this connection's `connect.challenge`. */
+  challengeNonce: string;
+  remoteAddress: string;
+  connId: string;
 }
 
 /** Checks one `connect` request; returns what the connection is granted or throws a coded error. */
-export function acceptConnect(rawParams: unknown, auth: SharedSecretAuth): AcceptedConnect {
+export function acceptConnect(rawParams: unknown, auth: SharedSecretAuth, context?: ConnectContext): AcceptedConnect {
   if (!connectParams.check(rawParams)) {
     throw new GatewayError('CONNECT_PARAMS_INVALID', { reason: connectParams.explain(rawParams) });
   }
@@ -38,6 +53,14 @@ export function acceptConnect(rawParams: unknown, auth: SharedSecretAuth): Accep
   const role = params.role ?? 'operator';
   const protocol = negotiateProtocol(params, role);
   if (!isRole(role)) throw new GatewayError('INVALID_ROLE', { role });
+  if (context !== undefined) {
+    const { pairing, ...socket } = context;
+    const identity = pairing.authenticate({ params, role, ...socket });
+    const accepted: AcceptedConnect = { params, protocol, role, scopes: identity.scopes, authMethod: identity.authMethod };
+    if (identity.deviceId !== undefined) accepted.deviceId = identity.deviceId;
+    if (identity.deviceToken !== undefined) accepted.deviceToken = identity.deviceToken;
+    return accepted;
+  }
   const authMethod = verifySharedSecret(auth, params.auth);
   return { params, protocol, role, scopes: grantedScopes(role, params.scopes), authMethod };
 }

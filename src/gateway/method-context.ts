@@ -10,6 +10,8 @@ export interface CallerInfo {
   readonly client: ClientInfo;
   readonly remoteAddress: string;
   readonly deviceId?: string | undefined;
+  /** How the caller authenticated (`token`, `password`, `none`, `device-token`, `bootstrap-token`). */
+  readonly authMethod?: string | undefined;
   /** Proxy-aware client address (see gateway/client-address.ts); the peer when no trusted proxy vouches. */
   readonly clientAddress?: string | undefined;
   /** Loopback peer with no forwarding headers. Never a reason to trust: browsers and proxies are local too. */

@@ -33,6 +33,9 @@ import { LogReader } from './log-reader.js';
 import { MethodRegistry, type MethodDefinition } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PresenceRegistry } from './presence.js';
+import { DeviceAdmin } from './device-admin.js';
+import { PairingService, type PairingDeps } from './pairing-service.js';
+import { StateStore } from '../store/index.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
 
@@ -47,6 +50,8 @@ export interface GatewayServerOptions {
   createId?: () => string;
   /** Validate every result against its schema (tests). */
   shouldValidateResults?: boolean;
+  /** Durable state (devices, tokens, audit); default: `<stateDir>/state/clawgate.sqlite`, closed by `stop()`. */
+  store?: StateStore;
   /** Clock for the auth-failure rate limiter (tests inject a fake one so lockouts need no waiting). */
   clock?: Clock;
 }
@@ -62,6 +67,8 @@ export class GatewayServer implements ConnectionHandler {
   readonly #services: GatewayServices;
   readonly #health: HealthMonitor;
   readonly #presence: PresenceRegistry;
+  readonly #store: StateStore;
+  readonly #pairing: PairingService;
   readonly #wss: WebSocketServer;
   readonly #httpServers: Server[] = [];
   readonly #connections = new Set<GatewayConnection>();
@@ -84,7 +91,18 @@ export class GatewayServer implements ConnectionHandler {
     this.#health = new HealthMonitor({ now: this.#now, sessionsPath: `${options.settings.paths.stateDir}/sessions` });
     this.#presence = new PresenceRegistry({ version: CLAWGATE_VERSION, instanceId: this.bootId, now: this.#now });
     const settings = options.settings;
+    this.#store = options.store ?? StateStore.openForStateDir(settings.paths.stateDir);
+    const pairingDeps: PairingDeps = {
+      store: this.#store,
+      auth: settings.auth,
+      now: this.#now,
+      logger: this.#logger,
+      emit: (event, payload) => this.broadcast(event, payload),
+      disconnectDevice: (deviceId, role, change) => this.#disconnectDevice(deviceId, role, change),
+    };
+    this.#pairing = new PairingService(pairingDeps);
     this.#services = {
+      devices: new DeviceAdmin(pairingDeps),
       health: this.#health,
       presence: this.#presence,
       logs: new LogReader(settings.paths.logPath, options.secrets),
@@ -174,6 +192,7 @@ export class GatewayServer implements ConnectionHandler {
     for (const connection of this.#connections) connection.close(closeCode, reason);
     await this.#closeHttpServers();
     this.#health.stop();
+    this.#store.close();
   }
 
   /** Sends an event to every ready connection allowed to see it. Unknown events reach admins only. */
@@ -192,11 +211,20 @@ export class GatewayServer implements ConnectionHandler {
     let accepted: AcceptedConnect;
     try {
       // The limiter refuses locked-out clients before acceptConnect does any hashing or signature work.
-      accepted = await this.#authLimiter.run(connection.clientAddress, () => acceptConnect(frame.params, this.#options.settings.auth));
+      accepted = await this.#authLimiter.run(connection.clientAddress, () =>
+        acceptConnect(frame.params, this.#options.settings.auth, {
+          pairing: this.#pairing,
+          challengeNonce: connection.challengeNonce,
+          remoteAddress: connection.clientAddress.address,
+          connId: connection.connId,
+        }),
+      );
     } catch (error) {
+      if (!(error instanceof GatewayError)) this.#logger.error({ connId: connection.connId, err: error }, 'connect check threw');
       const gatewayError = error instanceof GatewayError ? error : new GatewayError('CONNECT_PARAMS_INVALID', { reason: 'unreadable' });
       const { address, origin } = connection.clientAddress;
       this.#logger.info({ connId: connection.connId, remoteAddress: connection.remoteAddress, clientAddress: address, origin, code: gatewayError.code }, 'connect rejected');
+      this.#auditConnect(connection, frame, gatewayError.code === 'PAIRING_REQUIRED' ? 'pending' : 'denied', gatewayError.code);
       connection.fail(gatewayError, frame.id);
       return;
     }
@@ -208,13 +236,15 @@ export class GatewayServer implements ConnectionHandler {
       scopes,
       client: params.client,
       remoteAddress: connection.remoteAddress,
-      deviceId: params.device?.id,
+      deviceId: accepted.deviceId,
+      authMethod: accepted.authMethod,
       clientAddress: connection.clientAddress.address,
       isLocal: connection.clientAddress.isLocal,
       isBrowser: connection.clientAddress.isBrowser,
       origin: connection.clientAddress.origin,
     };
     connection.markReady(caller);
+    this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#presence.add(caller);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#helloOk(connection.connId, accepted) });
     this.#logger.info(
@@ -265,6 +295,10 @@ export class GatewayServer implements ConnectionHandler {
       auth: { role: accepted.role, scopes: accepted.scopes },
       policy: { maxPayload: settings.maxPayloadBytes, maxBufferedBytes: settings.maxBufferedBytes, tickIntervalMs: settings.tickIntervalMs },
     };
+    if (accepted.deviceToken !== undefined) {
+      hello.auth.deviceToken = accepted.deviceToken.token;
+      hello.auth.issuedAtMs = accepted.deviceToken.issuedAtMs;
+    }
     // Paths and auth mode are configuration details: admins only, as in OpenClaw.
     if (isAdmin) {
       hello.snapshot.authMode = settings.auth.mode;
@@ -317,6 +351,27 @@ export class GatewayServer implements ConnectionHandler {
     connection.sendEvent('connect.challenge', { nonce, ts: this.#now() });
   }
 
+  /**
+   * Closes, right after the current reply goes out, every socket that authenticated with a device
+   * token of `deviceId` (for `role`, or any role): a revoked or replaced token stops working at once.
+   */
+  #disconnectDevice(deviceId: string, role: string | undefined, change: string): void {
+    const error = new GatewayError('DEVICE_ACCESS_CHANGED', { change, deviceId });
+    for (const connection of this.#connections) {
+      const caller = connection.caller;
+      if (caller === undefined || caller.deviceId !== deviceId) continue;
+      if (caller.authMethod !== 'device-token' && caller.authMethod !== 'bootstrap-token') continue;
+      if (role !== undefined && caller.role !== role) continue;
+      this.#logger.info({ connId: connection.connId, deviceId, role: caller.role, change }, 'closing device session');
+      setImmediate(() => connection.fail(error));
+    }
+  }
+
+  #auditConnect(connection: GatewayConnection, frame: RequestFrame, outcome: 'allowed' | 'denied' | 'pending', code: string): void {
+    const params = isConnectParamsLike(frame.params) ? frame.params : undefined;
+    this.#pairing.auditConnect({ params, remoteAddress: connection.clientAddress.address, connId: connection.connId }, outcome, code);
+  }
+
   #broadcastPresence(): void {
     this.broadcast('presence', { presence: this.#presence.list() }, { dropIfSlow: true, stateVersion: this.#stateVersion() });
   }
@@ -347,6 +402,13 @@ export class GatewayServer implements ConnectionHandler {
       ),
     );
   }
+}
+
+/** Enough of a connect frame to audit who tried (schema-invalid frames are audited without it). */
+function isConnectParamsLike(value: unknown): value is Parameters<PairingService['auditConnect']>[0]['params'] {
+  if (typeof value !== 'object' || value === null) return false;
+  const client = (value as { client?: unknown }).client;
+  return typeof client === 'object' && client !== null && typeof (client as { id?: unknown }).id === 'string';
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {

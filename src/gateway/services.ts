@@ -4,6 +4,7 @@ import type { PresenceRegistry } from './presence.js';
 import type { LogReader } from './log-reader.js';
 import type { AuthMode } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
+import type { DeviceAdmin } from './device-admin.js';
 
 /** Facts about the running gateway, for `status`. */
 export interface RuntimeInfo {
@@ -25,5 +26,7 @@ export interface GatewayServices {
   /** The config the gateway started with (secrets are redacted by `config.get`, not here). */
   readonly config: LoadedConfig;
   readonly runtime: RuntimeInfo;
+  /** Device pairing and device tokens (device.* methods). */
+  readonly devices: DeviceAdmin;
   readonly now: () => number;
 }

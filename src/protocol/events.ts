@@ -12,6 +12,9 @@ export const EVENT_SCOPES = {
   presence: null,
   health: null,
   shutdown: null,
+  // Pairing events carry device ids, keys and addresses: pairing managers only (OpenClaw broadcast scoping).
+  'device.pair.requested': 'operator.pairing',
+  'device.pair.resolved': 'operator.pairing',
 } as const satisfies Record<string, OperatorScope | null>;
 
 export type GatewayEventName = keyof typeof EVENT_SCOPES;

@@ -10,3 +10,5 @@ export * from './methods/system.js';
 export * from './decode.js';
 export * from './events.js';
 export * from './device-auth.js';
+export * from './setup-code.js';
+export * from './methods/devices.js';

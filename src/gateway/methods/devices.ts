@@ -1,0 +1,107 @@
+/**
+ * @module gateway/methods/devices — device pairing and device tokens: device.pair.list|approve|reject|
+ * remove|setupCode and device.token.rotate|revoke. The work is in gateway/device-admin.ts; each
+ * handler maps params to it and shapes the result. `device.pair.setupCode` is admin-only, as in OpenClaw.
+ */
+import { networkInterfaces } from 'node:os';
+import {
+  DevicePairApproveParamsSchema,
+  DevicePairApproveResultSchema,
+  DevicePairListParamsSchema,
+  DevicePairListResultSchema,
+  DevicePairRejectParamsSchema,
+  DevicePairRejectResultSchema,
+  DevicePairRemoveParamsSchema,
+  DevicePairRemoveResultSchema,
+  DevicePairSetupCodeParamsSchema,
+  DevicePairSetupCodeResultSchema,
+  DeviceTokenRevokeParamsSchema,
+  DeviceTokenRevokeResultSchema,
+  DeviceTokenRotateParamsSchema,
+  DeviceTokenRotateResultSchema,
+  GatewayError,
+  encodeSetupCode,
+  normalizeSetupUrl,
+  setupLink,
+  type SetupPayload,
+} from '../../protocol/index.js';
+import { DEFAULT_BOOTSTRAP_TTL_MS } from '../../store/index.js';
+import { defineMethod } from '../method-registry.js';
+import type { RuntimeInfo } from '../services.js';
+
+export const deviceMethods = [
+  defineMethod({
+    name: 'device.pair.list',
+    access: 'operator.pairing',
+    params: DevicePairListParamsSchema,
+    result: DevicePairListResultSchema,
+    handler: (_params, { services }) => services.devices.list(),
+  }),
+  defineMethod({
+    name: 'device.pair.approve',
+    access: 'operator.pairing',
+    params: DevicePairApproveParamsSchema,
+    result: DevicePairApproveResultSchema,
+    handler: (params, { services, caller }) => services.devices.approve(params.requestId, caller),
+  }),
+  defineMethod({
+    name: 'device.pair.reject',
+    access: 'operator.pairing',
+    params: DevicePairRejectParamsSchema,
+    result: DevicePairRejectResultSchema,
+    handler: (params, { services, caller }) => services.devices.reject(params.requestId, caller),
+  }),
+  defineMethod({
+    name: 'device.pair.remove',
+    access: 'operator.pairing',
+    params: DevicePairRemoveParamsSchema,
+    result: DevicePairRemoveResultSchema,
+    handler: (params, { services, caller }) => services.devices.remove(params.deviceId, caller),
+  }),
+  defineMethod({
+    name: 'device.token.rotate',
+    access: 'operator.pairing',
+    params: DeviceTokenRotateParamsSchema,
+    result: DeviceTokenRotateResultSchema,
+    handler: (params, { services, caller }) => services.devices.rotate(params, caller),
+  }),
+  defineMethod({
+    name: 'device.token.revoke',
+    access: 'operator.pairing',
+    params: DeviceTokenRevokeParamsSchema,
+    result: DeviceTokenRevokeResultSchema,
+    handler: (params, { services, caller }) => services.devices.revoke(params, caller),
+  }),
+  defineMethod({
+    name: 'device.pair.setupCode',
+    access: 'operator.admin',
+    params: DevicePairSetupCodeParamsSchema,
+    result: DevicePairSetupCodeResultSchema,
+    handler: (params, { services, caller }) => {
+      const url = params.url === undefined ? defaultSetupUrl(services.runtime) : normalizeSetupUrl(params.url);
+      if (url === undefined) throw new GatewayError('SETUP_CODE_URL_INVALID', { url: params.url });
+      const issued = services.devices.issueBootstrapToken(params.ttlMs ?? DEFAULT_BOOTSTRAP_TTL_MS, caller);
+      const payload: SetupPayload = { url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
+      return { setupCode: encodeSetupCode(payload), setupLink: setupLink(payload), url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
+    },
+  }),
+];
+
+/**
+ * The URL a device should dial: the first bound address, with a wildcard bind replaced by this host's
+ * first external IPv4 (a phone cannot dial 0.0.0.0). Loopback binds give a loopback URL, which is
+ * right for a node host on the same machine or behind an SSH tunnel.
+ */
+function defaultSetupUrl(runtime: RuntimeInfo): string | undefined {
+  const scheme = runtime.tls ? 'wss' : 'ws';
+  const first = runtime.addresses()[0] ?? `127.0.0.1:${runtime.port()}`;
+  const host = first.startsWith('0.0.0.0:') ? `${firstExternalIPv4() ?? '127.0.0.1'}:${runtime.port()}` : first;
+  return normalizeSetupUrl(`${scheme}://${host}`);
+}
+
+function firstExternalIPv4(): string | undefined {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) if (address.family === 'IPv4' && !address.internal) return address.address;
+  }
+  return undefined;
+}

@@ -1,0 +1,71 @@
+/**
+ * @module store/database — opens clawgate.sqlite: location, file modes, pragmas, migrations.
+ *
+ * The file lives at `<stateDir>/state/clawgate.sqlite` (dir 0700, file 0600; SQLite gives the WAL
+ * and shm files the database file's mode). WAL keeps readers off the writer's back. The baseline is
+ * `synchronous = NORMAL`: a commit is in the WAL (the OS has it) before `commit` returns, so it
+ * survives a kill -9 of the gateway; only an OS crash or power cut could lose the newest commits.
+ * Pairing decisions use `StateStore.transaction`, which also fsyncs (FULL) before returning; the
+ * per-connect bookkeeping (audit rows, last-seen) does not pay an fsync on every connect.
+ */
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { GatewayError } from '../protocol/index.js';
+import { MIGRATIONS, type Migration } from './migrations.js';
+
+export type SqliteDatabase = Database.Database;
+
+/** Where the store lives inside a state dir. */
+export function stateDatabasePath(stateDir: string): string {
+  return join(stateDir, 'state', 'clawgate.sqlite');
+}
+
+/**
+ * Opens (creating if needed) the database at `path` and applies pending migrations.
+ * `:memory:` gives a throwaway store. Throws STATE_STORE_FAILED with the path on any failure.
+ */
+export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
+  try {
+    if (path !== ':memory:') prepareFile(path);
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    if (error instanceof GatewayError) throw error;
+    throw new GatewayError('STATE_STORE_FAILED', { path, reason: error instanceof Error ? error.message : 'unknown' });
+  }
+}
+
+/** Creates the parent dir (0700) and an empty file (0600) before SQLite touches it. */
+function prepareFile(path: string): void {
+  const dir = join(path, '..');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+}
+
+/** Applies every migration newer than `user_version`, each in its own transaction. */
+export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  const newest = migrations.at(-1)?.version ?? 0;
+  if (current > newest) {
+    throw new GatewayError('STATE_STORE_FAILED', {
+      path: db.name,
+      reason: `schema version ${current} is newer than this clawgate understands (${newest}); upgrade clawgate`,
+    });
+  }
+  for (const migration of migrations) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.pragma(`user_version = ${migration.version}`);
+    })();
+  }
+  return Number(db.pragma('user_version', { simple: true }));
+}

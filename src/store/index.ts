@@ -1,0 +1,10 @@
+/** @module store — SQLite state: paired devices, pairing requests, device and bootstrap tokens, audit log. */
+export { StateStore, type StateStoreOptions } from './state-store.js';
+export { openDatabase, migrate, stateDatabasePath, type SqliteDatabase } from './database.js';
+export { MIGRATIONS, type Migration } from './migrations.js';
+export type { PairedDevice, DeviceMetadata, ApproveDeviceInput } from './devices.js';
+export { PAIRING_REQUEST_TTL_MS, type PairingRequest, type PairingReason, type RequestPairingInput } from './pairing-requests.js';
+export type { DeviceTokenSummary, IssuedDeviceToken } from './device-tokens.js';
+export { DEFAULT_BOOTSTRAP_TTL_MS, type BootstrapRefusal, type IssuedBootstrapToken } from './bootstrap-tokens.js';
+export type { AuditEntry, AuditEntryInput, AuditOutcome } from './audit-log.js';
+export { createSecret, hashSecret, secretMatchesHash } from './secrets.js';
