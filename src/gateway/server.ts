@@ -39,6 +39,9 @@ import { StateStore } from '../store/index.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
 
+/** Presence changes within this window go out as one broadcast (ms). */
+const PRESENCE_COALESCE_MS = 100;
+
 export interface GatewayServerOptions {
   settings: GatewaySettings;
   config: LoadedConfig;
@@ -80,6 +83,7 @@ export class GatewayServer implements ConnectionHandler {
   #isReady = false;
   #isDraining = false;
   #tickTimer: NodeJS.Timeout | undefined;
+  #presenceTimer: NodeJS.Timeout | undefined;
 
   constructor(options: GatewayServerOptions) {
     this.#options = options;
@@ -185,6 +189,7 @@ export class GatewayServer implements ConnectionHandler {
     this.#isDraining = true;
     this.#isReady = false;
     clearInterval(this.#tickTimer);
+    clearTimeout(this.#presenceTimer);
     const payload: ShutdownPayload = { reason };
     if (restartExpectedMs !== undefined) payload.restartExpectedMs = restartExpectedMs;
     this.broadcast('shutdown', payload);
@@ -372,8 +377,17 @@ export class GatewayServer implements ConnectionHandler {
     this.#pairing.auditConnect({ params, remoteAddress: connection.clientAddress.address, connId: connection.connId }, outcome, code);
   }
 
+  /**
+   * Schedules one `presence` broadcast for all changes within PRESENCE_COALESCE_MS. Broadcasting the
+   * full list on every connect is O(n²) when many clients (re)connect at once, e.g. after a restart.
+   */
   #broadcastPresence(): void {
-    this.broadcast('presence', { presence: this.#presence.list() }, { dropIfSlow: true, stateVersion: this.#stateVersion() });
+    if (this.#presenceTimer !== undefined || this.#isDraining) return;
+    this.#presenceTimer = setTimeout(() => {
+      this.#presenceTimer = undefined;
+      this.broadcast('presence', { presence: this.#presence.list() }, { dropIfSlow: true, stateVersion: this.#stateVersion() });
+    }, PRESENCE_COALESCE_MS);
+    this.#presenceTimer.unref();
   }
 
   #stateVersion(): { presence: number; health: number } {

@@ -38,6 +38,30 @@ describe('gateway events', () => {
     }
   });
 
+  it('coalesces a burst of connects into a few presence broadcasts carrying everyone', async () => {
+    const gateway = await startTestGateway();
+    try {
+      const watcher = await openAuthenticatedSocket(gateway.url, gateway.token!);
+      const clients = await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          const ui = await openRawSocket(gateway.url);
+          await ui.waitFor((f) => f['event'] === 'connect.challenge');
+          ui.send(connectFrame({ token: gateway.token!, params: { client: { id: 'webchat-ui', version: '1', platform: 'web', mode: 'webchat', instanceId: `tab-${i}` } } }));
+          await ui.waitFor((f) => f['id'] === 'c1');
+          return ui;
+        }),
+      );
+      const complete = await watcher.waitFor((f) => f['event'] === 'presence' && ((f['payload'] as any).presence as any[]).length === 21);
+      const broadcasts = watcher.frames.filter((f) => f['event'] === 'presence').length;
+      assert.ok(broadcasts < 20, `expected coalesced broadcasts, got ${broadcasts} for 20 connects`);
+      assert.ok(complete['stateVersion'] !== undefined);
+      for (const client of clients) client.socket.close();
+      watcher.socket.close();
+    } finally {
+      await gateway.stop();
+    }
+  });
+
   it('does not track CLI one-shot clients in presence', async () => {
     const gateway = await startTestGateway();
     try {
