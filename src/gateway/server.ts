@@ -30,6 +30,8 @@ import { LogReader } from './log-reader.js';
 import { MethodRegistry, type MethodDefinition } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PresenceRegistry } from './presence.js';
+import { NodeService } from './node-service.js';
+import { InMemoryNodeSurfaceStore, type NodeSurfaceStore } from './node-surface-store.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
 
@@ -44,6 +46,8 @@ export interface GatewayServerOptions {
   createId?: () => string;
   /** Validate every result against its schema (tests). */
   shouldValidateResults?: boolean;
+  /** Where approved node command surfaces live (default: in memory). */
+  nodeSurfaceStore?: NodeSurfaceStore;
 }
 
 export class GatewayServer implements ConnectionHandler {
@@ -57,6 +61,7 @@ export class GatewayServer implements ConnectionHandler {
   readonly #services: GatewayServices;
   readonly #health: HealthMonitor;
   readonly #presence: PresenceRegistry;
+  readonly #nodes: NodeService;
   readonly #wss: WebSocketServer;
   readonly #httpServers: Server[] = [];
   readonly #connections = new Set<GatewayConnection>();
@@ -77,11 +82,20 @@ export class GatewayServer implements ConnectionHandler {
     this.#health = new HealthMonitor({ now: this.#now, sessionsPath: `${options.settings.paths.stateDir}/sessions` });
     this.#presence = new PresenceRegistry({ version: CLAWGATE_VERSION, instanceId: this.bootId, now: this.#now });
     const settings = options.settings;
+    this.#nodes = new NodeService({
+      store: options.nodeSurfaceStore ?? new InMemoryNodeSurfaceStore(),
+      policy: options.config.config.gateway?.nodes?.commands ?? {},
+      broadcast: (event, payload) => this.broadcast(event, payload),
+      logger: this.#logger,
+      now: this.#now,
+      createId: this.#createId,
+    });
     this.#services = {
       health: this.#health,
       presence: this.#presence,
       logs: new LogReader(settings.paths.logPath, options.secrets),
       config: options.config,
+      nodes: this.#nodes,
       now: this.#now,
       runtime: {
         version: CLAWGATE_VERSION,
@@ -196,6 +210,15 @@ export class GatewayServer implements ConnectionHandler {
     connection.markReady(caller);
     const presenceChanged = this.#presence.add(caller);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#helloOk(connection.connId, accepted) });
+    if (role === 'node') {
+      this.#nodes.onConnect({
+        connId: connection.connId,
+        remoteIp: connection.remoteAddress,
+        params,
+        send: (event, payload) => connection.sendEvent(event, payload),
+        close: (code, reason) => connection.close(code, reason),
+      });
+    }
     this.#logger.info(
       { connId: connection.connId, client: params.client.id, mode: params.client.mode, role, auth: accepted.authMethod, remoteAddress: connection.remoteAddress },
       'client connected',
@@ -213,6 +236,7 @@ export class GatewayServer implements ConnectionHandler {
   handleClose(connection: GatewayConnection): void {
     this.#connections.delete(connection);
     if (connection.caller !== undefined) this.#logger.info({ connId: connection.connId }, 'client disconnected');
+    if (connection.caller?.role === 'node') this.#nodes.onDisconnect(connection.connId);
     if (this.#presence.remove(connection.connId)) this.#broadcastPresence();
   }
 

@@ -2,6 +2,7 @@
 import type { HealthMonitor } from './health-monitor.js';
 import type { PresenceRegistry } from './presence.js';
 import type { LogReader } from './log-reader.js';
+import type { NodeService } from './node-service.js';
 import type { AuthMode } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
 
@@ -25,5 +26,7 @@ export interface GatewayServices {
   /** The config the gateway started with (secrets are redacted by `config.get`, not here). */
   readonly config: LoadedConfig;
   readonly runtime: RuntimeInfo;
+  /** Connected nodes, their approved command surfaces, and invoke routing. */
+  readonly nodes: NodeService;
   readonly now: () => number;
 }

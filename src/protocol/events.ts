@@ -12,9 +12,15 @@ export const EVENT_SCOPES = {
   presence: null,
   health: null,
   shutdown: null,
+  'node.pair.requested': 'operator.pairing',
+  'node.pair.resolved': 'operator.pairing',
+  'node.presence': 'operator.read',
 } as const satisfies Record<string, OperatorScope | null>;
 
 export type GatewayEventName = keyof typeof EVENT_SCOPES;
 
+/** Events sent to one connection only, never broadcast (so they need no scope entry). */
+export const DIRECT_EVENTS = ['node.invoke.request'] as const;
+
 /** Every event name Clawgate may emit, advertised in `hello-ok.features.events`. */
-export const GATEWAY_EVENTS = Object.keys(EVENT_SCOPES) as GatewayEventName[];
+export const GATEWAY_EVENTS = [...Object.keys(EVENT_SCOPES), ...DIRECT_EVENTS] as (GatewayEventName | (typeof DIRECT_EVENTS)[number])[];

@@ -2,5 +2,6 @@
 import { systemMethods } from './system.js';
 import { logsMethods } from './logs.js';
 import { configMethods } from './config.js';
+import { nodeMethods } from './node.js';
 
-export const BUILTIN_METHOD_FAMILIES = [systemMethods, logsMethods, configMethods];
+export const BUILTIN_METHOD_FAMILIES = [systemMethods, logsMethods, configMethods, nodeMethods];
