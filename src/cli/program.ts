@@ -9,6 +9,9 @@ import { registerGatewayRun } from './commands/gateway-run.js';
 import { registerGatewayStatus } from './commands/gateway-status.js';
 import { registerHealth } from './commands/health.js';
 import { registerStatus } from './commands/status.js';
+import { registerNodes } from './commands/nodes.js';
+import { registerApprovals } from './commands/approvals.js';
+import { registerNodeRun } from './commands/node-run.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -34,6 +37,10 @@ export function buildProgram(io: CliIo): Command {
   registerGatewayCall(gateway, getContext);
   registerGatewayProbe(gateway, getContext);
   registerGatewayAuthToken(gateway, getContext);
+
+  registerNodes(program, getContext);
+  registerApprovals(program, getContext);
+  registerNodeRun(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;
