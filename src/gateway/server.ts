@@ -14,6 +14,7 @@ import {
   EVENT_SCOPES,
   GATEWAY_EVENTS,
   GatewayError,
+  NODE_BROADCAST_EVENTS,
   scopeSatisfies,
   type HelloOk,
   type RequestFrame,
@@ -181,6 +182,7 @@ export class GatewayServer implements ConnectionHandler {
     for (const connection of this.#connections) {
       const caller = connection.caller;
       if (connection.state !== 'ready' || caller === undefined) continue;
+      if (caller.role === 'node' && !NODE_BROADCAST_EVENTS.has(event)) continue;
       if (required === undefined && !scopeSatisfies(caller.scopes, 'operator.admin')) continue;
       if (typeof required === 'string' && (caller.role !== 'operator' || !scopeSatisfies(caller.scopes, required as never))) continue;
       connection.sendEvent(event, payload, options);

@@ -19,6 +19,13 @@ export const EVENT_SCOPES = {
 
 export type GatewayEventName = keyof typeof EVENT_SCOPES;
 
+/**
+ * Broadcast events a `node` connection receives. Nodes act on their own `node.invoke.request`, not on
+ * other clients' presence; sending every presence change to every node made each connect cost
+ * O(nodes²) serialized entries (1,000 nodes stalled the gateway for minutes in bench/nodes.ts).
+ */
+export const NODE_BROADCAST_EVENTS: ReadonlySet<string> = new Set(['tick', 'shutdown', 'health']);
+
 /** Events sent to one connection only, never broadcast (so they need no scope entry). */
 export const DIRECT_EVENTS = ['node.invoke.request'] as const;
 
