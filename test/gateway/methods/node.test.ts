@@ -117,6 +117,14 @@ describe('node.* methods', () => {
       assert.equal(error.code, 'FORBIDDEN');
     });
 
+    it('does not send other clients\' presence or pairing events to nodes', async () => {
+      const watcher = track(await openNodeSocket(gateway.url, gateway.token!));
+      const other = track(await openNodeSocket(gateway.url, gateway.token!));
+      await admin.waitFor((f) => f['event'] === 'node.pair.requested' && payloadOf(f).nodeId === other.nodeId);
+      const seen = watcher.frames.filter((f) => f['type'] === 'event').map((f) => f['event']);
+      assert.deepEqual(seen.filter((event) => !['connect.challenge', 'tick', 'health'].includes(String(event))), []);
+    });
+
     it('answers the OpenClaw node host housekeeping calls with the node id', async () => {
       const node = track(await openNodeSocket(gateway.url, gateway.token!));
       assert.deepEqual((await call(node, 'node.skills.update', { skills: [] }))['payload'], { nodeId: node.nodeId, skills: [] });
