@@ -12,6 +12,9 @@ import { registerGatewayStatus } from './commands/gateway-status.js';
 import { registerHealth } from './commands/health.js';
 import { registerSecurity } from './commands/security.js';
 import { registerStatus } from './commands/status.js';
+import { registerNodes } from './commands/nodes.js';
+import { registerApprovals } from './commands/approvals.js';
+import { registerNodeRun } from './commands/node-run.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -41,6 +44,9 @@ export function buildProgram(io: CliIo): Command {
 
   registerDevices(program, getContext);
   registerSecurity(program, getContext);
+  registerNodes(program, getContext);
+  registerApprovals(program, getContext);
+  registerNodeRun(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

@@ -19,7 +19,9 @@ import {
   type ErrorShape,
   type EventFrame,
   type HelloOk,
+  signatureToken,
 } from '../protocol/index.js';
+import { signDeviceProof, type DeviceIdentity } from './device-identity.js';
 import { GatewayRequestError, GatewayTransportError, type ConnectionStage } from './errors.js';
 
 export interface GatewayClientOptions {
@@ -35,6 +37,15 @@ export interface GatewayClientOptions {
   connectTimeoutMs?: number | undefined;
   /** Extra `ws` options (TLS settings, headers). */
   wsOptions?: WebSocket.ClientOptions;
+  /** Signs `connect` with this device key (v3 payload over the challenge nonce, signedAt = challenge ts). */
+  deviceIdentity?: DeviceIdentity;
+  /** Stored device token, sent as `auth.deviceToken` when no shared token or password is given. */
+  deviceToken?: string | undefined;
+  /**
+   * Expected SHA-256 fingerprint of the gateway's TLS certificate (hex, colons optional). Checked when
+   * the upgrade completes, before `connect` (and any credential) is sent; a mismatch fails with kind TLS.
+   */
+  tlsFingerprint?: string | undefined;
   onEvent?: (event: EventFrame) => void;
   onClose?: (code: number, reason: string) => void;
 }
@@ -97,8 +108,15 @@ export class GatewayClient {
         return;
       }
       this.#socket = socket;
-      socket.on('upgrade', () => {
+      socket.on('upgrade', (response) => {
         this.#stage = 'challenge';
+        const expected = this.#options.tlsFingerprint;
+        if (expected === undefined) return;
+        const tlsSocket = response.socket as { getPeerCertificate?: () => { fingerprint256?: string } };
+        const actual = tlsSocket.getPeerCertificate?.().fingerprint256;
+        if (actual === undefined || normalizeFingerprint(actual) !== normalizeFingerprint(expected)) {
+          settle(new GatewayTransportError(`gateway TLS certificate fingerprint mismatch (got ${actual ?? 'no certificate'})`, { stage: 'upgrade', kind: 'TLS' }));
+        }
       });
       socket.on('open', () => {
         this.#stage = 'challenge';
@@ -178,7 +196,7 @@ export class GatewayClient {
     if (record['type'] === 'event') {
       const event = frame as EventFrame;
       if (event.event === 'connect.challenge' && this.#stage === 'challenge') {
-        this.#sendConnect();
+        this.#sendConnect(event.payload);
         return;
       }
       this.#options.onEvent?.(event);
@@ -210,7 +228,7 @@ export class GatewayClient {
 
   #connectRequestId: string | undefined;
 
-  #sendConnect(): void {
+  #sendConnect(challenge: unknown): void {
     this.#stage = 'connect';
     const options = this.#options;
     const client: ClientInfo = {
@@ -233,7 +251,22 @@ export class GatewayClient {
     const auth: NonNullable<ConnectParams['auth']> = {};
     if (options.token !== undefined) auth.token = options.token;
     if (options.password !== undefined) auth.password = options.password;
+    if (options.deviceToken !== undefined && auth.token === undefined && auth.password === undefined) auth.deviceToken = options.deviceToken;
     if (Object.keys(auth).length > 0) params.auth = auth;
+    if (options.deviceIdentity !== undefined) {
+      const { nonce, ts } = readChallenge(challenge);
+      params.device = signDeviceProof(options.deviceIdentity, {
+        clientId: client.id,
+        clientMode: client.mode,
+        role: params.role ?? 'operator',
+        scopes: params.scopes ?? [],
+        signedAtMs: ts,
+        token: signatureToken(auth),
+        nonce,
+        platform: client.platform,
+        deviceFamily: client.deviceFamily,
+      });
+    }
     this.#connectRequestId = `connect:${randomUUID()}`;
     this.#socket?.send(JSON.stringify({ type: 'req', id: this.#connectRequestId, method: 'connect', params }));
   }
@@ -260,6 +293,18 @@ export class GatewayClient {
     const socket = this.#socket;
     if (socket !== undefined && socket.readyState !== WebSocket.CLOSED) socket.terminate();
   }
+}
+
+/** The challenge nonce and ts (OpenClaw node hosts sign with signedAt = the challenge's ts). */
+function readChallenge(payload: unknown): { nonce: string; ts: number } {
+  const record = typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : {};
+  const nonce = typeof record['nonce'] === 'string' ? record['nonce'] : '';
+  const ts = typeof record['ts'] === 'number' && Number.isInteger(record['ts']) ? record['ts'] : Date.now();
+  return { nonce, ts };
+}
+
+function normalizeFingerprint(value: string): string {
+  return value.replace(/^sha256:/i, '').replace(/:/g, '').toLowerCase();
 }
 
 function isAcceptedAck(payload: unknown): boolean {

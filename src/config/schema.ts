@@ -61,6 +61,24 @@ export const GatewayRemoteConfigSchema = Type.Object(
   Closed,
 );
 
+/** `gateway.nodes`: which node commands `node.invoke` may relay (deny always wins over allow). */
+export const GatewayNodesConfigSchema = Type.Object(
+  {
+    commands: Type.Optional(
+      Type.Object(
+        {
+          /** Extra commands allowed (exact names, or a `prefix.*` wildcard); needed for dangerous ones like camera.snap. */
+          allow: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+          /** Commands never relayed, even when declared and approved. */
+          deny: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+        },
+        Closed,
+      ),
+    ),
+  },
+  Closed,
+);
+
 export const GatewayConfigSchema = Type.Object(
   {
     port: Type.Optional(Port),
@@ -76,6 +94,7 @@ export const GatewayConfigSchema = Type.Object(
     tickIntervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 600_000 })),
     maxPayloadBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024 })),
     maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 1024 * 1024 * 1024 })),
+    nodes: Type.Optional(GatewayNodesConfigSchema),
   },
   Closed,
 );

@@ -14,6 +14,7 @@ import {
   EVENT_SCOPES,
   GATEWAY_EVENTS,
   GatewayError,
+  NODE_BROADCAST_EVENTS,
   scopeSatisfies,
   type HelloOk,
   type RequestFrame,
@@ -36,6 +37,8 @@ import { PresenceRegistry } from './presence.js';
 import { DeviceAdmin } from './device-admin.js';
 import { PairingService, type PairingDeps } from './pairing-service.js';
 import { StateStore } from '../store/index.js';
+import { NodeService } from './node-service.js';
+import { InMemoryNodeSurfaceStore, type NodeSurfaceStore } from './node-surface-store.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
 
@@ -57,6 +60,8 @@ export interface GatewayServerOptions {
   store?: StateStore;
   /** Clock for the auth-failure rate limiter (tests inject a fake one so lockouts need no waiting). */
   clock?: Clock;
+  /** Where approved node command surfaces live (default: in memory). */
+  nodeSurfaceStore?: NodeSurfaceStore;
 }
 
 export class GatewayServer implements ConnectionHandler {
@@ -72,6 +77,7 @@ export class GatewayServer implements ConnectionHandler {
   readonly #presence: PresenceRegistry;
   readonly #store: StateStore;
   readonly #pairing: PairingService;
+  readonly #nodes: NodeService;
   readonly #wss: WebSocketServer;
   readonly #httpServers: Server[] = [];
   readonly #connections = new Set<GatewayConnection>();
@@ -105,12 +111,21 @@ export class GatewayServer implements ConnectionHandler {
       disconnectDevice: (deviceId, role, change) => this.#disconnectDevice(deviceId, role, change),
     };
     this.#pairing = new PairingService(pairingDeps);
+    this.#nodes = new NodeService({
+      store: options.nodeSurfaceStore ?? new InMemoryNodeSurfaceStore(),
+      policy: options.config.config.gateway?.nodes?.commands ?? {},
+      broadcast: (event, payload) => this.broadcast(event, payload),
+      logger: this.#logger,
+      now: this.#now,
+      createId: this.#createId,
+    });
     this.#services = {
       devices: new DeviceAdmin(pairingDeps),
       health: this.#health,
       presence: this.#presence,
       logs: new LogReader(settings.paths.logPath, options.secrets),
       config: options.config,
+      nodes: this.#nodes,
       now: this.#now,
       runtime: {
         version: CLAWGATE_VERSION,
@@ -206,6 +221,7 @@ export class GatewayServer implements ConnectionHandler {
     for (const connection of this.#connections) {
       const caller = connection.caller;
       if (connection.state !== 'ready' || caller === undefined) continue;
+      if (caller.role === 'node' && !NODE_BROADCAST_EVENTS.has(event)) continue;
       if (required === undefined && !scopeSatisfies(caller.scopes, 'operator.admin')) continue;
       if (typeof required === 'string' && (caller.role !== 'operator' || !scopeSatisfies(caller.scopes, required as never))) continue;
       connection.sendEvent(event, payload, options);
@@ -252,6 +268,15 @@ export class GatewayServer implements ConnectionHandler {
     this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#presence.add(caller);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#helloOk(connection.connId, accepted) });
+    if (role === 'node') {
+      this.#nodes.onConnect({
+        connId: connection.connId,
+        remoteIp: connection.remoteAddress,
+        params,
+        send: (event, payload) => connection.sendEvent(event, payload),
+        close: (code, reason) => connection.close(code, reason),
+      });
+    }
     this.#logger.info(
       {
         connId: connection.connId,
@@ -279,6 +304,7 @@ export class GatewayServer implements ConnectionHandler {
   handleClose(connection: GatewayConnection): void {
     this.#connections.delete(connection);
     if (connection.caller !== undefined) this.#logger.info({ connId: connection.connId }, 'client disconnected');
+    if (connection.caller?.role === 'node') this.#nodes.onDisconnect(connection.connId);
     if (this.#presence.remove(connection.connId)) this.#broadcastPresence();
   }
 

@@ -2,6 +2,7 @@
 import type { HealthMonitor } from './health-monitor.js';
 import type { PresenceRegistry } from './presence.js';
 import type { LogReader } from './log-reader.js';
+import type { NodeService } from './node-service.js';
 import type { AuthMode } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { DeviceAdmin } from './device-admin.js';
@@ -28,5 +29,7 @@ export interface GatewayServices {
   readonly runtime: RuntimeInfo;
   /** Device pairing and device tokens (device.* methods). */
   readonly devices: DeviceAdmin;
+  /** Connected nodes, their approved command surfaces, and invoke routing. */
+  readonly nodes: NodeService;
   readonly now: () => number;
 }

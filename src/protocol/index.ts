@@ -7,6 +7,7 @@ export * from './scopes.js';
 export * from './frames.js';
 export * from './validation.js';
 export * from './methods/system.js';
+export * from './methods/node.js';
 export * from './decode.js';
 export * from './events.js';
 export * from './device-auth.js';

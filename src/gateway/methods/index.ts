@@ -3,5 +3,6 @@ import { systemMethods } from './system.js';
 import { logsMethods } from './logs.js';
 import { configMethods } from './config.js';
 import { deviceMethods } from './devices.js';
+import { nodeMethods } from './node.js';
 
-export const BUILTIN_METHOD_FAMILIES = [systemMethods, logsMethods, configMethods, deviceMethods];
+export const BUILTIN_METHOD_FAMILIES = [systemMethods, logsMethods, configMethods, deviceMethods, nodeMethods];
