@@ -71,6 +71,11 @@ export class GatewayConnection {
   #handshakeTimer: NodeJS.Timeout | undefined;
   readonly #socket: WebSocket;
   readonly #options: GatewayConnectionOptions;
+  #resolveClosed: () => void = () => undefined;
+  /** Resolves once the socket has closed and the server's close handling ran. */
+  readonly closed: Promise<void> = new Promise((resolve) => {
+    this.#resolveClosed = resolve;
+  });
 
   constructor(options: GatewayConnectionOptions) {
     this.#options = options;
@@ -198,7 +203,11 @@ export class GatewayConnection {
     clearTimeout(this.#handshakeTimer);
     if (this.#state === 'closed') return;
     this.#transition('closed');
-    this.#options.handler.handleClose(this);
+    try {
+      this.#options.handler.handleClose(this);
+    } finally {
+      this.#resolveClosed();
+    }
   }
 
   #handshakeOnTimeout(): void {

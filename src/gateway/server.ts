@@ -38,7 +38,7 @@ import { DeviceAdmin } from './device-admin.js';
 import { PairingService, type PairingDeps } from './pairing-service.js';
 import { StateStore } from '../store/index.js';
 import { NodeService } from './node-service.js';
-import { InMemoryNodeSurfaceStore, type NodeSurfaceStore } from './node-surface-store.js';
+import type { NodeSurfaceStore } from './node-surface-store.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
 
@@ -60,7 +60,7 @@ export interface GatewayServerOptions {
   store?: StateStore;
   /** Clock for the auth-failure rate limiter (tests inject a fake one so lockouts need no waiting). */
   clock?: Clock;
-  /** Where approved node command surfaces live (default: in memory). */
+  /** Where approved node command surfaces live (default: the state store's SQLite tables). */
   nodeSurfaceStore?: NodeSurfaceStore;
 }
 
@@ -112,7 +112,7 @@ export class GatewayServer implements ConnectionHandler {
     };
     this.#pairing = new PairingService(pairingDeps);
     this.#nodes = new NodeService({
-      store: options.nodeSurfaceStore ?? new InMemoryNodeSurfaceStore(),
+      store: options.nodeSurfaceStore ?? this.#store.nodeSurfaces,
       policy: options.config.config.gateway?.nodes?.commands ?? {},
       broadcast: (event, payload) => this.broadcast(event, payload),
       logger: this.#logger,
@@ -209,7 +209,13 @@ export class GatewayServer implements ConnectionHandler {
     if (restartExpectedMs !== undefined) payload.restartExpectedMs = restartExpectedMs;
     this.broadcast('shutdown', payload);
     const closeCode = restartExpectedMs === undefined ? CloseCode.GOING_AWAY : CloseCode.SERVICE_RESTART;
-    for (const connection of this.#connections) connection.close(closeCode, reason);
+    const closing = [...this.#connections].map((connection) => {
+      connection.close(closeCode, reason);
+      return connection.closed;
+    });
+    // Close handlers still write (node last-seen, audit): the store stays open until they ran.
+    // Connection.close() terminates an unresponsive peer after 2 s, so this wait is bounded.
+    await Promise.all(closing);
     await this.#closeHttpServers();
     this.#health.stop();
     this.#store.close();

@@ -88,4 +88,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX audit_log_ts ON audit_log(ts_ms);
     `,
   },
+  {
+    version: 2,
+    name: 'node command surfaces (approved and pending)',
+    sql: `
+      CREATE TABLE node_surfaces (
+        node_id      TEXT PRIMARY KEY,
+        record_json  TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE node_surface_requests (
+        request_id   TEXT PRIMARY KEY,
+        node_id      TEXT NOT NULL UNIQUE,
+        record_json  TEXT NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -8,6 +8,7 @@ import { AuditLog } from './audit-log.js';
 import { BootstrapTokenRepository } from './bootstrap-tokens.js';
 import { DeviceRepository } from './devices.js';
 import { DeviceTokenRepository } from './device-tokens.js';
+import { NodeSurfaceRepository } from './node-surfaces.js';
 import { PairingRequestRepository } from './pairing-requests.js';
 import { createSecret } from './secrets.js';
 
@@ -27,6 +28,7 @@ export class StateStore {
   readonly deviceTokens: DeviceTokenRepository;
   readonly bootstrapTokens: BootstrapTokenRepository;
   readonly audit: AuditLog;
+  readonly nodeSurfaces: NodeSurfaceRepository;
   readonly #db: SqliteDatabase;
 
   constructor(options: StateStoreOptions) {
@@ -38,6 +40,7 @@ export class StateStore {
     this.deviceTokens = new DeviceTokenRepository(this.#db, secret);
     this.bootstrapTokens = new BootstrapTokenRepository(this.#db, secret);
     this.audit = new AuditLog(this.#db);
+    this.nodeSurfaces = new NodeSurfaceRepository(this.#db);
   }
 
   /** Opens the store of a state dir (`<stateDir>/state/clawgate.sqlite`). */

@@ -6,7 +6,7 @@ import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
-import { StateStore, stateDatabasePath, hashSecret, openDatabase } from '../../src/store/index.js';
+import { MIGRATIONS, StateStore, stateDatabasePath, hashSecret, openDatabase } from '../../src/store/index.js';
 import { createTempStateDir, startTestGateway } from '../helpers/gateway.js';
 import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
 import { connectDevice, createDeviceIdentity, request } from '../helpers/device.js';
@@ -25,7 +25,7 @@ describe('StateStore', () => {
       assert.equal(statSync(dirname(path)).mode & 0o777, 0o700);
       assert.equal(statSync(path).mode & 0o777, 0o600);
       assert.equal(statSync(`${path}-wal`).mode & 0o777, 0o600);
-      assert.equal(store.schemaVersion, 1);
+      assert.equal(store.schemaVersion, MIGRATIONS.length);
       store.close();
       const reopened = openDatabase(path);
       assert.equal(reopened.pragma('journal_mode', { simple: true }), 'wal');
