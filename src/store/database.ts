@@ -10,11 +10,11 @@
  */
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { GatewayError } from '../protocol/index.js';
 import { MIGRATIONS, type Migration } from './migrations.js';
+import { openSqlite, type SqliteDatabase } from './sqlite-driver.js';
 
-export type SqliteDatabase = Database.Database;
+export type { SqliteDatabase } from './sqlite-driver.js';
 
 /** Where the store lives inside a state dir. */
 export function stateDatabasePath(stateDir: string): string {
@@ -28,7 +28,7 @@ export function stateDatabasePath(stateDir: string): string {
 export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
   try {
     if (path !== ':memory:') prepareFile(path);
-    const db = new Database(path);
+    const db = openSqlite(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
