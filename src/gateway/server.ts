@@ -5,7 +5,8 @@
  * first client is served at once (OpenClaw listens first and answers 1013 "gateway starting").
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -32,6 +33,7 @@ import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PresenceRegistry } from './presence.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
+import type { TlsMaterial } from './tls.js';
 
 export interface GatewayServerOptions {
   settings: GatewaySettings;
@@ -44,6 +46,8 @@ export interface GatewayServerOptions {
   createId?: () => string;
   /** Validate every result against its schema (tests). */
   shouldValidateResults?: boolean;
+  /** Serve HTTPS/WSS (TLS 1.3 minimum) on the same port with this certificate. */
+  tls?: TlsMaterial | undefined;
 }
 
 export class GatewayServer implements ConnectionHandler {
@@ -90,7 +94,9 @@ export class GatewayServer implements ConnectionHandler {
         bind: settings.bind,
         port: () => this.#port,
         addresses: () => [...this.#boundAddresses],
-        tls: false,
+        tls: options.tls !== undefined,
+        tlsFingerprint: options.tls?.fingerprintSha256,
+        warnings: settings.warnings,
         authMode: settings.auth.mode,
         connectionCounts: () => this.#connectionCounts(),
       },
@@ -119,9 +125,13 @@ export class GatewayServer implements ConnectionHandler {
     const { settings } = this.#options;
     let port = settings.port;
     for (const { host, isRequired } of settings.listenHosts) {
-      const server = createServer((request, response) =>
-        handleHttpRequest(request, response, { isReady: () => this.#isReady, isDraining: () => this.#isDraining }),
-      );
+      const onRequest: RequestListener = (request, response) =>
+        handleHttpRequest(request, response, { isReady: () => this.#isReady, isDraining: () => this.#isDraining });
+      const tls = this.#options.tls;
+      // https.Server is an http.Server with a TLS front; everything after the handshake is shared.
+      const server: Server =
+        tls === undefined ? createServer(onRequest) : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.3' }, onRequest);
+      if (tls !== undefined) server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#serverOnUpgrade(request, socket, head));
       server.on('clientError', (_error, socket) => socket.destroy());
       try {

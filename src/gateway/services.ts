@@ -14,6 +14,9 @@ export interface RuntimeInfo {
   readonly port: () => number;
   readonly addresses: () => string[];
   readonly tls: boolean;
+  /** SHA-256 of the served certificate's DER (64 hex), when TLS is on. */
+  readonly tlsFingerprint: string | undefined;
+  readonly warnings: readonly string[];
   readonly authMode: AuthMode;
   readonly connectionCounts: () => { total: number; operators: number; nodes: number };
 }

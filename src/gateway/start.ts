@@ -8,6 +8,8 @@ import { createLogger, SecretRegistry, type Logger } from '../logging/index.js';
 import type { MethodDefinition } from './method-registry.js';
 import { GatewayServer } from './server.js';
 import { resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
+import { resolveTlsMaterial, type TlsMaterial } from './tls.js';
+import { formatTlsFingerprint } from '../protocol/index.js';
 
 export interface StartGatewayOptions {
   paths: StatePaths;
@@ -27,6 +29,7 @@ export interface StartedGateway {
   settings: GatewaySettings;
   logger: Logger;
   secrets: SecretRegistry;
+  tls: TlsMaterial | undefined;
 }
 
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
@@ -34,6 +37,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const env = options.env ?? process.env;
   const config = loadConfig(options.paths.configPath);
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
+  const tls = resolveTlsMaterial({ config: config.config.gateway?.tls, stateDir: options.paths.stateDir });
   const secrets = new SecretRegistry();
   secrets.add(settings.auth.token);
   secrets.add(settings.auth.password);
@@ -49,11 +53,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const serverOptions: ConstructorParameters<typeof GatewayServer>[0] = { settings, config, logger, secrets };
   if (options.methodFamilies !== undefined) serverOptions.methodFamilies = options.methodFamilies;
   if (options.shouldValidateResults !== undefined) serverOptions.shouldValidateResults = options.shouldValidateResults;
+  if (tls !== undefined) serverOptions.tls = tls;
   const server = new GatewayServer(serverOptions);
   await server.start();
+  for (const warning of settings.warnings) logger.warn({ bind: settings.bind }, warning);
+  const scheme = tls === undefined ? 'ws' : 'wss';
   logger.info(
-    { addresses: server.addresses, bind: settings.bind, auth: settings.auth.mode, authSource: settings.authSource },
-    `gateway listening on ${server.addresses.map((a) => `ws://${a}`).join(', ')}`,
+    { addresses: server.addresses, bind: settings.bind, auth: settings.auth.mode, authSource: settings.authSource, tls: tls !== undefined },
+    `gateway listening on ${server.addresses.map((a) => `${scheme}://${a}`).join(', ')}`,
   );
-  return { server, settings, logger, secrets };
+  if (tls !== undefined) {
+    logger.info(
+      { certPath: tls.certPath, fingerprint: tls.fingerprintSha256, generated: tls.wasGenerated },
+      `TLS on (TLS 1.3+)${tls.wasGenerated ? ', self-signed certificate generated' : ''}; certificate fingerprint ${formatTlsFingerprint(tls.fingerprintSha256)} (clients pin it with --tls-fingerprint)`,
+    );
+  }
+  return { server, settings, logger, secrets, tls };
 }

@@ -10,3 +10,4 @@ export * from './methods/system.js';
 export * from './decode.js';
 export * from './events.js';
 export * from './device-auth.js';
+export * from './tls-fingerprint.js';

@@ -28,7 +28,7 @@ export const systemMethods = [
       const { runtime } = services;
       const memory = memoryUsage();
       const nowMs = services.now();
-      return {
+      const result = {
         ok: true as const,
         ts: nowMs,
         gateway: {
@@ -41,12 +41,15 @@ export const systemMethods = [
           port: runtime.port(),
           tls: runtime.tls,
           authMode: runtime.authMode,
+          ...(runtime.tlsFingerprint === undefined ? {} : { tlsFingerprint: runtime.tlsFingerprint }),
+          ...(runtime.warnings.length === 0 ? {} : { warnings: [...runtime.warnings] }),
         },
         connections: runtime.connectionCounts(),
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
         channels: [],
         sessions: { count: 0 },
       };
+      return result;
     },
   }),
   defineMethod({
