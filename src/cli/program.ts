@@ -9,6 +9,7 @@ import { registerGatewayRun } from './commands/gateway-run.js';
 import { registerGatewayStatus } from './commands/gateway-status.js';
 import { registerHealth } from './commands/health.js';
 import { registerStatus } from './commands/status.js';
+import { registerTunnel } from './commands/tunnel.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerGatewayCall(gateway, getContext);
   registerGatewayProbe(gateway, getContext);
   registerGatewayAuthToken(gateway, getContext);
+  registerTunnel(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

@@ -12,7 +12,7 @@ export function registerGatewayStatus(gateway: Command, getContext: (command: Co
     .action(async (flags: ConnectionFlags, command: Command) => {
       const context = getContext(command);
       const target = resolveCliTarget(context, flags);
-      const { payload, latencyMs } = await callTarget<StatusResult>(target, 'status', {}, { scopes: ['operator.read'], timeoutMs: parseTimeoutMs(flags) });
+      const { payload, latencyMs } = await callTarget<StatusResult>(target, 'status', {}, { scopes: ['operator.read'], timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, { target: { url: target.url, source: target.sourceLabel }, latencyMs, ...payload });
       const { gateway: info } = payload;
       printLines(context.stdout, [
