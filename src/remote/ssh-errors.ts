@@ -104,7 +104,7 @@ export function describeSshExit(stderr: string, code: number | null, signal: str
   const status = signal !== null ? `signal ${signal}` : `status ${code ?? '?'}`;
   const error: SshError = {
     kind: 'exited',
-    message: `ssh exited (${status})${last ? `: ${last}` : ''}`,
+    message: last ? `ssh exited (${status}): ${last}` : `ssh stopped (${status}) without an error message: it was killed, or the server closed the connection`,
     fix: 'run the same ssh command by hand to see the full error (clawgate tunnel status --json shows it)',
   };
   if (last) error.line = last;

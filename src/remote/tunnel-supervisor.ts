@@ -86,16 +86,22 @@ export class TunnelSupervisor {
       if (this.#isStopped || this.#tunnel !== tunnel) return;
       this.#tunnel = undefined;
       if (this.#now() - upSinceMs >= (this.#options.stableAfterMs ?? 30_000)) this.#backoffMs = this.#options.initialBackoffMs ?? 1000;
-      this.#update({ restarts: this.#state.restarts + 1 });
-      this.#scheduleRetry(reason);
+      this.#scheduleRetry(reason, 1);
     });
   }
 
-  #scheduleRetry(reason: SshError): void {
+  #scheduleRetry(reason: SshError, addRestarts = 0): void {
     if (this.#isStopped) return;
     const delayMs = this.#backoffMs;
     this.#backoffMs = Math.min(this.#backoffMs * 2, this.#options.maxBackoffMs ?? 30_000);
-    this.#update({ state: 'backoff', sshPid: undefined, upSinceMs: undefined, lastError: { ...reason, atMs: this.#now() }, nextRetryAtMs: this.#now() + delayMs });
+    this.#update({
+      state: 'backoff',
+      sshPid: undefined,
+      upSinceMs: undefined,
+      restarts: this.#state.restarts + addRestarts,
+      lastError: { ...reason, atMs: this.#now() },
+      nextRetryAtMs: this.#now() + delayMs,
+    });
     this.#retryHandle = this.#timers.setTimeout(() => void this.#attempt(), delayMs);
   }
 
