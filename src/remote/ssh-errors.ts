@@ -1,8 +1,8 @@
 /**
  * @module remote/ssh-errors — turn ssh's stderr into one plain-words reason and a fix.
  *
- * Matches the messages of OpenSSH 9.x (Debian 12) seen in the end-to-end test. The last matching line
- * wins, so a later "forward refused" replaces an earlier harmless warning.
+ * Matches the messages of OpenSSH 9.x (Debian 12) seen in the end-to-end test. Rules are in priority
+ * order: "host key changed" is followed by "Host key verification failed", and must win over it.
  */
 
 export type SshErrorKind =
@@ -86,14 +86,12 @@ const RULES: readonly { pattern: RegExp; kind: SshErrorKind; message: string; fi
 
 /** The most relevant error in ssh's stderr, or undefined when nothing recognisable was printed. */
 export function classifySshStderr(stderr: string): SshError | undefined {
-  let found: SshError | undefined;
-  for (const line of stderr.split(/\r?\n/)) {
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    const rule = RULES.find(({ pattern }) => pattern.test(trimmed));
-    if (rule !== undefined) found = { kind: rule.kind, message: rule.message, fix: rule.fix, line: trimmed };
+  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  for (const rule of RULES) {
+    const line = lines.findLast((candidate) => rule.pattern.test(candidate));
+    if (line !== undefined) return { kind: rule.kind, message: rule.message, fix: rule.fix, line };
   }
-  return found;
+  return undefined;
 }
 
 /** The reason for an ssh exit: classified stderr, else the exit status with the last stderr line. */
