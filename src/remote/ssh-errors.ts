@@ -15,6 +15,7 @@ export type SshErrorKind =
   | 'connection_refused'
   | 'timeout'
   | 'dns'
+  | 'closed_by_remote'
   | 'ssh_missing'
   | 'exited';
 
@@ -69,6 +70,12 @@ const RULES: readonly { pattern: RegExp; kind: SshErrorKind; message: string; fi
     kind: 'connection_refused',
     message: 'the ssh server refused the connection (sshd not running on that port?)',
     fix: 'check the host and ssh port in gateway.remote.ssh.target, and that sshd runs there',
+  },
+  {
+    pattern: /Connection to .* closed by remote host/i,
+    kind: 'closed_by_remote',
+    message: 'the ssh server closed the connection (sshd restarted, or the session was killed)',
+    fix: 'usually transient: the supervisor reconnects; if it repeats, check the gateway host\'s sshd log',
   },
   {
     pattern: /timed out|Connection timed out|No route to host|Network is unreachable/i,

@@ -12,7 +12,7 @@ import { createServer, connect as connectTcp } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { SshHostKeyPolicy } from '../config/index.js';
 import { GatewayError } from '../protocol/index.js';
-import { describeSshExit, type SshError } from './ssh-errors.js';
+import { classifySshStderr, describeSshExit, type SshError } from './ssh-errors.js';
 import { formatSshTarget, type SshTarget } from './ssh-target.js';
 
 /** Everything that determines one tunnel. */
@@ -115,6 +115,11 @@ export interface StartTunnelOptions {
   readyTimeoutMs?: number;
   /** Local port to use instead of picking one (restarts reuse the port clients already know). */
   localPort?: number;
+  /**
+   * Called with a recognised error that ssh printed while it kept running (a refused forward or a
+   * closed remote port shows up only when a connection is made through the tunnel).
+   */
+  onRuntimeError?: (error: SshError) => void;
 }
 
 const STDERR_TAIL_BYTES = 4096;
@@ -127,6 +132,8 @@ export async function startSshTunnel(spec: SshTunnelSpec, options: StartTunnelOp
   child.stderr?.setEncoding('utf8');
   child.stderr?.on('data', (chunk: string) => {
     stderr = (stderr + chunk).slice(-STDERR_TAIL_BYTES);
+    const runtime = classifySshStderr(chunk);
+    if (runtime !== undefined && (runtime.kind === 'forward_refused' || runtime.kind === 'remote_port_closed')) options.onRuntimeError?.(runtime);
   });
   let hasExited = false;
   const exited = new Promise<SshError>((resolve) => {

@@ -27,7 +27,7 @@ export async function runTunnelSupervisor({ spec, stateDir, log, spawner }: RunS
     return 0;
   }
   const supervisor = new TunnelSupervisor({
-    startTunnel: (localPort) => startSshTunnel(spec, spawner === undefined ? { localPort } : { localPort, spawner }),
+    startTunnel: (localPort, onRuntimeError) => startSshTunnel(spec, spawner === undefined ? { localPort, onRuntimeError } : { localPort, onRuntimeError, spawner }),
     initialState: {
       version: 1,
       key,

@@ -17,8 +17,11 @@ export interface SupervisorTimers {
 }
 
 export interface TunnelSupervisorOptions {
-  /** Starts ssh with `localPort` as the preferred port; rejects with SSH_TUNNEL_FAILED. */
-  startTunnel: (preferredLocalPort: number) => Promise<RunningTunnel>;
+  /**
+   * Starts ssh with `localPort` as the preferred port; rejects with SSH_TUNNEL_FAILED. Errors ssh
+   * reports while running go to `onRuntimeError` and are recorded as the last error.
+   */
+  startTunnel: (preferredLocalPort: number, onRuntimeError: (error: SshError) => void) => Promise<RunningTunnel>;
   initialState: TunnelState;
   onState: (state: TunnelState) => void;
   timers?: SupervisorTimers;
@@ -70,7 +73,9 @@ export class TunnelSupervisor {
     this.#update({ state: 'starting', nextRetryAtMs: undefined });
     let tunnel: RunningTunnel;
     try {
-      tunnel = await this.#options.startTunnel(this.#state.localPort);
+      tunnel = await this.#options.startTunnel(this.#state.localPort, (error) => {
+        if (!this.#isStopped) this.#update({ lastError: { ...error, atMs: this.#now() } });
+      });
     } catch (error) {
       this.#scheduleRetry(errorFromStart(error));
       return;

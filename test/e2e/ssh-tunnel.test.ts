@@ -95,6 +95,8 @@ describe('ssh tunnel end to end (real OpenSSH)', { skip: skipReason, timeout: 12
   let gatewayPort = 18789;
   let localPort = 18789;
   let sshd: ChildProcess | undefined;
+  let sshdNoForward: ChildProcess | undefined;
+  let noForwardPort = 2222;
   let gateway: ChildProcess | undefined;
   const onHost = (): string[] => (pair === undefined ? [] : pair.exec(pair.host));
   const onLaptop = (): string[] => (pair === undefined ? [] : pair.exec(pair.laptop));
@@ -169,6 +171,15 @@ describe('ssh tunnel end to end (real OpenSSH)', { skip: skipReason, timeout: 12
     mkdirSync('/run/sshd', { recursive: true, mode: 0o755 }); // privilege separation directory
     const started = await startDaemon(onHost(), [SSHD, '-D', '-e', '-f', join(dir, 'sshd_config')], process.env, /Server listening on/);
     sshd = started.child;
+    // A second sshd on the same host that refuses port forwarding, for the "forward refused" case.
+    noForwardPort = sshPort === 22 ? 2222 : await pickLocalPort(0);
+    const noForwardConfig = readFileSync(join(dir, 'sshd_config'), 'utf8')
+      .replace(`Port ${sshPort}`, `Port ${noForwardPort}`)
+      .replace('AllowTcpForwarding local', 'AllowTcpForwarding no')
+      .replace(join(dir, 'sshd.pid'), join(dir, 'sshd-noforward.pid'));
+    writeFileSync(join(dir, 'sshd_noforward_config'), noForwardConfig);
+    writeFileSync(join(dir, 'known_hosts'), `[${hostAddress}]:${noForwardPort} ${hostPub}\n`, { flag: 'a' });
+    sshdNoForward = (await startDaemon(onHost(), [SSHD, '-D', '-e', '-f', join(dir, 'sshd_noforward_config')], process.env, /Server listening on/)).child;
     await startGateway();
     writeLaptopConfig(laptopState);
   });
@@ -177,6 +188,7 @@ describe('ssh tunnel end to end (real OpenSSH)', { skip: skipReason, timeout: 12
     if (existsSync(laptopState)) await laptop(['tunnel', 'down']);
     await stopProcess(gateway);
     await stopProcess(sshd);
+    await stopProcess(sshdNoForward);
     pair?.destroy();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -228,7 +240,7 @@ describe('ssh tunnel end to end (real OpenSSH)', { skip: skipReason, timeout: 12
     const deep = await laptop(['status', '--deep', '--timeout', '5000']);
     assert.equal(deep.code, 3, deep.stdout + deep.stderr);
     assert.match(deep.stdout, /ok {3}tunnel {4}ssh tunnel up/);
-    assert.match(deep.stdout, /FAIL handshake the ssh tunnel is up, but the gateway behind it did not answer/);
+    assert.match(deep.stdout, /FAIL handshake tunnel up, but nothing listens on the gateway port on the remote host \(gateway down\?\) \(ssh: channel \d+: open failed: connect failed: Connection refused\)/);
     assert.match(deep.stdout, /fix: start the gateway on the remote host/);
     await startGateway();
     assert.equal((await laptop(['health'])).code, 0, 'the same tunnel serves the restarted gateway');
@@ -269,6 +281,23 @@ describe('ssh tunnel end to end (real OpenSSH)', { skip: skipReason, timeout: 12
     const up = await laptop(['tunnel', 'up'], stateDir);
     assert.equal(up.code, 3, up.stdout + up.stderr);
     assert.match(up.stderr, /failed: authentication failed: the server refused the key/);
+  });
+
+  it('names a port forward refused by sshd in plain words', async () => {
+    const stateDir = join(dir, 'laptop-no-forward');
+    writeLaptopConfig(stateDir, { target: `root@${hostAddress}:${noForwardPort}`, localPort: await pickLocalPort(0) });
+    try {
+      const up = await laptop(['tunnel', 'up', '--timeout', '5000'], stateDir);
+      assert.equal(up.code, 3, up.stdout + up.stderr);
+      assert.match(up.stdout, /SSH tunnel up/);
+      assert.match(up.stdout, /Gateway health through the tunnel: FAILED/);
+      const deep = await laptop(['status', '--deep', '--timeout', '5000'], stateDir);
+      assert.equal(deep.code, 3, deep.stdout + deep.stderr);
+      assert.match(deep.stdout, /FAIL handshake port forward refused by the server \(AllowTcpForwarding is off for this user\) \(ssh: channel \d+: open failed: administratively prohibited/);
+      assert.match(deep.stdout, /fix: allow TCP forwarding/);
+    } finally {
+      await laptop(['tunnel', 'down'], stateDir);
+    }
   });
 
   it('gateway probe --ssh probes through a temporary tunnel', async () => {

@@ -60,8 +60,9 @@ describe('TunnelSupervisor', () => {
     const ports: number[] = [];
     const states: TunnelState[] = [];
     const supervisor = new TunnelSupervisor({
-      startTunnel: async (port) => {
+      startTunnel: async (port, onRuntimeError) => {
         ports.push(port);
+        if (tunnels.length === 0) onRuntimeError({ kind: 'remote_port_closed', message: 'nothing listens', fix: 'start it' });
         const tunnel = fakeTunnel(100 + tunnels.length, 40000);
         tunnels.push(tunnel);
         return tunnel;
@@ -75,6 +76,7 @@ describe('TunnelSupervisor', () => {
     await supervisor.start();
     assert.equal(supervisor.state.state, 'up');
     assert.equal(supervisor.state.sshPid, 100);
+    assert.equal(supervisor.state.lastError?.kind, 'remote_port_closed', 'errors ssh prints while running are recorded');
     const delays: number[] = [];
     for (let i = 0; i < 4; i++) {
       tunnels.at(-1)?.die(KILLED);

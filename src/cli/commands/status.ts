@@ -56,7 +56,9 @@ async function deepStatus(context: CliContext, flags: StatusFlags): Promise<void
       const target = await tunnelLayer(context, resolved, parseTimeoutMs(flags), layers);
       if (target !== undefined) {
         const tunnel = resolved.ssh === undefined ? undefined : { label: 'ssh tunnel', remotePort: resolved.ssh.remotePort };
+        const diagnosedAtMs = Date.now();
         report = await diagnoseTarget(target, tunnel === undefined ? { timeoutMs: parseTimeoutMs(flags) } : { timeoutMs: parseTimeoutMs(flags), tunnel });
+        if (resolved.ssh !== undefined) await explainBehindTunnel(context, resolved, report.layers, diagnosedAtMs);
         layers.push(...report.layers);
       }
     } catch (error) {
@@ -104,6 +106,20 @@ async function tunnelLayer(context: CliContext, target: ResolvedTarget, timeoutM
   const lastError = state?.lastError === undefined ? '' : `; last ssh error: ${state.lastError.message}`;
   layers.push({ layer: 'tunnel', status: 'ok', detail: `ssh tunnel up: ${ready.url} -> ${state?.target ?? 'remote'} 127.0.0.1:${spec.remotePort}${facts}${lastError}` });
   return ready;
+}
+
+/**
+ * When the handshake behind a live tunnel failed, ssh has usually said why on the remote side (forward
+ * refused by sshd, or nothing on the remote port): use its words, which are more exact than ours.
+ */
+async function explainBehindTunnel(context: CliContext, target: ResolvedTarget, layers: LayerReport[], sinceMs: number): Promise<void> {
+  const handshake = layers.find((layer) => layer.layer === 'handshake');
+  if (target.ssh === undefined || handshake?.status !== 'fail') return;
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the supervisor records ssh's stderr asynchronously
+  const lastError = (await readTunnelStatus(context.paths.stateDir, target.ssh)).state?.lastError;
+  if (lastError === undefined || lastError.atMs < sinceMs || (lastError.kind !== 'forward_refused' && lastError.kind !== 'remote_port_closed')) return;
+  handshake.detail = `${lastError.message}${lastError.line === undefined ? '' : ` (ssh: ${lastError.line})`}`;
+  handshake.fix = lastError.fix;
 }
 
 function exitCodeFor(layers: readonly LayerReport[]): ExitCodeValue {
