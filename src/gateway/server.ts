@@ -34,6 +34,7 @@ import { PresenceRegistry } from './presence.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
 import type { TlsMaterial } from './tls.js';
+import type { TailscaleIdentity, TailscaleIdentityVerifier } from './tailscale-identity.js';
 
 export interface GatewayServerOptions {
   settings: GatewaySettings;
@@ -48,7 +49,14 @@ export interface GatewayServerOptions {
   shouldValidateResults?: boolean;
   /** Serve HTTPS/WSS (TLS 1.3 minimum) on the same port with this certificate. */
   tls?: TlsMaterial | undefined;
+  /** `gateway.auth.allowTailscale`: verifies Tailscale Serve identity headers on upgrade requests. */
+  tailscaleIdentity?: TailscaleIdentityVerifier | undefined;
+  /** Serve/Funnel state for `status`, once the exposure is up. */
+  tailscaleStatus?: () => { mode: string; url?: string } | undefined;
 }
+
+/** The shared-secret check a verified Tailscale identity replaces (the whois match is the proof). */
+const TAILSCALE_VERIFIED_AUTH = { mode: 'none' } as const;
 
 export class GatewayServer implements ConnectionHandler {
   readonly bootId: string;
@@ -64,6 +72,8 @@ export class GatewayServer implements ConnectionHandler {
   readonly #wss: WebSocketServer;
   readonly #httpServers: Server[] = [];
   readonly #connections = new Set<GatewayConnection>();
+  readonly #tailscaleUsers = new WeakMap<GatewayConnection, Promise<TailscaleIdentity | undefined>>();
+  readonly #stopHooks: (() => Promise<void>)[] = [];
   #boundAddresses: string[] = [];
   #port = 0;
   #startedAtMs = 0;
@@ -97,6 +107,7 @@ export class GatewayServer implements ConnectionHandler {
         tls: options.tls !== undefined,
         tlsFingerprint: options.tls?.fingerprintSha256,
         warnings: settings.warnings,
+        tailscale: () => options.tailscaleStatus?.(),
         authMode: settings.auth.mode,
         connectionCounts: () => this.#connectionCounts(),
       },
@@ -169,6 +180,12 @@ export class GatewayServer implements ConnectionHandler {
     for (const connection of this.#connections) connection.close(closeCode, reason);
     await this.#closeHttpServers();
     this.#health.stop();
+    for (const hook of this.#stopHooks.splice(0)) await hook();
+  }
+
+  /** Runs `hook` after the gateway stopped listening (e.g. undo Tailscale Serve). */
+  addStopHook(hook: () => Promise<void>): void {
+    this.#stopHooks.push(hook);
   }
 
   /** Sends an event to every ready connection allowed to see it. Unknown events reach admins only. */
@@ -185,8 +202,10 @@ export class GatewayServer implements ConnectionHandler {
 
   async handleConnect(connection: GatewayConnection, frame: RequestFrame): Promise<void> {
     let accepted: AcceptedConnect;
+    let tailscaleUser: TailscaleIdentity | undefined;
     try {
-      accepted = acceptConnect(frame.params, this.#options.settings.auth);
+      tailscaleUser = await this.#tailscaleUserFor(connection, frame.params);
+      accepted = acceptConnect(frame.params, tailscaleUser === undefined ? this.#options.settings.auth : TAILSCALE_VERIFIED_AUTH);
     } catch (error) {
       const gatewayError = error instanceof GatewayError ? error : new GatewayError('CONNECT_PARAMS_INVALID', { reason: 'unreadable' });
       this.#logger.info({ connId: connection.connId, remoteAddress: connection.remoteAddress, code: gatewayError.code }, 'connect rejected');
@@ -207,7 +226,15 @@ export class GatewayServer implements ConnectionHandler {
     const presenceChanged = this.#presence.add(caller);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#helloOk(connection.connId, accepted) });
     this.#logger.info(
-      { connId: connection.connId, client: params.client.id, mode: params.client.mode, role, auth: accepted.authMethod, remoteAddress: connection.remoteAddress },
+      {
+        connId: connection.connId,
+        client: params.client.id,
+        mode: params.client.mode,
+        role,
+        auth: tailscaleUser === undefined ? accepted.authMethod : 'tailscale',
+        tailscaleLogin: tailscaleUser?.login,
+        remoteAddress: connection.remoteAddress,
+      },
       'client connected',
     );
     if (presenceChanged) this.#broadcastPresence();
@@ -224,6 +251,15 @@ export class GatewayServer implements ConnectionHandler {
     this.#connections.delete(connection);
     if (connection.caller !== undefined) this.#logger.info({ connId: connection.connId }, 'client disconnected');
     if (this.#presence.remove(connection.connId)) this.#broadcastPresence();
+  }
+
+  /** The verified Tailscale user for an operator connect (never for nodes, as in OpenClaw). */
+  async #tailscaleUserFor(connection: GatewayConnection, params: unknown): Promise<TailscaleIdentity | undefined> {
+    const pending = this.#tailscaleUsers.get(connection);
+    if (pending === undefined) return undefined;
+    const role = typeof params === 'object' && params !== null ? (params as { role?: unknown }).role : undefined;
+    if (role !== undefined && role !== 'operator') return undefined;
+    return pending;
   }
 
   #helloOk(connId: string, accepted: AcceptedConnect): HelloOk {
@@ -279,6 +315,8 @@ export class GatewayServer implements ConnectionHandler {
       logger: this.#logger,
     });
     this.#connections.add(connection);
+    const tailscale = this.#options.tailscaleIdentity;
+    if (tailscale !== undefined) this.#tailscaleUsers.set(connection, tailscale.verify(request).catch(() => undefined));
     connection.sendEvent('connect.challenge', { nonce, ts: this.#now() });
   }
 

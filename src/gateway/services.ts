@@ -17,6 +17,8 @@ export interface RuntimeInfo {
   /** SHA-256 of the served certificate's DER (64 hex), when TLS is on. */
   readonly tlsFingerprint: string | undefined;
   readonly warnings: readonly string[];
+  /** Tailscale Serve/Funnel managed by this gateway, if any. */
+  readonly tailscale: () => { mode: string; url?: string } | undefined;
   readonly authMode: AuthMode;
   readonly connectionCounts: () => { total: number; operators: number; nodes: number };
 }

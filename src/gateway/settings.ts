@@ -20,7 +20,7 @@ import {
   GatewayError,
   type AuthMode,
 } from '../protocol/index.js';
-import { DEFAULT_GATEWAY_PORT, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
+import { DEFAULT_GATEWAY_PORT, type TailscaleMode, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
 import type { SharedSecretAuth } from './auth.js';
 
 export interface GatewayFlags {
@@ -29,6 +29,8 @@ export interface GatewayFlags {
   auth?: AuthMode | undefined;
   token?: string | undefined;
   password?: string | undefined;
+  /** `--tailscale off|serve|funnel` (overrides gateway.tailscale.mode). */
+  tailscale?: TailscaleMode | undefined;
 }
 
 export interface GatewaySettings {

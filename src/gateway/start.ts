@@ -9,6 +9,9 @@ import type { MethodDefinition } from './method-registry.js';
 import { GatewayServer } from './server.js';
 import { resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
 import { resolveTlsMaterial, type TlsMaterial } from './tls.js';
+import { createTailscaleRunner } from './tailscale-cli.js';
+import { assertTailscaleModeAllowed, startTailscaleExposure, type TailscaleExposure } from './tailscale-exposure.js';
+import { TailscaleIdentityVerifier } from './tailscale-identity.js';
 import { formatTlsFingerprint } from '../protocol/index.js';
 
 export interface StartGatewayOptions {
@@ -30,6 +33,8 @@ export interface StartedGateway {
   logger: Logger;
   secrets: SecretRegistry;
   tls: TlsMaterial | undefined;
+  /** Tailscale Serve/Funnel, when gateway.tailscale.mode is not off. */
+  tailscale: TailscaleExposure | undefined;
 }
 
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
@@ -37,6 +42,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const env = options.env ?? process.env;
   const config = loadConfig(options.paths.configPath);
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
+  const tailscaleMode = options.flags?.tailscale ?? config.config.gateway?.tailscale?.mode ?? 'off';
+  assertTailscaleModeAllowed(tailscaleMode, settings.auth.mode); // before anything listens
+  const runTailscale = createTailscaleRunner(env);
+  // OpenClaw's default: identity headers are trusted with Serve, never by default otherwise.
+  const allowTailscale = config.config.gateway?.auth?.allowTailscale ?? tailscaleMode === 'serve';
+  let tailscale: TailscaleExposure | undefined;
   const tls = resolveTlsMaterial({ config: config.config.gateway?.tls, stateDir: options.paths.stateDir });
   const secrets = new SecretRegistry();
   secrets.add(settings.auth.token);
@@ -54,8 +65,29 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   if (options.methodFamilies !== undefined) serverOptions.methodFamilies = options.methodFamilies;
   if (options.shouldValidateResults !== undefined) serverOptions.shouldValidateResults = options.shouldValidateResults;
   if (tls !== undefined) serverOptions.tls = tls;
+  if (allowTailscale) serverOptions.tailscaleIdentity = new TailscaleIdentityVerifier({ run: runTailscale });
+  serverOptions.tailscaleStatus = () => (tailscale === undefined ? undefined : tailscale.url === undefined ? { mode: tailscale.mode } : { mode: tailscale.mode, url: tailscale.url });
   const server = new GatewayServer(serverOptions);
   await server.start();
+  if (tailscaleMode !== 'off') {
+    try {
+      tailscale = await startTailscaleExposure({
+        mode: tailscaleMode,
+        port: server.port,
+        isTls: tls !== undefined,
+        resetOnExit: config.config.gateway?.tailscale?.resetOnExit ?? true,
+        run: runTailscale,
+        warn: (message) => logger.warn({}, message),
+      });
+    } catch (error) {
+      await server.stop('tailscale exposure failed');
+      throw error;
+    }
+    const exposure = tailscale;
+    server.addStopHook(() => exposure.stop());
+    const host = exposure.url?.replace(/^https:\/\/|\/$/g, '');
+    logger.info({ mode: exposure.mode, url: exposure.url }, `tailscale ${exposure.mode} enabled: ${exposure.url ?? '(no MagicDNS name)'}${host === undefined ? '' : ` (WS via wss://${host})`}`);
+  }
   for (const warning of settings.warnings) logger.warn({ bind: settings.bind }, warning);
   const scheme = tls === undefined ? 'ws' : 'wss';
   logger.info(
@@ -68,5 +100,5 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
       `TLS on (TLS 1.3+)${tls.wasGenerated ? ', self-signed certificate generated' : ''}; certificate fingerprint ${formatTlsFingerprint(tls.fingerprintSha256)} (clients pin it with --tls-fingerprint)`,
     );
   }
-  return { server, settings, logger, secrets, tls };
+  return { server, settings, logger, secrets, tls, tailscale };
 }
