@@ -1,5 +1,5 @@
 /** @module test/helpers/gateway — start a real gateway on an ephemeral loopback port with its own state dir. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveStatePaths, type StatePaths } from '../../src/config/index.js';
@@ -52,6 +52,8 @@ export async function startTestGateway(options: StartTestGatewayOptions = {}): P
     logLines,
     stop: async () => {
       await started.server.stop('test finished');
+      // The log file opens asynchronously; removing the dir first makes pino throw after the test.
+      for (let waitedMs = 0; !existsSync(paths.logPath) && waitedMs < 1000; waitedMs += 10) await new Promise((resolve) => setTimeout(resolve, 10));
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
