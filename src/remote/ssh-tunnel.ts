@@ -172,7 +172,7 @@ export async function startSshTunnel(spec: SshTunnelSpec, options: StartTunnelOp
       await tunnel.stop();
       throw new GatewayError('SSH_TUNNEL_FAILED', { target, reason: `ssh did not open local port ${localPort} in time${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`, kind: 'timeout' });
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // OpenClaw polls every 50 ms too
   }
   const reason = await exited;
   throw new GatewayError('SSH_TUNNEL_FAILED', { target, reason: reason.message, kind: reason.kind, fix: reason.fix });
