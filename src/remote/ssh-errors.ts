@@ -16,6 +16,7 @@ export type SshErrorKind =
   | 'timeout'
   | 'dns'
   | 'closed_by_remote'
+  | 'connection_lost'
   | 'ssh_missing'
   | 'exited';
 
@@ -42,7 +43,7 @@ const RULES: readonly { pattern: RegExp; kind: SshErrorKind; message: string; fi
     fix: 'connect once with `ssh <target>` and confirm the key, or set gateway.remote.ssh.knownHostsFile',
   },
   {
-    pattern: /Permission denied \(|Too many authentication failures|no such identity|Load key .*: (?:No such file|invalid format)/i,
+    pattern: /Permission denied \(|Too many authentication failures|no such identity|Identity file .* not accessible|Load key .*: (?:No such file|invalid format)/i,
     kind: 'auth_failed',
     message: 'authentication failed: the server refused the key',
     fix: 'check gateway.remote.ssh.identity and that its public key is in ~/.ssh/authorized_keys on the gateway host',
@@ -76,6 +77,12 @@ const RULES: readonly { pattern: RegExp; kind: SshErrorKind; message: string; fi
     kind: 'closed_by_remote',
     message: 'the ssh server closed the connection (sshd restarted, or the session was killed)',
     fix: 'usually transient: the supervisor reconnects; if it repeats, check the gateway host\'s sshd log',
+  },
+  {
+    pattern: /Timeout, server .* not responding|Connection reset by|Broken pipe/i,
+    kind: 'connection_lost',
+    message: 'the ssh connection was lost (the server stopped answering keepalives, or the path dropped)',
+    fix: 'usually a network change or a sleeping host: the supervisor reconnects with backoff',
   },
   {
     pattern: /timed out|Connection timed out|No route to host|Network is unreachable/i,
