@@ -22,14 +22,16 @@ interface ProbeFlags extends ConnectionFlags {
 export function registerGatewayProbe(gateway: Command, getContext: (command: Command) => CliContext): void {
   withConnectionOptions(gateway.command('probe'))
     .description('probe the explicit, configured-remote and local gateways and report each')
-    .option('--ssh <user@host[:port]>', 'also probe through a temporary SSH tunnel to this host')
+    .option('--ssh <user@host[:port]>', 'also probe through a temporary SSH tunnel to this host (default: gateway.remote.ssh.target)')
     .option('--ssh-identity <file>', 'ssh private key for --ssh')
     .action(async (flags: ProbeFlags, command: Command) => {
       const context = getContext(command);
       const timeoutMs = parseTimeoutMs(flags);
       const targets = probeTargets(context, flags);
       const results: { label: string; report: DiagnosisReport }[] = [];
-      if (flags.ssh !== undefined) results.push(await probeOverSsh(context, flags, timeoutMs));
+      // --ssh, else the configured tunnel target (OpenClaw's gateway.remote.sshTarget default).
+      const sshTarget = flags.ssh ?? context.config().config.gateway?.remote?.ssh?.target;
+      if (sshTarget !== undefined) results.push(await probeOverSsh(context, { ...flags, ssh: sshTarget }, timeoutMs));
       for (const { label, target } of targets) results.push({ label, report: await diagnoseTarget(target, { timeoutMs }) });
       const isReachable = results.some(({ report }) => report.layers.some((l) => l.layer === 'handshake' && l.status === 'ok'));
       if (flags.json === true) {
