@@ -2,11 +2,14 @@
  * @module cli/connection-options — the flags every gateway-calling command shares, target resolution,
  * and turning call failures into one clear line plus a fix and a documented exit code.
  */
+import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { callGateway, GatewayRequestError, GatewayTransportError, type CallGatewayResult } from '../client/index.js';
 import { readGeneratedToken } from '../config/index.js';
-import { GatewayError, DEFAULT_RPC_TIMEOUT_MS } from '../protocol/index.js';
-import { resolveTarget, type ResolvedTarget } from '../remote/index.js';
+import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, normalizeTlsFingerprint } from '../protocol/index.js';
+import { ensureTunnel, resolveTarget, type ResolvedTarget } from '../remote/index.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
 
@@ -17,6 +20,7 @@ export interface ConnectionFlags {
   timeout?: string;
   port?: string;
   json?: boolean;
+  tlsFingerprint?: string;
 }
 
 /** Adds `--url --token --password --timeout --port --json` to a command. */
@@ -26,6 +30,7 @@ export function withConnectionOptions(command: Command): Command {
     .option('--token <token>', 'gateway token')
     .option('--password <password>', 'gateway password')
     .option('--port <port>', 'local gateway port (not with --url)')
+    .option('--tls-fingerprint <sha256>', 'pin the gateway certificate (wss:// only): 64 hex, colons and sha256: accepted')
     .option('--timeout <ms>', 'timeout in milliseconds', String(DEFAULT_RPC_TIMEOUT_MS))
     .option('--json', 'print JSON', false);
 }
@@ -50,15 +55,44 @@ export function resolveCliTarget(context: CliContext, flags: ConnectionFlags): R
   if (flags.url !== undefined && flags.port !== undefined) throw new CliError('--port and --url cannot be combined', ExitCode.USAGE);
   try {
     return resolveTarget({
-      flags: { url: flags.url, token: flags.token, password: flags.password, port: parsePort(flags.port) },
+      flags: { url: flags.url, token: flags.token, password: flags.password, port: parsePort(flags.port), tlsFingerprint: flags.tlsFingerprint },
       env: context.gatewayEnv,
       config: context.config().config,
       readGeneratedToken: () => readGeneratedToken(context.paths),
+      readLocalTlsFingerprint: () => readLocalTlsFingerprint(context),
     });
   } catch (error) {
     if (error instanceof GatewayError) {
-      const exitCode = error.code === 'URL_OVERRIDE_REQUIRES_CREDENTIALS' ? ExitCode.USAGE : ExitCode.CONFIG;
+      const exitCode = error.code === 'URL_OVERRIDE_REQUIRES_CREDENTIALS' || error.code === 'SSH_TARGET_INVALID' ? ExitCode.USAGE : ExitCode.CONFIG;
       throw new CliError(error.message, exitCode);
+    }
+    throw error;
+  }
+}
+
+/** The local gateway's certificate fingerprint, read from its cert file (undefined when unreadable). */
+function readLocalTlsFingerprint(context: CliContext): string | undefined {
+  const certPath = context.config().config.gateway?.tls?.certPath ?? join(context.paths.stateDir, 'tls', 'gateway-cert.pem');
+  try {
+    return normalizeTlsFingerprint(new X509Certificate(readFileSync(certPath)).fingerprint256);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes the target reachable: for an ssh-tunnel target, brings the supervised tunnel up on demand
+ * and points the URL at its local end. Other targets are returned as they are.
+ */
+export async function prepareTarget(context: CliContext, target: ResolvedTarget, timeoutMs: number): Promise<ResolvedTarget> {
+  if (target.ssh === undefined) return target;
+  try {
+    const state = await ensureTunnel({ stateDir: context.paths.stateDir, spec: target.ssh, timeoutMs: Math.max(timeoutMs, 20_000) });
+    return { ...target, url: `ws://127.0.0.1:${state.localPort}` };
+  } catch (error) {
+    if (error instanceof GatewayError) {
+      const fix = typeof error.details['fix'] === 'string' ? `\nFix: ${error.details['fix']}` : '';
+      throw new CliError(`${error.message}${fix}`, ExitCode.UNREACHABLE);
     }
     throw error;
   }
@@ -69,13 +103,15 @@ export async function callTarget<T>(
   target: ResolvedTarget,
   method: string,
   params: unknown,
-  options: { scopes: string[]; timeoutMs: number; expectFinal?: boolean },
+  options: { scopes: string[]; timeoutMs: number; expectFinal?: boolean; context?: CliContext },
 ): Promise<CallGatewayResult<T>> {
+  const ready = options.context === undefined ? target : await prepareTarget(options.context, target, options.timeoutMs);
   try {
     return await callGateway<T>(method, params, {
-      url: target.url,
-      token: target.token,
-      password: target.password,
+      url: ready.url,
+      token: ready.token,
+      password: ready.password,
+      tlsFingerprint: ready.tlsFingerprint,
       scopes: options.scopes,
       timeoutMs: options.timeoutMs,
       expectFinal: options.expectFinal ?? false,
@@ -88,6 +124,10 @@ export async function callTarget<T>(
 /** Maps a client failure to a one-line message, a fix, and the exit code. */
 export function describeCallFailure(error: unknown, target: ResolvedTarget): CliError {
   const where = `Gateway target: ${target.url} (${target.sourceLabel})`;
+  if (error instanceof GatewayError) {
+    // Refused by client-side policy before anything was sent (plaintext ws://, bad pin).
+    return new CliError(`${error.message}\n${where}`, ExitCode.USAGE);
+  }
   if (error instanceof GatewayRequestError) {
     if (error.isAuthFailure) {
       return new CliError(`${error.message} [${error.detailCode}]\n${where}\nFix: ${authFix(error.detailCode, target)}`, ExitCode.AUTH_FAILED);
@@ -125,6 +165,9 @@ function transportFix(error: GatewayTransportError, target: ResolvedTarget): str
   }
   if (error.kind === 'TIMEOUT') return 'the gateway did not answer in time: check the host is up, or raise --timeout';
   if (error.kind === 'CLOSED' && error.closeCode === 1002) return 'protocol mismatch: upgrade the older side';
-  if (error.kind === 'TLS') return 'TLS failed: check the URL scheme (ws:// vs wss://) and the certificate fingerprint';
+  if (error.kind === 'TLS_FINGERPRINT_MISMATCH') return 'do not send credentials to this server until the fingerprint is explained (see above)';
+  if (/CERT|TLS|SSL/.test(error.kind)) {
+    return 'TLS failed: check the URL scheme (ws:// vs wss://); for a self-signed gateway certificate pin it with --tls-fingerprint (`clawgate status --deep` shows the fingerprint the server presents)';
+  }
   return 'check the URL and that the gateway is running';
 }

@@ -15,6 +15,7 @@ import { registerStatus } from './commands/status.js';
 import { registerNodes } from './commands/nodes.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerNodeRun } from './commands/node-run.js';
+import { registerTunnel } from './commands/tunnel.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
   registerGatewayMessaging(gateway, getContext);
   registerGatewayProbe(gateway, getContext);
   registerGatewayAuthToken(gateway, getContext);
+  registerTunnel(program, getContext);
 
   registerDevices(program, getContext);
   registerSecurity(program, getContext);

@@ -22,7 +22,19 @@ import {
   signatureToken,
 } from '../protocol/index.js';
 import { signDeviceProof, type DeviceIdentity } from './device-identity.js';
+import type { TLSSocket } from 'node:tls';
 import { GatewayRequestError, GatewayTransportError, type ConnectionStage } from './errors.js';
+import { assertPinned, createPinnedTlsOptions } from './tls-pin.js';
+import { checkGatewayUrl, hasInsecureWsOverride } from './url-policy.js';
+
+/** How often long-lived clients send an application-level ping: under Tailscale Serve's ~60 s idle cut. */
+export const DEFAULT_KEEPALIVE_INTERVAL_MS = 20_000;
+
+/** Interval timers, injected so keepalive tests run without waiting. */
+export interface IntervalTimers {
+  setInterval(callback: () => void, ms: number): unknown;
+  clearInterval(handle: unknown): void;
+}
 
 export interface GatewayClientOptions {
   url: string;
@@ -41,11 +53,16 @@ export interface GatewayClientOptions {
   deviceIdentity?: DeviceIdentity;
   /** Stored device token, sent as `auth.deviceToken` when no shared token or password is given. */
   deviceToken?: string | undefined;
-  /**
-   * Expected SHA-256 fingerprint of the gateway's TLS certificate (hex, colons optional). Checked when
-   * the upgrade completes, before `connect` (and any credential) is sent; a mismatch fails with kind TLS.
-   */
+  /** Pin the gateway certificate: SHA-256 of its DER (64 hex; colons and `sha256:` accepted). Needs wss://. */
   tlsFingerprint?: string | undefined;
+  /** Allow plaintext ws:// to public hosts. Default: CLAWGATE_ALLOW_INSECURE_WS=1 in process.env. */
+  allowInsecureWs?: boolean | undefined;
+  /**
+   * Application-level keepalive for long-lived clients: every `intervalMs` (default 20 s) send a
+   * real request (default `health`) so proxies that cut idle WebSockets (Tailscale Serve at ~60 s)
+   * see traffic both ways. The answer, success or error, is ignored. Off unless given.
+   */
+  keepalive?: { intervalMs?: number; method?: string; timers?: IntervalTimers } | undefined;
   onEvent?: (event: EventFrame) => void;
   onClose?: (code: number, reason: string) => void;
 }
@@ -68,6 +85,7 @@ export class GatewayClient {
   #tickIntervalMs = DEFAULT_TICK_INTERVAL_MS;
   #requestCounter = 0;
   #closed = false;
+  #keepaliveHandle: unknown;
 
   constructor(options: GatewayClientOptions) {
     this.#options = options;
@@ -100,23 +118,36 @@ export class GatewayClient {
         () => settle(new GatewayTransportError(`gateway timeout after ${timeoutMs}ms (stage: ${this.#stage})`, { stage: this.#stage, kind: 'TIMEOUT' })),
         timeoutMs,
       );
+      let pin: string | undefined;
+      try {
+        pin = checkGatewayUrl(this.#options.url, {
+          tlsFingerprint: this.#options.tlsFingerprint,
+          allowInsecureWs: this.#options.allowInsecureWs ?? hasInsecureWsOverride(process.env),
+        });
+      } catch (error) {
+        settle(error as Error); // a coded GatewayError: refused before any socket opened
+        return;
+      }
       let socket: WebSocket;
       try {
-        socket = new WebSocket(this.#options.url, { perMessageDeflate: false, handshakeTimeout: timeoutMs, ...this.#options.wsOptions });
+        const pinned = pin === undefined ? {} : createPinnedTlsOptions(pin);
+        socket = new WebSocket(this.#options.url, { perMessageDeflate: false, handshakeTimeout: timeoutMs, ...this.#options.wsOptions, ...pinned });
       } catch (error) {
         settle(new GatewayTransportError(`invalid gateway url: ${(error as Error).message}`, { stage: 'socket', kind: 'URL' }));
         return;
       }
       this.#socket = socket;
       socket.on('upgrade', (response) => {
-        this.#stage = 'challenge';
-        const expected = this.#options.tlsFingerprint;
-        if (expected === undefined) return;
-        const tlsSocket = response.socket as { getPeerCertificate?: () => { fingerprint256?: string } };
-        const actual = tlsSocket.getPeerCertificate?.().fingerprint256;
-        if (actual === undefined || normalizeFingerprint(actual) !== normalizeFingerprint(expected)) {
-          settle(new GatewayTransportError(`gateway TLS certificate fingerprint mismatch (got ${actual ?? 'no certificate'})`, { stage: 'upgrade', kind: 'TLS' }));
+        if (pin !== undefined) {
+          // Second, authoritative pin check: before `open`, so no frame can have been sent.
+          try {
+            assertPinned(response.socket as TLSSocket, pin);
+          } catch (error) {
+            settle(new GatewayTransportError((error as Error).message, { stage: 'socket', kind: 'TLS_FINGERPRINT_MISMATCH' }));
+            return;
+          }
         }
+        this.#stage = 'challenge';
       });
       socket.on('open', () => {
         this.#stage = 'challenge';
@@ -132,7 +163,8 @@ export class GatewayClient {
       });
       socket.on('error', (error: NodeJS.ErrnoException) => {
         const kind = error.code ?? (/certificate|tls|ssl/i.test(error.message) ? 'TLS' : 'ERROR');
-        settle(new GatewayTransportError(`cannot reach gateway at ${this.#options.url}: ${error.message}`, { stage: this.#stage, kind }));
+        const message = kind === 'TLS_FINGERPRINT_MISMATCH' ? error.message : `cannot reach gateway at ${this.#options.url}: ${error.message}`;
+        settle(new GatewayTransportError(message, { stage: this.#stage, kind }));
       });
       socket.on('close', (code, reasonBuffer) => {
         const reason = reasonBuffer.toString();
@@ -183,6 +215,7 @@ export class GatewayClient {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#watchdog);
+    this.#stopKeepalive();
     const socket = this.#socket;
     if (socket !== undefined && (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)) {
       socket.close(CloseCode.NORMAL, 'client closing');
@@ -213,6 +246,7 @@ export class GatewayClient {
       this.#tickIntervalMs = this.#hello.policy?.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS;
       this.#stage = 'ready';
       this.#armWatchdog();
+      this.#startKeepalive();
       settleConnect(undefined, this.#hello);
       return;
     }
@@ -280,6 +314,25 @@ export class GatewayClient {
     this.#watchdog.unref();
   }
 
+  #startKeepalive(): void {
+    const keepalive = this.#options.keepalive;
+    if (keepalive === undefined || this.#keepaliveHandle !== undefined) return;
+    const timers: IntervalTimers = keepalive.timers ?? { setInterval: (cb, ms) => setInterval(cb, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
+    const method = keepalive.method ?? 'health';
+    this.#keepaliveHandle = timers.setInterval(() => {
+      this.request(method, {}, { timeoutMs: keepalive.intervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS }).catch(() => undefined);
+    }, keepalive.intervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS);
+    this.#keepaliveTimers = timers;
+  }
+
+  #keepaliveTimers: IntervalTimers | undefined;
+
+  #stopKeepalive(): void {
+    if (this.#keepaliveHandle === undefined) return;
+    this.#keepaliveTimers?.clearInterval(this.#keepaliveHandle);
+    this.#keepaliveHandle = undefined;
+  }
+
   #failPending(error: Error): void {
     for (const [id, pending] of this.#pending) {
       clearTimeout(pending.timer);
@@ -290,6 +343,7 @@ export class GatewayClient {
 
   #teardown(): void {
     clearTimeout(this.#watchdog);
+    this.#stopKeepalive();
     const socket = this.#socket;
     if (socket !== undefined && socket.readyState !== WebSocket.CLOSED) socket.terminate();
   }

@@ -51,12 +51,62 @@ export const GatewayControlUiConfigSchema = Type.Object(
   Closed,
 );
 
+export const SSH_HOST_KEY_POLICIES = ['strict', 'openssh'] as const;
+export type SshHostKeyPolicy = (typeof SSH_HOST_KEY_POLICIES)[number];
+
+/** `gateway.remote.ssh`: reach a loopback-bound gateway through a supervised `ssh -N -L` tunnel. */
+export const GatewayRemoteSshConfigSchema = Type.Object(
+  {
+    /** `user@host[:port]` (port = sshd port, default 22). */
+    target: Type.String({ minLength: 1, maxLength: 512 }),
+    /** Private key file passed as `-i` (with IdentitiesOnly=yes). */
+    identity: Type.Optional(Type.String({ minLength: 1 })),
+    /** known_hosts file passed as UserKnownHostsFile. */
+    knownHostsFile: Type.Optional(Type.String({ minLength: 1 })),
+    /** Gateway port on the remote host (default 18789). */
+    remotePort: Type.Optional(Port),
+    /** Preferred local port (default 18789; a free one is picked if it is taken). */
+    localPort: Type.Optional(Port),
+    /** strict: the host key must already be known; openssh: defer to the user's OpenSSH config. */
+    hostKeyPolicy: Type.Optional(Type.Union(SSH_HOST_KEY_POLICIES.map((m) => Type.Literal(m)))),
+  },
+  Closed,
+);
+
+/** `gateway.tls`: HTTPS/WSS on the gateway port. */
+export const GatewayTlsConfigSchema = Type.Object(
+  {
+    enabled: Type.Optional(Type.Boolean()),
+    /** PEM certificate (default <stateDir>/tls/gateway-cert.pem). */
+    certPath: Type.Optional(Type.String({ minLength: 1 })),
+    /** PEM private key (default <stateDir>/tls/gateway-key.pem). */
+    keyPath: Type.Optional(Type.String({ minLength: 1 })),
+    /** Make a self-signed certificate on first start when the files are missing (default true). */
+    autoGenerate: Type.Optional(Type.Boolean()),
+  },
+  Closed,
+);
+
+export const TAILSCALE_MODES = ['off', 'serve', 'funnel'] as const;
+export type TailscaleMode = (typeof TAILSCALE_MODES)[number];
+
+/** `gateway.tailscale`: expose the loopback gateway with `tailscale serve|funnel`. */
+export const GatewayTailscaleConfigSchema = Type.Object(
+  {
+    mode: Type.Optional(Type.Union(TAILSCALE_MODES.map((m) => Type.Literal(m)))),
+    /** Undo serve/funnel when the gateway stops (default true). */
+    resetOnExit: Type.Optional(Type.Boolean()),
+  },
+  Closed,
+);
+
 export const GatewayRemoteConfigSchema = Type.Object(
   {
     url: Type.Optional(Type.String({ minLength: 1 })),
     token: Type.Optional(Type.String({ minLength: 1 })),
     password: Type.Optional(Type.String({ minLength: 1 })),
     tlsFingerprint: Type.Optional(Type.String({ minLength: 1 })),
+    ssh: Type.Optional(GatewayRemoteSshConfigSchema),
   },
   Closed,
 );
@@ -90,6 +140,8 @@ export const GatewayConfigSchema = Type.Object(
     controlUi: Type.Optional(GatewayControlUiConfigSchema),
     /** IPs or CIDRs of reverse proxies whose forwarded headers are believed. */
     trustedProxies: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    tls: Type.Optional(GatewayTlsConfigSchema),
+    tailscale: Type.Optional(GatewayTailscaleConfigSchema),
     handshakeTimeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
     tickIntervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 600_000 })),
     maxPayloadBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024 })),

@@ -42,6 +42,8 @@ export interface ConnectContext {
   challengeNonce: string;
   remoteAddress: string;
   connId: string;
+  /** Replaces the configured shared-secret check (a Tailscale-verified identity passes as `none`). */
+  sharedAuth?: SharedSecretAuth | undefined;
 }
 
 /** Checks one `connect` request; returns what the connection is granted or throws a coded error. */

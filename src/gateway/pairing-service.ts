@@ -47,6 +47,8 @@ export interface ConnectAttempt {
   challengeNonce: string;
   remoteAddress: string;
   connId: string;
+  /** Replaces the configured shared-secret check (a Tailscale-verified identity passes as `none`). */
+  sharedAuth?: SharedSecretAuth | undefined;
 }
 
 export interface ConnectIdentity {
@@ -69,7 +71,7 @@ export class PairingService {
   authenticate(attempt: ConnectAttempt): ConnectIdentity {
     const { params, role } = attempt;
     const auth = params.auth;
-    const shared = this.#deps.auth;
+    const shared = attempt.sharedAuth ?? this.#deps.auth;
     const sharedCredential = shared.mode === 'token' ? auth?.token : shared.mode === 'password' ? auth?.password : 'none';
     const hasAny = [auth?.token, auth?.password, auth?.deviceToken, auth?.bootstrapToken].some(isPresent) || shared.mode === 'none';
     if (!hasAny) verifySharedSecret(shared, auth); // throws the mode's MISSING error

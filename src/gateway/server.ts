@@ -5,7 +5,8 @@
  * first client is served at once (OpenClaw listens first and answers 1013 "gateway starting").
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -41,6 +42,8 @@ import { NodeService } from './node-service.js';
 import type { NodeSurfaceStore } from './node-surface-store.js';
 import type { GatewayServices } from './services.js';
 import type { GatewaySettings } from './settings.js';
+import type { TlsMaterial } from './tls.js';
+import type { TailscaleIdentity, TailscaleIdentityVerifier } from './tailscale-identity.js';
 
 /** Presence changes within this window go out as one broadcast (ms). */
 const PRESENCE_COALESCE_MS = 100;
@@ -62,7 +65,16 @@ export interface GatewayServerOptions {
   clock?: Clock;
   /** Where approved node command surfaces live (default: the state store's SQLite tables). */
   nodeSurfaceStore?: NodeSurfaceStore;
+  /** Serve HTTPS/WSS (TLS 1.3 minimum) on the same port with this certificate. */
+  tls?: TlsMaterial | undefined;
+  /** `gateway.auth.allowTailscale`: verifies Tailscale Serve identity headers on upgrade requests. */
+  tailscaleIdentity?: TailscaleIdentityVerifier | undefined;
+  /** Serve/Funnel state for `status`, once the exposure is up. */
+  tailscaleStatus?: () => { mode: string; url?: string } | undefined;
 }
+
+/** The shared-secret check a verified Tailscale identity replaces (the whois match is the proof). */
+const TAILSCALE_VERIFIED_AUTH = { mode: 'none' } as const;
 
 export class GatewayServer implements ConnectionHandler {
   readonly bootId: string;
@@ -83,6 +95,8 @@ export class GatewayServer implements ConnectionHandler {
   readonly #connections = new Set<GatewayConnection>();
   readonly #authLimiter: AuthRateLimiter;
   #browserAccess: BrowserAccessPolicy | undefined;
+  readonly #tailscaleUsers = new WeakMap<GatewayConnection, Promise<TailscaleIdentity | undefined>>();
+  readonly #stopHooks: (() => Promise<void>)[] = [];
   #boundAddresses: string[] = [];
   #port = 0;
   #startedAtMs = 0;
@@ -134,7 +148,10 @@ export class GatewayServer implements ConnectionHandler {
         bind: settings.bind,
         port: () => this.#port,
         addresses: () => [...this.#boundAddresses],
-        tls: false,
+        tls: options.tls !== undefined,
+        tlsFingerprint: options.tls?.fingerprintSha256,
+        warnings: settings.warnings,
+        tailscale: () => options.tailscaleStatus?.(),
         authMode: settings.auth.mode,
         connectionCounts: () => this.#connectionCounts(),
       },
@@ -166,9 +183,13 @@ export class GatewayServer implements ConnectionHandler {
     const { settings } = this.#options;
     let port = settings.port;
     for (const { host, isRequired } of settings.listenHosts) {
-      const server = createServer((request, response) =>
-        handleHttpRequest(request, response, { isReady: () => this.#isReady, isDraining: () => this.#isDraining }),
-      );
+      const onRequest: RequestListener = (request, response) =>
+        handleHttpRequest(request, response, { isReady: () => this.#isReady, isDraining: () => this.#isDraining });
+      const tls = this.#options.tls;
+      // https.Server is an http.Server with a TLS front; everything after the handshake is shared.
+      const server: Server =
+        tls === undefined ? createServer(onRequest) : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.3' }, onRequest);
+      if (tls !== undefined) server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#serverOnUpgrade(request, socket, head));
       server.on('clientError', (_error, socket) => socket.destroy());
       try {
@@ -219,6 +240,12 @@ export class GatewayServer implements ConnectionHandler {
     await this.#closeHttpServers();
     this.#health.stop();
     this.#store.close();
+    for (const hook of this.#stopHooks.splice(0)) await hook();
+  }
+
+  /** Runs `hook` after the gateway stopped listening (e.g. undo Tailscale Serve). */
+  addStopHook(hook: () => Promise<void>): void {
+    this.#stopHooks.push(hook);
   }
 
   /** Sends an event to every ready connection allowed to see it. Unknown events reach admins only. */
@@ -236,7 +263,9 @@ export class GatewayServer implements ConnectionHandler {
 
   async handleConnect(connection: GatewayConnection, frame: RequestFrame): Promise<void> {
     let accepted: AcceptedConnect;
+    let tailscaleUser: TailscaleIdentity | undefined;
     try {
+      tailscaleUser = await this.#tailscaleUserFor(connection, frame.params);
       // The limiter refuses locked-out clients before acceptConnect does any hashing or signature work.
       accepted = await this.#authLimiter.run(connection.clientAddress, () =>
         acceptConnect(frame.params, this.#options.settings.auth, {
@@ -244,6 +273,7 @@ export class GatewayServer implements ConnectionHandler {
           challengeNonce: connection.challengeNonce,
           remoteAddress: connection.clientAddress.address,
           connId: connection.connId,
+          sharedAuth: tailscaleUser === undefined ? undefined : TAILSCALE_VERIFIED_AUTH,
         }),
       );
     } catch (error) {
@@ -289,7 +319,8 @@ export class GatewayServer implements ConnectionHandler {
         client: params.client.id,
         mode: params.client.mode,
         role,
-        auth: accepted.authMethod,
+        auth: tailscaleUser === undefined ? accepted.authMethod : 'tailscale',
+        tailscaleLogin: tailscaleUser?.login,
         remoteAddress: connection.remoteAddress,
         clientAddress: caller.clientAddress,
         isLocal: caller.isLocal,
@@ -312,6 +343,15 @@ export class GatewayServer implements ConnectionHandler {
     if (connection.caller !== undefined) this.#logger.info({ connId: connection.connId }, 'client disconnected');
     if (connection.caller?.role === 'node') this.#nodes.onDisconnect(connection.connId);
     if (this.#presence.remove(connection.connId)) this.#broadcastPresence();
+  }
+
+  /** The verified Tailscale user for an operator connect (never for nodes, as in OpenClaw). */
+  async #tailscaleUserFor(connection: GatewayConnection, params: unknown): Promise<TailscaleIdentity | undefined> {
+    const pending = this.#tailscaleUsers.get(connection);
+    if (pending === undefined) return undefined;
+    const role = typeof params === 'object' && params !== null ? (params as { role?: unknown }).role : undefined;
+    if (role !== undefined && role !== 'operator') return undefined;
+    return pending;
   }
 
   #helloOk(connId: string, accepted: AcceptedConnect): HelloOk {
@@ -385,6 +425,8 @@ export class GatewayServer implements ConnectionHandler {
       logger: this.#logger,
     });
     this.#connections.add(connection);
+    const tailscale = this.#options.tailscaleIdentity;
+    if (tailscale !== undefined) this.#tailscaleUsers.set(connection, tailscale.verify(request).catch(() => undefined));
     connection.sendEvent('connect.challenge', { nonce, ts: this.#now() });
   }
 

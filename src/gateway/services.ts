@@ -16,6 +16,11 @@ export interface RuntimeInfo {
   readonly port: () => number;
   readonly addresses: () => string[];
   readonly tls: boolean;
+  /** SHA-256 of the served certificate's DER (64 hex), when TLS is on. */
+  readonly tlsFingerprint: string | undefined;
+  readonly warnings: readonly string[];
+  /** Tailscale Serve/Funnel managed by this gateway, if any. */
+  readonly tailscale: () => { mode: string; url?: string } | undefined;
   readonly authMode: AuthMode;
   readonly connectionCounts: () => { total: number; operators: number; nodes: number };
 }

@@ -18,7 +18,7 @@ import {
   GatewayError,
   type AuthMode,
 } from '../protocol/index.js';
-import { DEFAULT_GATEWAY_PORT, loadOrCreateGeneratedToken, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
+import { DEFAULT_GATEWAY_PORT, loadOrCreateGeneratedToken, type TailscaleMode, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
 import type { SharedSecretAuth } from './auth.js';
 import { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
 
@@ -28,6 +28,8 @@ export interface GatewayFlags {
   auth?: AuthMode | undefined;
   token?: string | undefined;
   password?: string | undefined;
+  /** `--tailscale off|serve|funnel` (overrides gateway.tailscale.mode). */
+  tailscale?: TailscaleMode | undefined;
 }
 
 export interface GatewaySettings {
@@ -38,6 +40,8 @@ export interface GatewaySettings {
   auth: SharedSecretAuth;
   /** Where the auth secret came from, for the startup log line (never the value). */
   authSource: string;
+  /** Things the operator should know at startup (e.g. tailnet bind without a tailnet address). */
+  warnings: string[];
   handshakeTimeoutMs: number;
   tickIntervalMs: number;
   maxPayloadBytes: number;
@@ -64,6 +68,10 @@ export function resolveGatewaySettings(input: ResolveSettingsInput): GatewaySett
   const gateway = config.gateway ?? {};
   const bind = flags.bind ?? gateway.bind ?? 'loopback';
   const listenHosts = resolveListenHosts(bind, gateway.customBindHost, input.interfaces ?? networkInterfaces);
+  const warnings: string[] = [];
+  if (bind === 'tailnet' && listenHosts.length === 1) {
+    warnings.push('gateway.bind is "tailnet" but no 100.64.0.0/10 address was found: listening on 127.0.0.1 only; restart the gateway once Tailscale is up');
+  }
   // lan and tailnet are exposure by intent, even when tailnet finds no tailnet address yet.
   const isLoopbackOnly = bind !== 'lan' && bind !== 'tailnet' && listenHosts.every(({ host }) => isLoopbackHost(host));
   const { auth, authSource } = resolveAuth(flags, env, config, paths, isLoopbackOnly, bind);
@@ -73,6 +81,7 @@ export function resolveGatewaySettings(input: ResolveSettingsInput): GatewaySett
     listenHosts,
     auth,
     authSource,
+    warnings,
     handshakeTimeoutMs: gateway.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     tickIntervalMs: gateway.tickIntervalMs ?? DEFAULT_TICK_INTERVAL_MS,
     maxPayloadBytes: gateway.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
@@ -143,8 +152,10 @@ export function resolveListenHosts(
       if (customBindHost === undefined) {
         throw new GatewayError('CONFIG_INVALID', { path: 'gateway.customBindHost', reason: 'required when gateway.bind is "custom"' });
       }
+      if (!isDottedIPv4(customBindHost)) throw new GatewayError('CUSTOM_BIND_HOST_INVALID', { host: customBindHost });
       const hosts = [{ host: customBindHost, isRequired: true }];
-      if (customBindHost !== '127.0.0.1') hosts.push({ host: '127.0.0.1', isRequired: true });
+      // Same-host clients keep working on 127.0.0.1; 0.0.0.0 already covers it (and would clash).
+      if (customBindHost !== '127.0.0.1' && customBindHost !== '0.0.0.0') hosts.push({ host: '127.0.0.1', isRequired: true });
       return hosts;
     }
   }
@@ -154,12 +165,18 @@ export function resolveListenHosts(
 export function findTailnetIPv4(interfaces: ReturnType<typeof networkInterfaces>): string | undefined {
   for (const addresses of Object.values(interfaces)) {
     for (const address of addresses ?? []) {
-      if (address.family !== 'IPv4') continue;
+      if (address.family !== 'IPv4' || address.internal) continue;
       const [a, b] = address.address.split('.').map(Number);
       if (a === 100 && b !== undefined && b >= 64 && b <= 127) return address.address;
     }
   }
   return undefined;
+}
+
+/** A canonical dotted-quad IPv4 literal (no leading zeros, each octet 0-255). */
+export function isDottedIPv4(host: string): boolean {
+  const octets = host.split('.');
+  return octets.length === 4 && octets.every((octet) => /^(0|[1-9]\d{0,2})$/.test(octet) && Number(octet) <= 255);
 }
 
 export function isLoopbackHost(host: string): boolean {

@@ -9,6 +9,11 @@ import type { Clock } from './auth-rate-limit.js';
 import type { MethodDefinition } from './method-registry.js';
 import { GatewayServer } from './server.js';
 import { resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
+import { resolveTlsMaterial, type TlsMaterial } from './tls.js';
+import { createTailscaleRunner } from './tailscale-cli.js';
+import { assertTailscaleModeAllowed, startTailscaleExposure, type TailscaleExposure } from './tailscale-exposure.js';
+import { TailscaleIdentityVerifier } from './tailscale-identity.js';
+import { formatTlsFingerprint } from '../protocol/index.js';
 
 export interface StartGatewayOptions {
   paths: StatePaths;
@@ -32,6 +37,9 @@ export interface StartedGateway {
   secrets: SecretRegistry;
   /** Stops the server (shutdown broadcast, sockets closed) and then flushes and closes the log file. */
   close(reason?: string): Promise<void>;
+  tls: TlsMaterial | undefined;
+  /** Tailscale Serve/Funnel, when gateway.tailscale.mode is not off. */
+  tailscale: TailscaleExposure | undefined;
 }
 
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
@@ -39,6 +47,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const env = options.env ?? process.env;
   const config = loadConfig(options.paths.configPath);
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
+  const tailscaleMode = options.flags?.tailscale ?? config.config.gateway?.tailscale?.mode ?? 'off';
+  assertTailscaleModeAllowed(tailscaleMode, settings.auth.mode); // before anything listens
+  const runTailscale = createTailscaleRunner(env);
+  // OpenClaw's default: identity headers are trusted with Serve, never by default otherwise.
+  const allowTailscale = config.config.gateway?.auth?.allowTailscale ?? tailscaleMode === 'serve';
+  let tailscale: TailscaleExposure | undefined;
+  const tls = resolveTlsMaterial({ config: config.config.gateway?.tls, stateDir: options.paths.stateDir });
   const secrets = new SecretRegistry();
   secrets.add(settings.auth.token);
   secrets.add(settings.auth.password);
@@ -59,15 +74,45 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   if (options.methodFamilies !== undefined) serverOptions.methodFamilies = options.methodFamilies;
   if (options.shouldValidateResults !== undefined) serverOptions.shouldValidateResults = options.shouldValidateResults;
   if (options.clock !== undefined) serverOptions.clock = options.clock;
+  if (tls !== undefined) serverOptions.tls = tls;
+  if (allowTailscale) serverOptions.tailscaleIdentity = new TailscaleIdentityVerifier({ run: runTailscale });
+  serverOptions.tailscaleStatus = () => (tailscale === undefined ? undefined : tailscale.url === undefined ? { mode: tailscale.mode } : { mode: tailscale.mode, url: tailscale.url });
   const server = new GatewayServer(serverOptions);
   await server.start();
+  if (tailscaleMode !== 'off') {
+    try {
+      tailscale = await startTailscaleExposure({
+        mode: tailscaleMode,
+        port: server.port,
+        isTls: tls !== undefined,
+        resetOnExit: config.config.gateway?.tailscale?.resetOnExit ?? true,
+        run: runTailscale,
+        warn: (message) => logger.warn({}, message),
+      });
+    } catch (error) {
+      await server.stop('tailscale exposure failed');
+      throw error;
+    }
+    const exposure = tailscale;
+    server.addStopHook(() => exposure.stop());
+    const host = exposure.url?.replace(/^https:\/\/|\/$/g, '');
+    logger.info({ mode: exposure.mode, url: exposure.url }, `tailscale ${exposure.mode} enabled: ${exposure.url ?? '(no MagicDNS name)'}${host === undefined ? '' : ` (WS via wss://${host})`}`);
+  }
+  for (const warning of settings.warnings) logger.warn({ bind: settings.bind }, warning);
+  const scheme = tls === undefined ? 'ws' : 'wss';
   logger.info(
-    { addresses: server.addresses, bind: settings.bind, auth: settings.auth.mode, authSource: settings.authSource },
-    `gateway listening on ${server.addresses.map((a) => `ws://${a}`).join(', ')}`,
+    { addresses: server.addresses, bind: settings.bind, auth: settings.auth.mode, authSource: settings.authSource, tls: tls !== undefined },
+    `gateway listening on ${server.addresses.map((a) => `${scheme}://${a}`).join(', ')}`,
   );
+  if (tls !== undefined) {
+    logger.info(
+      { certPath: tls.certPath, fingerprint: tls.fingerprintSha256, generated: tls.wasGenerated },
+      `TLS on (TLS 1.3+)${tls.wasGenerated ? ', self-signed certificate generated' : ''}; certificate fingerprint ${formatTlsFingerprint(tls.fingerprintSha256)} (clients pin it with --tls-fingerprint)`,
+    );
+  }
   const close = async (reason?: string): Promise<void> => {
     await server.stop(reason);
     await closeLogger(logger);
   };
-  return { server, settings, logger, secrets, close };
+  return { server, settings, logger, secrets, tls, tailscale, close };
 }

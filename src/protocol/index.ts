@@ -13,3 +13,4 @@ export * from './events.js';
 export * from './device-auth.js';
 export * from './setup-code.js';
 export * from './methods/devices.js';
+export * from './tls-fingerprint.js';

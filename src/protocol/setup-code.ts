@@ -6,6 +6,7 @@
  * normalized form `ws[s]://host[:port]` (no path, no credentials), because `openclaw node run
  * --pair` rejects a payload whose url does not round-trip through its own normalization.
  */
+import { normalizeTlsFingerprint } from './tls-fingerprint.js';
 
 export const SETUP_LINK_PREFIX = 'oc-pair://';
 
@@ -73,10 +74,3 @@ export function normalizeSetupUrl(raw: string): string | undefined {
   return `${scheme}://${parsed.hostname}${parsed.port === '' ? '' : `:${parsed.port}`}`;
 }
 
-/** `sha256:AB:CD…` or hex → 64 lowercase hex characters; undefined when it is not a SHA-256 fingerprint. */
-export function normalizeTlsFingerprint(raw: string): string | undefined {
-  const value = raw.trim().replace(/^sha256:/i, '');
-  if (/^[a-fA-F0-9]{64}$/.test(value)) return value.toLowerCase();
-  if (/^(?:[a-fA-F0-9]{2}:){31}[a-fA-F0-9]{2}$/.test(value)) return value.replaceAll(':', '').toLowerCase();
-  return undefined;
-}

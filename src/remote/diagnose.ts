@@ -4,12 +4,13 @@
  * Each layer (tcp, tls, handshake, auth, rpc) is tried in order and reported separately with one
  * remediation, so "wrong token" never looks like "gateway down". Layers after a failure are skipped.
  */
-import { connect as connectTcp } from 'node:net';
+import { connect as connectTcp, isIP } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { GatewayClient, GatewayRequestError, GatewayTransportError } from '../client/index.js';
-import type { HealthSummary } from '../protocol/index.js';
+import { formatTlsFingerprint, normalizeTlsFingerprint, type HealthSummary } from '../protocol/index.js';
 import type { ResolvedTarget } from './target.js';
 
-export type LayerName = 'config' | 'target' | 'tcp' | 'tls' | 'handshake' | 'auth' | 'rpc';
+export type LayerName = 'config' | 'target' | 'tunnel' | 'tcp' | 'tls' | 'handshake' | 'auth' | 'rpc';
 export type LayerStatus = 'ok' | 'fail' | 'skip';
 
 export interface LayerReport {
@@ -27,11 +28,15 @@ export interface DiagnosisReport {
   health?: HealthSummary;
   auth?: { role: string; scopes: string[] };
   server?: { version: string; protocol: number };
+  /** What the TLS layer saw (wss:// only). */
+  tls?: { protocol: string; fingerprint: string; isPinned: boolean; isTrusted: boolean };
 }
 
 export interface DiagnoseOptions {
   timeoutMs: number;
   scopes?: string[];
+  /** Set when `target.url` is the local end of an SSH tunnel, so failures behind it are named right. */
+  tunnel?: { label: string; remotePort: number };
 }
 
 /** Walks the layers for `target`; never throws. */
@@ -61,19 +66,28 @@ export async function diagnoseTarget(target: ResolvedTarget, options: DiagnoseOp
     skipRest('tls', 'handshake', 'auth', 'rpc');
     return report;
   }
-  if (!isTls) report.layers.push({ layer: 'tls', status: 'skip', detail: 'plain ws:// (no TLS)' });
+  if (!isTls) report.layers.push({ layer: 'tls', status: 'skip', detail: options.tunnel === undefined ? 'plain ws:// (no TLS)' : `plain ws:// inside the ${options.tunnel.label} (ssh encrypts it)` });
+  if (isTls) {
+    const tls = await probeTls(host, port, target.tlsFingerprint, options.timeoutMs);
+    report.layers.push(tls.layer);
+    if (tls.seen !== undefined) report.tls = tls.seen;
+    if (tls.layer.status === 'fail') {
+      skipRest('handshake', 'auth', 'rpc');
+      return report;
+    }
+  }
 
   const client = new GatewayClient({
     url: target.url,
     token: target.token,
     password: target.password,
+    tlsFingerprint: target.tlsFingerprint,
     scopes: options.scopes ?? ['operator.read'],
     connectTimeoutMs: options.timeoutMs,
   });
   const startedAt = performance.now();
   try {
     const hello = await client.connect();
-    if (isTls) report.layers.push({ layer: 'tls', status: 'ok', detail: 'TLS handshake completed' });
     report.layers.push({ layer: 'handshake', status: 'ok', detail: `protocol v${hello.protocol}, server ${hello.server.version}` });
     report.layers.push({
       layer: 'auth',
@@ -92,7 +106,7 @@ export async function diagnoseTarget(target: ResolvedTarget, options: DiagnoseOp
       report.layers.push(rpcFailure(error));
     }
   } catch (error) {
-    report.layers.push(...connectFailure(error, target, isTls));
+    report.layers.push(...connectFailure(error, target, options.tunnel));
   } finally {
     client.close();
   }
@@ -128,10 +142,9 @@ function probeTcp(host: string, port: number, timeoutMs: number): Promise<LayerR
   });
 }
 
-function connectFailure(error: unknown, target: ResolvedTarget, isTls: boolean): LayerReport[] {
+function connectFailure(error: unknown, target: ResolvedTarget, tunnel: DiagnoseOptions['tunnel']): LayerReport[] {
   if (error instanceof GatewayRequestError) {
     const reports: LayerReport[] = [];
-    if (isTls) reports.push({ layer: 'tls', status: 'ok', detail: 'TLS handshake completed' });
     if (error.detailCode === 'PROTOCOL_MISMATCH' || error.detailCode === 'CONNECT_PARAMS_INVALID') {
       reports.push({ layer: 'handshake', status: 'fail', detail: `${error.message} [${error.detailCode}]`, fix: 'client and gateway speak different protocol versions: upgrade the older one' });
       reports.push({ layer: 'auth', status: 'skip', detail: 'skipped: an earlier layer failed' });
@@ -147,13 +160,70 @@ function connectFailure(error: unknown, target: ResolvedTarget, isTls: boolean):
       { layer: 'auth', status: 'skip', detail: 'skipped: an earlier layer failed' },
       { layer: 'rpc', status: 'skip', detail: 'skipped: an earlier layer failed' },
     ];
-    if (isTls && error.stage === 'socket') {
-      return [{ layer: 'tls', status: 'fail', detail: error.message, fix: 'check the certificate and --tls-fingerprint, and that the gateway serves TLS' }, { layer: 'handshake', status: 'skip', detail: 'skipped: an earlier layer failed' }, ...skipped];
+    if (tunnel !== undefined && error.stage !== 'connect') {
+      return [
+        {
+          layer: 'handshake',
+          status: 'fail',
+          detail: `the ${tunnel.label} is up, but the gateway behind it did not answer: nothing accepted the connection on the remote host's 127.0.0.1:${tunnel.remotePort} (gateway down?) [${error.kind}]`,
+          fix: `start the gateway on the remote host (\`clawgate gateway run\`), or check gateway.remote.ssh.remotePort`,
+        },
+        ...skipped,
+      ];
     }
-    const tls: LayerReport[] = isTls ? [{ layer: 'tls', status: 'ok', detail: 'TLS handshake completed' }] : [];
-    return [...tls, { layer: 'handshake', status: 'fail', detail: error.message, fix: 'the port answers but not as a Clawgate/OpenClaw gateway: check the port, or a proxy in between' }, ...skipped];
+    return [{ layer: 'handshake', status: 'fail', detail: error.message, fix: 'the port answers but not as a Clawgate/OpenClaw gateway: check the port, or a proxy in between' }, ...skipped];
   }
   return [{ layer: 'handshake', status: 'fail', detail: error instanceof Error ? error.message : String(error) }];
+}
+
+/**
+ * The TLS layer on its own: handshake without CA checks, then judge the certificate the server showed
+ * (against the pin when there is one, else against the CA store). Reports the fingerprint either way,
+ * so a first-time user can copy it into --tls-fingerprint after checking it on the gateway host.
+ */
+function probeTls(
+  host: string,
+  port: number,
+  pin: string | undefined,
+  timeoutMs: number,
+): Promise<{ layer: LayerReport; seen?: NonNullable<DiagnosisReport['tls']> }> {
+  const startedAt = performance.now();
+  const expected = pin === undefined ? undefined : normalizeTlsFingerprint(pin);
+  return new Promise((resolve) => {
+    const socket = connectTls({ host, port, rejectUnauthorized: false, servername: isIP(host) === 0 ? host : '', minVersion: 'TLSv1.2' });
+    const finish = (result: { layer: LayerReport; seen?: NonNullable<DiagnosisReport['tls']> }): void => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => finish({ layer: { layer: 'tls', status: 'fail', detail: `no TLS handshake within ${timeoutMs}ms`, fix: 'check that the gateway serves TLS (gateway.tls.enabled) on this port' } }));
+    socket.once('error', (error: NodeJS.ErrnoException) =>
+      finish({ layer: { layer: 'tls', status: 'fail', detail: `TLS handshake failed: ${error.message}`, fix: 'the port does not speak TLS: use ws:// or enable gateway.tls on the gateway' } }),
+    );
+    socket.once('secureConnect', () => {
+      const raw = socket.getPeerCertificate()?.fingerprint256;
+      const fingerprint = (typeof raw === 'string' ? normalizeTlsFingerprint(raw) : undefined) ?? 'unavailable';
+      const protocol = socket.getProtocol() ?? 'unknown';
+      const seen = { protocol, fingerprint, isPinned: expected !== undefined, isTrusted: socket.authorized };
+      const shown = fingerprint === 'unavailable' ? fingerprint : formatTlsFingerprint(fingerprint);
+      const latencyMs = Math.round(performance.now() - startedAt);
+      if (pin !== undefined && expected === undefined) {
+        return finish({ seen, layer: { layer: 'tls', status: 'fail', detail: `${protocol}, certificate ${shown}; the pin "${pin}" is not a SHA-256 fingerprint`, fix: 'give 64 hex characters (colons and sha256: are accepted)' } });
+      }
+      if (expected !== undefined && fingerprint !== expected) {
+        return finish({
+          seen,
+          layer: { layer: 'tls', status: 'fail', detail: `certificate fingerprint mismatch: expected ${formatTlsFingerprint(expected)}, server presented ${shown}`, fix: 'if the gateway certificate was regenerated on purpose, update the pin; otherwise something is intercepting the connection' },
+        });
+      }
+      if (expected === undefined && !socket.authorized) {
+        return finish({
+          seen,
+          layer: { layer: 'tls', status: 'fail', detail: `${protocol}, certificate ${shown} is not trusted (${String(socket.authorizationError)})`, fix: `if this matches \`clawgate gateway status\` on the gateway host, pin it: --tls-fingerprint ${fingerprint}` },
+        });
+      }
+      finish({ seen, layer: { layer: 'tls', status: 'ok', detail: `${protocol}, certificate ${shown} (${expected !== undefined ? 'pinned' : 'CA-verified'})`, latencyMs } });
+    });
+  });
 }
 
 function rpcFailure(error: unknown): LayerReport {

@@ -11,14 +11,17 @@
  */
 import { DEFAULT_GATEWAY_PORT, type ClawgateConfig, type GatewayEnv } from '../config/index.js';
 import { GatewayError } from '../protocol/index.js';
+import type { SshTunnelSpec } from './ssh-tunnel.js';
+import { resolveTunnelSpec } from './tunnel-config.js';
 
-export type TargetSource = 'cli --url' | 'env' | 'config gateway.remote.url' | 'local loopback';
+export type TargetSource = 'cli --url' | 'env' | 'config gateway.remote.url' | 'ssh tunnel' | 'local loopback';
 
 export interface TargetFlags {
   url?: string | undefined;
   token?: string | undefined;
   password?: string | undefined;
   port?: number | undefined;
+  tlsFingerprint?: string | undefined;
 }
 
 export interface ResolveTargetInput {
@@ -27,6 +30,8 @@ export interface ResolveTargetInput {
   config: ClawgateConfig;
   /** Reads the token the local gateway generated, if any (only used for the local target). */
   readGeneratedToken: () => string | undefined;
+  /** Fingerprint of the local gateway's certificate when it serves TLS (the local CLI pins it). */
+  readLocalTlsFingerprint?: () => string | undefined;
 }
 
 export interface ResolvedTarget {
@@ -39,33 +44,48 @@ export interface ResolvedTarget {
   /** Where the credential came from (never the value). */
   credentialSource: string;
   isRemote: boolean;
+  /** Certificate pin for wss:// (from --tls-fingerprint, or gateway.remote.tlsFingerprint for the remote target). */
+  tlsFingerprint?: string;
+  /**
+   * Set when the gateway is reached through the supervised SSH tunnel (`gateway.mode: remote` with
+   * `gateway.remote.ssh`): the tunnel must be brought up first, and `url` then points at its local end.
+   */
+  ssh?: SshTunnelSpec;
 }
 
 /** Resolves the target; throws `GatewayError` when the rules forbid connecting. */
-export function resolveTarget({ flags, env, config, readGeneratedToken }: ResolveTargetInput): ResolvedTarget {
+export function resolveTarget({ flags, env, config, readGeneratedToken, readLocalTlsFingerprint }: ResolveTargetInput): ResolvedTarget {
   const explicit = explicitCredentials(flags);
   const gateway = config.gateway ?? {};
 
   if (flags.url !== undefined && flags.url.trim() !== '') {
     if (explicit === undefined) throw new GatewayError('URL_OVERRIDE_REQUIRES_CREDENTIALS');
-    return { url: flags.url.trim(), source: 'cli --url', sourceLabel: '--url', ...explicit, isRemote: !isLocalUrl(flags.url) };
+    return withPin({ url: flags.url.trim(), source: 'cli --url', sourceLabel: '--url', ...explicit, isRemote: !isLocalUrl(flags.url) }, flags.tlsFingerprint);
   }
 
   if (env.url !== undefined) {
     const credentials = explicit ?? envCredentials(env);
     if (credentials === undefined) throw new GatewayError('URL_OVERRIDE_REQUIRES_CREDENTIALS');
-    return { url: env.url, source: 'env', sourceLabel: env.sources.url ?? 'env', ...credentials, isRemote: !isLocalUrl(env.url) };
+    return withPin({ url: env.url, source: 'env', sourceLabel: env.sources.url ?? 'env', ...credentials, isRemote: !isLocalUrl(env.url) }, flags.tlsFingerprint);
   }
 
   if (gateway.mode === 'remote') {
     const remote = gateway.remote ?? {};
-    if (remote.url === undefined) throw new GatewayError('REMOTE_URL_MISSING');
     const credentials =
       explicit ??
       pickCredentials(remote.token, remote.password, 'gateway.remote.token', 'gateway.remote.password') ??
       envCredentials(env) ??
       { credentialSource: 'none' };
-    return { url: remote.url, source: 'config gateway.remote.url', sourceLabel: 'config gateway.remote.url', ...credentials, isRemote: true };
+    // With an ssh target the tunnel is the way in; its local end is only known once it is up.
+    const ssh = resolveTunnelSpec(config);
+    if (ssh !== undefined) {
+      return { url: `ws://127.0.0.1:${ssh.localPort}`, source: 'ssh tunnel', sourceLabel: `ssh tunnel to ${remote.ssh?.target ?? ''}`, ...credentials, isRemote: true, ssh };
+    }
+    if (remote.url === undefined) throw new GatewayError('REMOTE_URL_MISSING');
+    return withPin(
+      { url: remote.url, source: 'config gateway.remote.url', sourceLabel: 'config gateway.remote.url', ...credentials, isRemote: true },
+      flags.tlsFingerprint ?? remote.tlsFingerprint,
+    );
   }
 
   const port = flags.port ?? env.port ?? gateway.port ?? DEFAULT_GATEWAY_PORT;
@@ -77,7 +97,18 @@ export function resolveTarget({ flags, env, config, readGeneratedToken }: Resolv
     pickCredentials(auth.token, auth.password, 'gateway.auth.token', 'gateway.auth.password') ??
     (generated === undefined ? undefined : { token: generated, credentialSource: 'generated token' }) ??
     { credentialSource: 'none' };
+  if (gateway.tls?.enabled === true) {
+    return withPin(
+      { url: `wss://127.0.0.1:${port}`, source: 'local loopback', sourceLabel: 'local loopback', ...credentials, isRemote: false },
+      flags.tlsFingerprint ?? readLocalTlsFingerprint?.(),
+    );
+  }
   return { url: `ws://127.0.0.1:${port}`, source: 'local loopback', sourceLabel: 'local loopback', ...credentials, isRemote: false };
+}
+
+function withPin(target: ResolvedTarget, pin: string | undefined): ResolvedTarget {
+  if (pin !== undefined && pin.trim() !== '') target.tlsFingerprint = pin.trim();
+  return target;
 }
 
 type Credentials = { token?: string; password?: string; credentialSource: string };

@@ -30,6 +30,7 @@ export function registerGatewayCall(gateway: Command, getContext: (command: Comm
         scopes,
         timeoutMs: parseTimeoutMs(flags),
         expectFinal: flags.expectFinal === true,
+        context,
       });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Gateway call: ${method}`, JSON.stringify(payload, null, 2)]);

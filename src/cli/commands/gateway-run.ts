@@ -1,6 +1,6 @@
 /** @module cli/commands/gateway-run — `clawgate gateway run`: start the gateway in the foreground. */
 import type { Command } from 'commander';
-import { BIND_MODES, type BindMode } from '../../config/index.js';
+import { BIND_MODES, TAILSCALE_MODES, type BindMode, type TailscaleMode } from '../../config/index.js';
 import type { GatewayFlags, StartGatewayOptions, StartedGateway } from '../../gateway/index.js';
 import { AUTH_MODES, GatewayError, type AuthMode } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
@@ -13,6 +13,7 @@ interface RunFlags {
   auth?: string;
   token?: string;
   password?: string;
+  tailscale?: string;
   verbose?: boolean;
 }
 
@@ -25,6 +26,7 @@ export function registerGatewayRun(gateway: Command, getContext: (command: Comma
     .option('--auth <mode>', `auth mode: ${AUTH_MODES.join('|')} (default: token)`)
     .option('--token <token>', 'shared gateway token (default: gateway.auth.token, env, or a generated one)')
     .option('--password <password>', 'shared gateway password')
+    .option('--tailscale <mode>', `expose with Tailscale: ${TAILSCALE_MODES.join('|')} (default: gateway.tailscale.mode, then off)`)
     .option('--verbose', 'log every request', false)
     .action(async (flags: RunFlags, command: Command) => {
       await runGateway(getContext(command), flags);
@@ -88,5 +90,11 @@ function parseRunFlags(flags: RunFlags): GatewayFlags {
   }
   if (flags.token !== undefined) result.token = flags.token;
   if (flags.password !== undefined) result.password = flags.password;
+  if (flags.tailscale !== undefined) {
+    if (!(TAILSCALE_MODES as readonly string[]).includes(flags.tailscale)) {
+      throw new CliError(`--tailscale must be one of ${TAILSCALE_MODES.join(', ')} (got "${flags.tailscale}")`, ExitCode.USAGE);
+    }
+    result.tailscale = flags.tailscale as TailscaleMode;
+  }
   return result;
 }

@@ -20,6 +20,7 @@ export function registerHealth(parent: Command, name: string, getContext: (comma
       const { payload, latencyMs } = await callTarget<HealthSummary>(target, 'health', params, {
         scopes: ['operator.read'],
         timeoutMs: parseTimeoutMs(flags),
+        context,
       });
       if (flags.json === true) return printJson(context.stdout, payload);
       const lines: string[] = [];

@@ -11,6 +11,11 @@ import {
 } from '../../protocol/index.js';
 import { defineMethod } from '../method-registry.js';
 
+function tailscaleField(info: { mode: string; url?: string } | undefined): { tailscale?: { mode: string; url?: string } } {
+  if (info === undefined) return {};
+  return { tailscale: info.url === undefined ? { mode: info.mode } : { mode: info.mode, url: info.url } };
+}
+
 export const systemMethods = [
   defineMethod({
     name: 'health',
@@ -28,7 +33,7 @@ export const systemMethods = [
       const { runtime } = services;
       const memory = memoryUsage();
       const nowMs = services.now();
-      return {
+      const result = {
         ok: true as const,
         ts: nowMs,
         gateway: {
@@ -41,12 +46,16 @@ export const systemMethods = [
           port: runtime.port(),
           tls: runtime.tls,
           authMode: runtime.authMode,
+          ...(runtime.tlsFingerprint === undefined ? {} : { tlsFingerprint: runtime.tlsFingerprint }),
+          ...(runtime.warnings.length === 0 ? {} : { warnings: [...runtime.warnings] }),
+          ...tailscaleField(runtime.tailscale()),
         },
         connections: runtime.connectionCounts(),
         memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
         channels: [],
         sessions: { count: 0 },
       };
+      return result;
     },
   }),
   defineMethod({

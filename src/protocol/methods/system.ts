@@ -61,6 +61,12 @@ export const StatusResultSchema = Type.Object(
         port: Type.Integer(),
         tls: Type.Boolean(),
         authMode: Type.String(),
+        /** SHA-256 of the certificate DER, 64 lowercase hex (only when tls is true). */
+        tlsFingerprint: Type.Optional(Type.String({ pattern: '^[0-9a-f]{64}$' })),
+        /** Startup warnings (e.g. tailnet bind without a tailnet address). */
+        warnings: Type.Optional(Type.Array(Type.String())),
+        /** Tailscale Serve/Funnel state when the gateway manages it. */
+        tailscale: Type.Optional(Type.Object({ mode: Type.String(), url: Type.Optional(Type.String()) }, Closed)),
       },
       Closed,
     ),

@@ -1,0 +1,83 @@
+/**
+ * @module gateway/tailscale-identity — `gateway.auth.allowTailscale`: trust a Tailscale Serve identity.
+ *
+ * A WebSocket upgrade counts as a Tailscale user only when all of this holds (OpenClaw
+ * `resolveVerifiedTailscaleUser`, docs/gateway/tailscale.md): the TCP peer is loopback (Serve runs on
+ * this host), the request carries `tailscale-user-login` and `x-forwarded-for`, and
+ * `tailscale whois --json <client ip>` names the same login (case-insensitive). The client IP is the
+ * right-most `x-forwarded-for` entry, the one Serve itself appended. Whois answers are cached 60 s
+ * (failures 5 s). Anything short of that returns undefined and the normal token/password rules apply.
+ */
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+import type { TailscaleRunner } from './tailscale-cli.js';
+
+export interface TailscaleIdentity {
+  login: string;
+  displayName: string | undefined;
+  clientIp: string;
+}
+
+export interface TailscaleIdentityOptions {
+  run: TailscaleRunner;
+  now?: () => number;
+  successTtlMs?: number;
+  failureTtlMs?: number;
+}
+
+interface CacheEntry {
+  login: string | undefined;
+  displayName: string | undefined;
+  expiresAtMs: number;
+}
+
+export class TailscaleIdentityVerifier {
+  readonly #options: TailscaleIdentityOptions;
+  readonly #now: () => number;
+  readonly #cache = new Map<string, CacheEntry>();
+
+  constructor(options: TailscaleIdentityOptions) {
+    this.#options = options;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** The verified identity behind an upgrade request, or undefined (then token/password apply). */
+  async verify(request: Pick<IncomingMessage, 'headers' | 'socket'>): Promise<TailscaleIdentity | undefined> {
+    const peer = request.socket.remoteAddress ?? '';
+    if (!isLoopbackPeer(peer)) return undefined;
+    const login = singleHeader(request.headers['tailscale-user-login'])?.trim();
+    const forwardedFor = singleHeader(request.headers['x-forwarded-for']);
+    if (login === undefined || login === '' || forwardedFor === undefined) return undefined;
+    const clientIp = forwardedFor.split(',').at(-1)?.trim() ?? '';
+    if (isIP(clientIp) === 0) return undefined;
+    const whois = await this.#whois(clientIp);
+    if (whois.login === undefined || whois.login.toLowerCase() !== login.toLowerCase()) return undefined;
+    return { login: whois.login, displayName: whois.displayName, clientIp };
+  }
+
+  async #whois(ip: string): Promise<CacheEntry> {
+    const cached = this.#cache.get(ip);
+    if (cached !== undefined && cached.expiresAtMs > this.#now()) return cached;
+    let entry: CacheEntry;
+    try {
+      const parsed: unknown = JSON.parse((await this.#options.run(['whois', '--json', ip], 5000)).stdout);
+      const profile = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>)['UserProfile'] : undefined;
+      const fields = typeof profile === 'object' && profile !== null ? (profile as Record<string, unknown>) : {};
+      const login = typeof fields['LoginName'] === 'string' ? fields['LoginName'].trim() : undefined;
+      const displayName = typeof fields['DisplayName'] === 'string' ? fields['DisplayName'] : undefined;
+      entry = { login, displayName, expiresAtMs: this.#now() + (this.#options.successTtlMs ?? 60_000) };
+    } catch {
+      entry = { login: undefined, displayName: undefined, expiresAtMs: this.#now() + (this.#options.failureTtlMs ?? 5000) };
+    }
+    this.#cache.set(ip, entry);
+    return entry;
+  }
+}
+
+function isLoopbackPeer(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
+}
+
+function singleHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(',') : value;
+}
