@@ -51,7 +51,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   assertTailscaleModeAllowed(tailscaleMode, settings.auth.mode); // before anything listens
   const runTailscale = createTailscaleRunner(env);
   // OpenClaw's default: identity headers are trusted with Serve, never by default otherwise.
-  const allowTailscale = config.config.gateway?.auth?.allowTailscale ?? tailscaleMode === 'serve';
+  // Explicit opt-in only (unlike OpenClaw, whose default follows serve mode): any local process can
+  // reach the loopback port and set these headers, so on a multi-user host a default of true would let
+  // another user in as the owner's tailnet identity.
+  const allowTailscale = config.config.gateway?.auth?.allowTailscale === true;
   let tailscale: TailscaleExposure | undefined;
   const tls = resolveTlsMaterial({ config: config.config.gateway?.tls, stateDir: options.paths.stateDir });
   const secrets = new SecretRegistry();

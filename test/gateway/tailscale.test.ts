@@ -162,3 +162,21 @@ describe('gateway.auth.allowTailscale false', () => {
     }
   });
 });
+
+describe('gateway.auth.allowTailscale unset', () => {
+  it('is off by default, even in serve mode: another local user spoofing Serve headers gets nowhere', async () => {
+    const fake = createFakeTailscale({ whois: { '100.100.1.2': ALICE } });
+    const gateway = await startTestGateway({ config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } }, env: fake.env });
+    try {
+      const raw = await openRawSocket(gateway.url, { headers: { 'tailscale-user-login': 'alice@example.com', 'x-forwarded-for': '100.100.1.2' } });
+      await raw.waitFor((f) => f['event'] === 'connect.challenge');
+      raw.send(connectFrame({}));
+      const res = await raw.waitFor((f) => f['type'] === 'res');
+      raw.socket.close();
+      assert.equal((res['error'] as { details: { code: string } }).details.code, 'AUTH_TOKEN_MISSING');
+      assert.ok(!fake.calls().some((call) => call[0] === 'whois'), 'whois never consulted');
+    } finally {
+      await gateway.stop();
+    }
+  });
+});
