@@ -6,7 +6,7 @@
  * as in OpenClaw.
  */
 import { hostname, networkInterfaces, platform, release } from 'node:os';
-import type { ClientInfo, PresenceEntry } from '../protocol/index.js';
+import { deviceFamilyFor, type ClientInfo, type PresenceEntry } from '../protocol/index.js';
 
 export interface PresenceClient {
   connId: string;
@@ -34,7 +34,7 @@ export class PresenceRegistry {
       ip,
       version: options.version,
       platform: `${platform()} ${release()}`,
-      deviceFamily: platformFamily(),
+      deviceFamily: deviceFamilyFor(platform()),
       mode: 'gateway',
       reason: 'self',
       instanceId: options.instanceId,
@@ -88,15 +88,4 @@ function primaryIPv4(): string {
     }
   }
   return '127.0.0.1';
-}
-
-function platformFamily(): string {
-  switch (platform()) {
-    case 'darwin':
-      return 'Mac';
-    case 'win32':
-      return 'Windows';
-    default:
-      return 'Linux';
-  }
 }

@@ -10,7 +10,7 @@
 import { platform } from 'node:os';
 import type WebSocket from 'ws';
 import { GatewayClient, GatewayRequestError, loadOrCreateDeviceIdentity, type DeviceIdentity } from '../client/index.js';
-import { CLAWGATE_VERSION, GatewayError, NodeInvokeRequestEventSchema, compileSchema, type ClientInfo, type EventFrame, type HelloOk } from '../protocol/index.js';
+import { CLAWGATE_VERSION, GatewayError, NodeInvokeRequestEventSchema, compileSchema, deviceFamilyFor, type ClientInfo, type EventFrame, type HelloOk } from '../protocol/index.js';
 import { backoffDelayMs, type BackoffOptions } from './backoff.js';
 import { createBuiltinCommands, type CommandTable } from './commands/index.js';
 import { loadDeviceToken, loadOrCreateNodeConfig, resolveNodeStatePaths, saveDeviceToken, type NodeStatePaths } from './node-state.js';
@@ -105,7 +105,7 @@ export class NodeHost {
     this.#setState('connecting', `connecting to ${url}${this.#attempt > 0 ? ` (attempt ${this.#attempt + 1})` : ''}`);
     const pathEnv = this.#searchPath();
     // ClientInfo's id and mode are closed enums; 'node-host'/'node' is what OpenClaw's node host sends.
-    const clientInfo = { id: 'node-host', mode: 'node', version: CLAWGATE_VERSION, platform: platform(), deviceFamily: deviceFamily(), instanceId: this.#instanceId } as Partial<ClientInfo>;
+    const clientInfo = { id: 'node-host', mode: 'node', version: CLAWGATE_VERSION, platform: platform(), deviceFamily: deviceFamilyFor(platform()), instanceId: this.#instanceId } as Partial<ClientInfo>;
     if (this.#displayName !== undefined) clientInfo.displayName = this.#displayName;
     const client: GatewayClient = new GatewayClient({
       url,
@@ -216,16 +216,5 @@ export class NodeHost {
   #setState(next: NodeHostState, line: string): void {
     this.#state = next;
     this.#options.log(`node host: ${line}`);
-  }
-}
-
-function deviceFamily(): string {
-  switch (platform()) {
-    case 'darwin':
-      return 'Mac';
-    case 'win32':
-      return 'Windows';
-    default:
-      return 'Linux';
   }
 }

@@ -218,3 +218,15 @@ export interface ShutdownPayload {
   reason: string;
   restartExpectedMs?: number;
 }
+
+/** OpenClaw's `deviceFamily` for a Node.js `os.platform()` value (`Mac`, `Windows`, else `Linux`). */
+export function deviceFamilyFor(platform: string): string {
+  switch (platform) {
+    case 'darwin':
+      return 'Mac';
+    case 'win32':
+      return 'Windows';
+    default:
+      return 'Linux';
+  }
+}
