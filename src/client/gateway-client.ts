@@ -62,7 +62,7 @@ export interface GatewayClientOptions {
    * real request (default `health`) so proxies that cut idle WebSockets (Tailscale Serve at ~60 s)
    * see traffic both ways. The answer, success or error, is ignored. Off unless given.
    */
-  keepalive?: { intervalMs?: number; method?: string; timers?: IntervalTimers } | undefined;
+  keepalive?: { intervalMs?: number; method?: string; params?: unknown; timers?: IntervalTimers } | undefined;
   onEvent?: (event: EventFrame) => void;
   onClose?: (code: number, reason: string) => void;
 }
@@ -320,7 +320,7 @@ export class GatewayClient {
     const timers: IntervalTimers = keepalive.timers ?? { setInterval: (cb, ms) => setInterval(cb, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
     const method = keepalive.method ?? 'health';
     this.#keepaliveHandle = timers.setInterval(() => {
-      this.request(method, {}, { timeoutMs: keepalive.intervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS }).catch(() => undefined);
+      this.request(method, keepalive.params ?? {}, { timeoutMs: keepalive.intervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS }).catch(() => undefined);
     }, keepalive.intervalMs ?? DEFAULT_KEEPALIVE_INTERVAL_MS);
     this.#keepaliveTimers = timers;
   }

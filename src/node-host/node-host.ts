@@ -119,6 +119,10 @@ export class NodeHost {
       deviceToken: loadDeviceToken(this.paths.deviceAuthPath, this.identity.deviceId),
       tlsFingerprint: this.#options.tlsFingerprint,
       connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
+      // Nodes live for days behind proxies that cut idle WebSockets (Tailscale Serve at ~60 s): a
+      // node-allowed request every 20 s keeps traffic flowing both ways and refreshes last-seen
+      // (`background` is a trigger OpenClaw's NodePresenceAlivePayload accepts).
+      keepalive: { method: 'node.event', params: { event: 'node.presence.alive', payload: { trigger: 'background' } } },
       ...(this.#options.wsOptions !== undefined ? { wsOptions: this.#options.wsOptions } : {}),
       onEvent: (event) => this.#clientOnEvent(client, event),
       onClose: (code, reason) => this.#clientOnClose(client, code, reason),
