@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
 import { callGateway } from '../../src/client/index.js';
 import { resolveTlsMaterial } from '../../src/gateway/tls.js';
-import { GatewayError, type StatusResult } from '../../src/protocol/index.js';
+import { GatewayError, decodeSetupCode, type StatusResult } from '../../src/protocol/index.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 describe('resolveTlsMaterial', () => {
@@ -75,6 +75,18 @@ describe('gateway with gateway.tls.enabled', () => {
     assert.equal(payload.gateway.tls, true);
     assert.equal(payload.gateway.tlsFingerprint, gateway.tls?.fingerprintSha256);
     assert.equal(payload.gateway.authMode, 'token');
+  });
+
+  it('puts the certificate pin in setup codes, so a paired device trusts exactly this gateway', async () => {
+    const { payload } = await callGateway<{ setupCode: string; url: string }>('device.pair.setupCode', {}, {
+      url: wssUrl,
+      token: gateway.token,
+      scopes: ['operator.admin'],
+      tlsFingerprint: gateway.tls?.fingerprintSha256,
+    });
+    assert.match(payload.url, /^wss:\/\//);
+    const decoded = decodeSetupCode(payload.setupCode, Date.now());
+    assert.equal(decoded?.tlsFingerprint, gateway.tls?.fingerprintSha256);
   });
 
   it('negotiates TLS 1.3 and refuses a client limited to TLS 1.2', async () => {

@@ -82,6 +82,8 @@ export const deviceMethods = [
       if (url === undefined) throw new GatewayError('SETUP_CODE_URL_INVALID', { url: params.url });
       const issued = services.devices.issueBootstrapToken(params.ttlMs ?? DEFAULT_BOOTSTRAP_TTL_MS, caller);
       const payload: SetupPayload = { url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
+      // With TLS on, the link carries the certificate pin so the new device trusts exactly this gateway.
+      if (services.runtime.tlsFingerprint !== undefined && url.startsWith('wss://')) payload.tlsFingerprint = services.runtime.tlsFingerprint;
       return { setupCode: encodeSetupCode(payload), setupLink: setupLink(payload), url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
     },
   }),
