@@ -357,10 +357,6 @@ function readChallenge(payload: unknown): { nonce: string; ts: number } {
   return { nonce, ts };
 }
 
-function normalizeFingerprint(value: string): string {
-  return value.replace(/^sha256:/i, '').replace(/:/g, '').toLowerCase();
-}
-
 function isAcceptedAck(payload: unknown): boolean {
   return typeof payload === 'object' && payload !== null && (payload as Record<string, unknown>)['status'] === 'accepted';
 }

@@ -13,7 +13,6 @@ import {
   CLAWGATE_VERSION,
   CloseCode,
   EVENT_SCOPES,
-  GATEWAY_EVENTS,
   GatewayError,
   NODE_BROADCAST_EVENTS,
   scopeSatisfies,
@@ -31,6 +30,8 @@ import { GatewayConnection, type ConnectionHandler, type SendEventOptions } from
 import { Dispatcher } from './dispatcher.js';
 import { HealthMonitor } from './health-monitor.js';
 import { handleHttpRequest } from './http-routes.js';
+import { buildHelloOk } from './hello.js';
+import { closeServers, errnoCode, listen, rejectUpgrade } from './http-listeners.js';
 import { LogReader } from './log-reader.js';
 import { MethodRegistry, type MethodDefinition } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
@@ -355,35 +356,20 @@ export class GatewayServer implements ConnectionHandler {
   }
 
   #helloOk(connId: string, accepted: AcceptedConnect): HelloOk {
-    const { settings } = this.#options;
-    const isAdmin = accepted.role === 'operator' && scopeSatisfies(accepted.scopes, 'operator.admin');
-    const hello: HelloOk = {
-      type: 'hello-ok',
-      protocol: accepted.protocol,
-      server: { version: CLAWGATE_VERSION, connId, bootId: this.bootId },
-      features: { methods: this.#registry.names(), events: [...GATEWAY_EVENTS] },
-      snapshot: {
-        presence: this.#presence.list(),
-        health: this.#health.snapshot(),
-        stateVersion: this.#stateVersion(),
-        uptimeMs: Math.max(0, this.#now() - this.#startedAtMs),
-        sessionDefaults: { defaultAgentId: 'main', mainKey: 'main', mainSessionKey: 'agent:main:main', scope: 'per-sender' },
-      },
-      auth: { role: accepted.role, scopes: accepted.scopes },
-      policy: { maxPayload: settings.maxPayloadBytes, maxBufferedBytes: settings.maxBufferedBytes, tickIntervalMs: settings.tickIntervalMs },
-    };
-    if (accepted.deviceToken !== undefined) {
-      hello.auth.deviceToken = accepted.deviceToken.token;
-      hello.auth.issuedAtMs = accepted.deviceToken.issuedAtMs;
-    }
-    // Paths and auth mode are configuration details: admins only, as in OpenClaw.
-    if (isAdmin) {
-      hello.snapshot.authMode = settings.auth.mode;
-      hello.snapshot.configPath = this.#options.config.path;
-      hello.snapshot.stateDir = settings.paths.stateDir;
-    }
-    return hello;
+    return buildHelloOk({
+      connId,
+      bootId: this.bootId,
+      accepted,
+      settings: this.#options.settings,
+      configPath: this.#options.config.path,
+      methods: this.#registry.names(),
+      presence: this.#presence.list(),
+      health: this.#health.snapshot(),
+      stateVersion: this.#stateVersion(),
+      uptimeMs: this.#now() - this.#startedAtMs,
+    });
   }
+
 
   #serverOnUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { settings } = this.#options;
@@ -395,7 +381,7 @@ export class GatewayServer implements ConnectionHandler {
         { code: refusal.code, origin: request.headers.origin, host: request.headers.host, remoteAddress: request.socket.remoteAddress },
         'refusing browser connection',
       );
-      return rejectUpgradeWithError(socket, refusal);
+      return rejectUpgrade(socket, refusal.definition.httpStatus ?? 403, refusal.toErrorShape());
     }
     const pending = [...this.#connections].filter((c) => c.state === 'awaitingConnect' || c.state === 'authenticating').length;
     if (pending >= settings.maxPendingHandshakes || this.#connections.size >= settings.maxConnections) {
@@ -479,17 +465,9 @@ export class GatewayServer implements ConnectionHandler {
   }
 
   async #closeHttpServers(): Promise<void> {
-    const servers = this.#httpServers.splice(0);
-    await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeAllConnections();
-          }),
-      ),
-    );
+    await closeServers(this.#httpServers.splice(0));
   }
+
 }
 
 /** Enough of a connect frame to audit who tried (schema-invalid frames are audited without it). */
@@ -499,34 +477,6 @@ function isConnectParamsLike(value: unknown): value is Parameters<PairingService
   return typeof client === 'object' && client !== null && typeof (client as { id?: unknown }).id === 'string';
 }
 
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error): void => reject(error);
-    server.once('error', onError);
-    server.listen({ host, port, exclusive: true }, () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : port);
-    });
-  });
-}
 
-function rejectUpgrade(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({ ok: false, error: message });
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 503 ? 'Service Unavailable' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
 
-/** Answers a refused upgrade with the error's HTTP status and its wire error shape as JSON. */
-function rejectUpgradeWithError(socket: Duplex, error: GatewayError): void {
-  const status = error.definition.httpStatus ?? 400;
-  const body = JSON.stringify({ ok: false, error: error.toErrorShape() });
-  socket.end(
-    `HTTP/1.1 ${status} ${status === 403 ? 'Forbidden' : 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
 
-function errnoCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
-}

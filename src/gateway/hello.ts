@@ -1,0 +1,48 @@
+/** @module gateway/hello — the `hello-ok` payload a successful `connect` answers with. */
+import { CLAWGATE_VERSION, GATEWAY_EVENTS, scopeSatisfies, type HelloOk, type PresenceEntry, type StateVersion } from '../protocol/index.js';
+import type { AcceptedConnect } from './handshake.js';
+import type { GatewaySettings } from './settings.js';
+
+export interface HelloInput {
+  connId: string;
+  bootId: string;
+  accepted: AcceptedConnect;
+  settings: GatewaySettings;
+  configPath: string;
+  methods: string[];
+  presence: PresenceEntry[];
+  health: unknown;
+  stateVersion: StateVersion;
+  uptimeMs: number;
+}
+
+/** Builds `hello-ok`: protocol, server, features, snapshot, the granted auth, and the limits to respect. */
+export function buildHelloOk(input: HelloInput): HelloOk {
+  const { accepted, settings } = input;
+  const hello: HelloOk = {
+    type: 'hello-ok',
+    protocol: accepted.protocol,
+    server: { version: CLAWGATE_VERSION, connId: input.connId, bootId: input.bootId },
+    features: { methods: input.methods, events: [...GATEWAY_EVENTS] },
+    snapshot: {
+      presence: input.presence,
+      health: input.health,
+      stateVersion: input.stateVersion,
+      uptimeMs: Math.max(0, input.uptimeMs),
+      sessionDefaults: { defaultAgentId: 'main', mainKey: 'main', mainSessionKey: 'agent:main:main', scope: 'per-sender' },
+    },
+    auth: { role: accepted.role, scopes: accepted.scopes },
+    policy: { maxPayload: settings.maxPayloadBytes, maxBufferedBytes: settings.maxBufferedBytes, tickIntervalMs: settings.tickIntervalMs },
+  };
+  if (accepted.deviceToken !== undefined) {
+    hello.auth.deviceToken = accepted.deviceToken.token;
+    hello.auth.issuedAtMs = accepted.deviceToken.issuedAtMs;
+  }
+  // Paths and auth mode are configuration details: admins only, as in OpenClaw.
+  if (accepted.role === 'operator' && scopeSatisfies(accepted.scopes, 'operator.admin')) {
+    hello.snapshot.authMode = settings.auth.mode;
+    hello.snapshot.configPath = input.configPath;
+    hello.snapshot.stateDir = settings.paths.stateDir;
+  }
+  return hello;
+}

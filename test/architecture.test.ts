@@ -1,0 +1,80 @@
+/**
+ * The layering of STYLE.md rule 2, checked on the source: dependencies point inward toward protocol/,
+ * gateway/ and client/ never import each other, method files never import each other, and only cli/
+ * sits on top. A failure names the offending import.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SRC = resolve(fileURLToPath(new URL('../../src', import.meta.url)));
+
+interface Edge {
+  from: string;
+  to: string;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+/** Every relative import (static or dynamic) inside src/, as paths relative to src/. */
+function importEdges(): Edge[] {
+  const edges: Edge[] = [];
+  for (const file of sourceFiles(SRC)) {
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/(?:from|import\()\s*'(\.{1,2}\/[^']+)'/g)) {
+      const target = resolve(dirname(file), match[1]!.replace(/\.js$/, '.ts'));
+      edges.push({ from: relative(SRC, file), to: relative(SRC, target) });
+    }
+  }
+  return edges;
+}
+
+const layerOf = (path: string): string => path.split('/')[0]!;
+
+/** Which top-level folders each layer may import (besides itself). */
+const ALLOWED: Record<string, readonly string[]> = {
+  protocol: [],
+  config: ['protocol'],
+  logging: [],
+  store: ['protocol'],
+  client: ['protocol', 'config'],
+  gateway: ['protocol', 'config', 'logging', 'store'],
+  remote: ['protocol', 'config', 'client'],
+  'node-host': ['protocol', 'config', 'client', 'logging'],
+  security: ['protocol', 'config', 'client', 'gateway', 'remote'],
+  cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store'],
+};
+
+describe('architecture', () => {
+  const edges = importEdges();
+
+  it('finds the source tree', () => {
+    assert.ok(edges.length > 100, `only ${edges.length} imports found under ${SRC}`);
+  });
+
+  it('keeps every import within the layers its folder may depend on', () => {
+    const violations = edges
+      .filter(({ from, to }) => layerOf(from) !== layerOf(to))
+      .filter(({ from, to }) => !(ALLOWED[layerOf(from)] ?? []).includes(layerOf(to)))
+      .map(({ from, to }) => `${from} → ${to}`);
+    assert.deepEqual(violations, []);
+  });
+
+  it('never lets gateway/ and client/ import each other', () => {
+    const crossing = edges.filter(({ from, to }) => new Set([layerOf(from), layerOf(to)]).size === 2 && [layerOf(from), layerOf(to)].every((l) => l === 'gateway' || l === 'client'));
+    assert.deepEqual(crossing, []);
+  });
+
+  it('never lets one method family import another (shared logic is a gateway service)', () => {
+    const crossing = edges
+      .filter(({ from, to }) => from.startsWith('gateway/methods/') && to.startsWith('gateway/methods/') && !to.endsWith('/index.ts') && !from.endsWith('/index.ts'))
+      .map(({ from, to }) => `${from} → ${to}`);
+    assert.deepEqual(crossing, []);
+  });
+});
