@@ -23,10 +23,12 @@ export class DeviceAdmin {
     this.#deps = deps;
   }
 
-  list(): { pending: PairingRequest[]; paired: DeviceView[] } {
+  /** Pending requests and paired devices; a device-token session that is not admin sees only its own device. */
+  list(caller: CallerInfo): { pending: PairingRequest[]; paired: DeviceView[] } {
     const { store } = this.#deps;
     const nowMs = this.#deps.now();
-    return { pending: store.pairingRequests.list(nowMs), paired: store.devices.list().map((device) => this.#view(device)) };
+    const paired = store.devices.list().filter((device) => isOwner(caller) || device.deviceId === caller.deviceId);
+    return { pending: store.pairingRequests.list(nowMs), paired: paired.map((device) => this.#view(device)) };
   }
 
   approve(requestId: string, caller: CallerInfo): { requestId: string; device: DeviceView } {
@@ -68,6 +70,7 @@ export class DeviceAdmin {
   }
 
   remove(deviceId: string, caller: CallerInfo): { deviceId: string; removed: true } {
+    requireOwnDevice(caller, deviceId, 'remove');
     const { store } = this.#deps;
     const { removed, requests } = store.transaction(() => {
       const requestsOfDevice = store.pairingRequests.removeForDevice(deviceId);
@@ -85,6 +88,7 @@ export class DeviceAdmin {
     input: { deviceId: string; role: string; scopes?: readonly string[] | undefined },
     caller: CallerInfo,
   ): { deviceId: string; role: string; scopes: string[]; issuedAtMs: number; deviceToken?: string } {
+    requireOwnDevice(caller, input.deviceId, 'rotate tokens of');
     const { store } = this.#deps;
     const device = this.#requireDeviceRole(input.deviceId, input.role);
     const current = store.deviceTokens.get(input.deviceId, input.role);
@@ -113,6 +117,7 @@ export class DeviceAdmin {
   }
 
   revoke(input: { deviceId: string; role: string }, caller: CallerInfo): { deviceId: string; role: string; revokedAtMs: number } {
+    requireOwnDevice(caller, input.deviceId, 'revoke tokens of');
     const { store } = this.#deps;
     this.#requireDeviceRole(input.deviceId, input.role);
     const token = store.deviceTokens.get(input.deviceId, input.role);
@@ -171,4 +176,18 @@ export class DeviceAdmin {
 /** FORBIDDEN / MISSING_SCOPE unless the caller holds `scope` (an approver cannot grant what it lacks). */
 function requireScope(caller: CallerInfo, scope: OperatorScope, action: string): void {
   if (!scopeSatisfies(caller.scopes, scope)) throw new GatewayError('MISSING_SCOPE', { missingScope: scope, requiredScopes: [scope], action });
+}
+
+/**
+ * The owner is whoever holds the gateway's shared secret (or runs with auth none), or any admin. A
+ * session that proved itself only with a device token acts for that device alone (OpenClaw's
+ * self-scoping rule): one paired phone with operator.pairing must not be able to cut off the others.
+ */
+function isOwner(caller: CallerInfo): boolean {
+  return caller.authMethod !== 'device-token' || scopeSatisfies(caller.scopes, 'operator.admin');
+}
+
+function requireOwnDevice(caller: CallerInfo, deviceId: string, action: string): void {
+  if (isOwner(caller) || caller.deviceId === deviceId) return;
+  throw new GatewayError('DEVICE_NOT_OWN', { action, deviceId });
 }

@@ -205,6 +205,12 @@ export const ERROR_CATALOGUE = define({
   },
   PAIRING_REQUEST_NOT_FOUND: { wire: 'INVALID_REQUEST', message: 'unknown or expired pairing request: {requestId}', retryable: false },
   DEVICE_NOT_FOUND: { wire: 'INVALID_REQUEST', message: 'unknown device: {deviceId}', retryable: false },
+  DEVICE_NOT_OWN: {
+    wire: 'FORBIDDEN',
+    message: 'a device-token session may only {action} its own device ({deviceId} is another device); use the gateway token or an operator.admin session',
+    retryable: false,
+    httpStatus: 403,
+  },
   DEVICE_TOKEN_NOT_FOUND: { wire: 'INVALID_REQUEST', message: 'device {deviceId} has no live {role} token', retryable: false },
   DEVICE_SCOPES_NOT_APPROVED: {
     wire: 'INVALID_REQUEST',

@@ -195,6 +195,34 @@ describe('pairing service', () => {
     assert.equal((await request(owner, 'device.pair.remove', { deviceId: identity.deviceId }))['error'].details.code, 'DEVICE_NOT_FOUND');
   });
 
+  it('scopes a non-admin device-token session to its own device: sees only itself, cannot remove or revoke others', async () => {
+    const phone = createDeviceIdentity();
+    const other = createDeviceIdentity();
+    const scopes = ['operator.pairing', 'operator.read'];
+    const phoneFirst = await connectDevice(gateway.url, { identity: phone, scopes, auth: { token: gateway.token! } });
+    const otherFirst = await connectDevice(gateway.url, { identity: other, scopes, auth: { token: gateway.token! } });
+    assert.ok(phoneFirst.ok && otherFirst.ok);
+    phoneFirst.raw.socket.close();
+    otherFirst.raw.socket.close();
+    const session = await connectDevice(gateway.url, { identity: phone, scopes, auth: { deviceToken: phoneFirst.hello!['auth'].deviceToken } });
+    assert.equal(session.ok, true, JSON.stringify(session.error));
+
+    const list = await request(session.raw, 'device.pair.list');
+    assert.deepEqual((list['payload'].paired as { deviceId: string }[]).map((d) => d.deviceId), [phone.deviceId]);
+
+    const removal = await request(session.raw, 'device.pair.remove', { deviceId: other.deviceId });
+    assert.equal(removal['error'].code, 'FORBIDDEN');
+    assert.equal(removal['error'].details.code, 'DEVICE_NOT_OWN');
+    const revocation = await request(session.raw, 'device.token.revoke', { deviceId: other.deviceId, role: 'operator' });
+    assert.equal(revocation['error'].details.code, 'DEVICE_NOT_OWN');
+
+    // The owner (shared secret) still sees and manages every device.
+    const ownerList = await request(owner, 'device.pair.list');
+    const ownerIds = (ownerList['payload'].paired as { deviceId: string }[]).map((d) => d.deviceId);
+    assert.ok(ownerIds.includes(phone.deviceId) && ownerIds.includes(other.deviceId));
+    session.raw.socket.close();
+  });
+
   it('queues a role-upgrade request when a paired operator device asks to connect as a node', async () => {
     const identity = createDeviceIdentity();
     const first = await connectDevice(gateway.url, { identity, scopes: ['operator.read'], auth: { token: gateway.token! } });

@@ -35,7 +35,7 @@ export const deviceMethods = [
     access: 'operator.pairing',
     params: DevicePairListParamsSchema,
     result: DevicePairListResultSchema,
-    handler: (_params, { services }) => services.devices.list(),
+    handler: (_params, { services, caller }) => services.devices.list(caller),
   }),
   defineMethod({
     name: 'device.pair.approve',
