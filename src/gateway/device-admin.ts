@@ -69,6 +69,19 @@ export class DeviceAdmin {
     return { requestId, deviceId: request.deviceId };
   }
 
+  /** Sets a device's operator-chosen label. */
+  rename(input: { deviceId: string; label: string }, caller: CallerInfo): { deviceId: string; label: string } {
+    requireOwnDevice(caller, input.deviceId, 'rename');
+    const { store } = this.#deps;
+    const label = input.label.trim();
+    if (label === '') throw new GatewayError('INVALID_PARAMS', { method: 'device.pair.rename', reason: 'label is blank' });
+    store.transaction(() => {
+      if (!store.devices.setLabel(input.deviceId, label)) throw new GatewayError('DEVICE_NOT_FOUND', { deviceId: input.deviceId });
+      this.#audit('device.rename', caller, { deviceId: input.deviceId, detail: { label } });
+    });
+    return { deviceId: input.deviceId, label };
+  }
+
   remove(deviceId: string, caller: CallerInfo): { deviceId: string; removed: true } {
     requireOwnDevice(caller, deviceId, 'remove');
     const { store } = this.#deps;

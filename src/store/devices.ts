@@ -23,6 +23,8 @@ export interface PairedDevice extends DeviceMetadata {
   scopes: string[];
   /** How it was approved: `operator` (an approver), `shared-secret` (connected with the owner's secret). */
   approvedVia: string;
+  /** Operator-set name (device.pair.rename); survives the device's own metadata refreshes. */
+  label?: string;
   remoteAddress?: string;
   createdAtMs: number;
   approvedAtMs: number;
@@ -53,6 +55,7 @@ interface DeviceRow {
   created_at_ms: number;
   approved_at_ms: number;
   last_seen_at_ms: number | null;
+  label: string | null;
 }
 
 export class DeviceRepository {
@@ -125,6 +128,11 @@ export class DeviceRepository {
       .run(nowMs, remoteAddress ?? null, deviceId);
   }
 
+  /** Sets the operator-chosen label; true when the device exists. */
+  setLabel(deviceId: string, label: string): boolean {
+    return this.#db.prepare('UPDATE devices SET label = ? WHERE device_id = ?').run(label, deviceId).changes > 0;
+  }
+
   /** Deletes the device and (by cascade) its tokens. True when it existed. */
   remove(deviceId: string): boolean {
     return this.#db.prepare('DELETE FROM devices WHERE device_id = ?').run(deviceId).changes > 0;
@@ -140,6 +148,7 @@ function toDevice(row: DeviceRow): PairedDevice {
     clientMode: row.client_mode,
     remoteAddress: row.remote_address,
     lastSeenAtMs: row.last_seen_at_ms,
+    label: row.label,
   });
   return {
     deviceId: row.device_id,

@@ -103,4 +103,9 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 3,
+    name: 'operator-set device labels (device.pair.rename)',
+    sql: `ALTER TABLE devices ADD COLUMN label TEXT;`,
+  },
 ];

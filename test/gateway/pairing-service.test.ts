@@ -195,7 +195,7 @@ describe('pairing service', () => {
     assert.equal((await request(owner, 'device.pair.remove', { deviceId: identity.deviceId }))['error'].details.code, 'DEVICE_NOT_FOUND');
   });
 
-  it('scopes a non-admin device-token session to its own device: sees only itself, cannot remove or revoke others', async () => {
+  it('scopes a non-admin device-token session to its own device: sees only itself, cannot remove, revoke or rename others', async () => {
     const phone = createDeviceIdentity();
     const other = createDeviceIdentity();
     const scopes = ['operator.pairing', 'operator.read'];
@@ -216,10 +216,19 @@ describe('pairing service', () => {
     const revocation = await request(session.raw, 'device.token.revoke', { deviceId: other.deviceId, role: 'operator' });
     assert.equal(revocation['error'].details.code, 'DEVICE_NOT_OWN');
 
+    const renameOther = await request(session.raw, 'device.pair.rename', { deviceId: other.deviceId, label: 'mine now' });
+    assert.equal(renameOther['error'].details.code, 'DEVICE_NOT_OWN');
+    const renameSelf = await request(session.raw, 'device.pair.rename', { deviceId: phone.deviceId, label: 'Kitchen phone' });
+    assert.deepEqual(renameSelf['payload'], { deviceId: phone.deviceId, label: 'Kitchen phone' });
+
     // The owner (shared secret) still sees and manages every device.
     const ownerList = await request(owner, 'device.pair.list');
     const ownerIds = (ownerList['payload'].paired as { deviceId: string }[]).map((d) => d.deviceId);
     assert.ok(ownerIds.includes(phone.deviceId) && ownerIds.includes(other.deviceId));
+    const phoneView = (ownerList['payload'].paired as { deviceId: string; label?: string }[]).find((d) => d.deviceId === phone.deviceId);
+    assert.equal(phoneView?.label, 'Kitchen phone');
+    const tooLong = await request(owner, 'device.pair.rename', { deviceId: other.deviceId, label: 'x'.repeat(65) });
+    assert.equal(tooLong['error'].details.code, 'INVALID_PARAMS');
     session.raw.socket.close();
   });
 

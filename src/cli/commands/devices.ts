@@ -73,6 +73,13 @@ export function registerDevices(program: Command, getContext: GetContext): void 
       printResult(getContext(command), flags, result, `Removed device ${result.deviceId}; it must pair again (setup code or shared secret).`);
     });
 
+  withConnectionOptions(devices.command('rename <deviceId> <label>'))
+    .description('give a paired device a name of your choice (1-64 characters)')
+    .action(async (deviceId: string, label: string, flags: ConnectionFlags, command: Command) => {
+      const result = await call<{ deviceId: string; label: string }>(command, flags, 'device.pair.rename', { deviceId, label });
+      printResult(getContext(command), flags, result, `Device ${shortId(result.deviceId)} is now "${result.label}".`);
+    });
+
   withRoleOptions(withConnectionOptions(devices.command('rotate <deviceId>')))
     .description("replace a device's token for a role (prints the new token once); sessions using the old one close")
     .option('--scope <scope...>', 'scopes for the new token (default: the current ones)')
@@ -147,7 +154,7 @@ function formatList(pending: PairingRequestView[], paired: PairedDeviceView[], n
   lines.push(`Paired (${paired.length}):`);
   for (const device of paired) {
     const tokens = device.tokens.map((t) => `${t.role}${t.revokedAtMs === undefined ? '' : ' (revoked)'}`).join(', ') || 'no tokens';
-    lines.push(`  ${device.deviceId}  ${device.displayName ?? device.clientId ?? 'unnamed'}  roles: ${device.roles.join(', ')}  scopes: ${device.scopes.join(', ') || '(none)'}  tokens: ${tokens}  via ${device.approvedVia}`);
+    lines.push(`  ${device.deviceId}  ${device.label ?? device.displayName ?? device.clientId ?? 'unnamed'}  roles: ${device.roles.join(', ')}  scopes: ${device.scopes.join(', ') || '(none)'}  tokens: ${tokens}  via ${device.approvedVia}`);
   }
   return lines;
 }

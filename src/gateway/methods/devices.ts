@@ -12,6 +12,8 @@ import {
   DevicePairRejectParamsSchema,
   DevicePairRejectResultSchema,
   DevicePairRemoveParamsSchema,
+  DevicePairRenameParamsSchema,
+  DevicePairRenameResultSchema,
   DevicePairRemoveResultSchema,
   DevicePairSetupCodeParamsSchema,
   DevicePairSetupCodeResultSchema,
@@ -50,6 +52,13 @@ export const deviceMethods = [
     params: DevicePairRejectParamsSchema,
     result: DevicePairRejectResultSchema,
     handler: (params, { services, caller }) => services.devices.reject(params.requestId, caller),
+  }),
+  defineMethod({
+    name: 'device.pair.rename',
+    access: 'operator.pairing',
+    params: DevicePairRenameParamsSchema,
+    result: DevicePairRenameResultSchema,
+    handler: (params, { services, caller }) => services.devices.rename(params, caller),
   }),
   defineMethod({
     name: 'device.pair.remove',

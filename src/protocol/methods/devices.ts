@@ -57,6 +57,7 @@ export const PairedDeviceSchema = Type.Object(
     roles: Type.Array(Type.String()),
     scopes: Type.Array(Type.String()),
     approvedVia: NonEmptyString,
+    label: Type.Optional(Type.String()),
     remoteAddress: Type.Optional(Type.String()),
     createdAtMs: Ms,
     approvedAtMs: Ms,
@@ -78,6 +79,10 @@ export const DevicePairApproveResultSchema = Type.Object({ requestId: NonEmptySt
 
 export const DevicePairRejectParamsSchema = Type.Object({ requestId: NonEmptyString }, Closed);
 export const DevicePairRejectResultSchema = Type.Object({ requestId: NonEmptyString, deviceId: NonEmptyString }, Closed);
+
+/** `device.pair.rename` (OpenClaw `DevicePairRenameParams`): an operator-set label, 1–64 characters. */
+export const DevicePairRenameParamsSchema = Type.Object({ deviceId: DeviceId, label: Type.String({ minLength: 1, maxLength: 64 }) }, Closed);
+export const DevicePairRenameResultSchema = Type.Object({ deviceId: NonEmptyString, label: NonEmptyString }, Closed);
 
 export const DevicePairRemoveParamsSchema = Type.Object({ deviceId: DeviceId }, Closed);
 export const DevicePairRemoveResultSchema = Type.Object({ deviceId: NonEmptyString, removed: Type.Literal(true) }, Closed);
