@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 
@@ -89,18 +88,7 @@ export function runOpenClaw(install: OpenClawInstall, args: readonly string[], e
   return runCommand(install.openclawBin, args, env, timeoutMs);
 }
 
-/** A free loopback TCP port (bound then released; fine for tests that start a server right after). */
-export function findFreePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolvePromise(port));
-    });
-  });
-}
+export { findFreePort } from './ports.js';
 
 export interface RunningProcess {
   child: ChildProcess;
