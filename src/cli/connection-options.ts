@@ -6,7 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { callGateway, GatewayRequestError, GatewayTransportError, type CallGatewayResult } from '../client/index.js';
+import { DEFAULT_KEEPALIVE_INTERVAL_MS, callGateway, GatewayRequestError, GatewayTransportError, type CallGatewayResult } from '../client/index.js';
 import { readGeneratedToken } from '../config/index.js';
 import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, normalizeTlsFingerprint } from '../protocol/index.js';
 import { ensureTunnel, resolveTarget, type ResolvedTarget } from '../remote/index.js';
@@ -115,6 +115,8 @@ export async function callTarget<T>(
       scopes: options.scopes,
       timeoutMs: options.timeoutMs,
       expectFinal: options.expectFinal ?? false,
+      // A call that may wait longer than a proxy's idle cut-off (an agent run) pings every 20 s.
+      ...(options.timeoutMs > DEFAULT_KEEPALIVE_INTERVAL_MS ? { keepalive: {} } : {}),
     });
   } catch (error) {
     throw describeCallFailure(error, target);
