@@ -103,9 +103,9 @@ export async function callTarget<T>(
   target: ResolvedTarget,
   method: string,
   params: unknown,
-  options: { scopes: string[]; timeoutMs: number; expectFinal?: boolean; context?: CliContext },
+  options: { scopes: string[]; timeoutMs: number; expectFinal?: boolean; context: CliContext },
 ): Promise<CallGatewayResult<T>> {
-  const ready = options.context === undefined ? target : await prepareTarget(options.context, target, options.timeoutMs);
+  const ready = await prepareTarget(options.context, target, options.timeoutMs);
   try {
     return await callGateway<T>(method, params, {
       url: ready.url,

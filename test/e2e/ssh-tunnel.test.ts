@@ -219,6 +219,13 @@ describe('ssh tunnel end to end (real OpenSSH)', { skip: skipReason, timeout: 12
     assert.match(deep.stdout, /ok {3}tunnel {4}ssh tunnel up: ws:\/\/127\.0\.0\.1:\d+ -> root@/);
     assert.match(deep.stdout, /ok {3}rpc {7}health answered/);
     assert.match(deep.stdout, /Result: gateway reachable and healthy/);
+    // Every gateway-calling command goes through the tunnel, not only health and status.
+    const devices = await laptop(['devices', 'list']);
+    assert.equal(devices.code, 0, devices.stderr);
+    assert.match(devices.stdout, /Paired \(\d+\)/);
+    const nodes = await laptop(['nodes', 'list', '--json']);
+    assert.equal(nodes.code, 0, nodes.stderr);
+    assert.ok(Array.isArray(JSON.parse(nodes.stdout).nodes));
   });
 
   it('restores the tunnel when ssh is killed', async () => {

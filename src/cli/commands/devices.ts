@@ -25,7 +25,7 @@ export function registerDevices(program: Command, getContext: GetContext): void 
   const devices = program.command('devices').description('pair devices and manage their tokens');
   const call = async <T>(command: Command, flags: ConnectionFlags, method: string, params: unknown): Promise<T> => {
     const context = getContext(command);
-    const { payload } = await callTarget<T>(resolveCliTarget(context, flags), method, params, { scopes: DEVICES_SCOPES, timeoutMs: parseTimeoutMs(flags) });
+    const { payload } = await callTarget<T>(resolveCliTarget(context, flags), method, params, { scopes: DEVICES_SCOPES, timeoutMs: parseTimeoutMs(flags), context });
     return payload;
   };
 

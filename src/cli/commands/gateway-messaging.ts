@@ -49,7 +49,7 @@ export function registerGatewayMessaging(gateway: Command, getContext: (command:
       if (flags.mediaUrl !== undefined) params['mediaUrl'] = flags.mediaUrl;
       if (flags.channel !== undefined) params['channel'] = flags.channel;
       const target = resolveCliTarget(context, flags);
-      const { payload } = await callTarget(target, 'send', params, { scopes: ['operator.write'], timeoutMs: parseTimeoutMs(flags) });
+      const { payload } = await callTarget(target, 'send', params, { scopes: ['operator.write'], timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, ['Sent.', JSON.stringify(payload, null, 2)]);
     });
@@ -84,7 +84,7 @@ export function registerGatewayMessaging(gateway: Command, getContext: (command:
         timeoutMs = Math.max(timeoutMs, seconds * 1000 + 5000);
       }
       const target = resolveCliTarget(context, flags);
-      const { payload } = await callTarget(target, 'agent', params, { scopes: ['operator.write'], timeoutMs, expectFinal: true });
+      const { payload } = await callTarget(target, 'agent', params, { scopes: ['operator.write'], timeoutMs, expectFinal: true, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [JSON.stringify(payload, null, 2)]);
     });

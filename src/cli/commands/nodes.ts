@@ -35,8 +35,8 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('known nodes and how many wait for approval')
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const pairing = await callTarget<{ pending: NodePendingSurface[]; paired: NodeApprovedSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs });
-      const list = await listNodes(target, timeoutMs);
+      const pairing = await callTarget<{ pending: NodePendingSurface[]; paired: NodeApprovedSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
+      const list = await listNodes(context, target, timeoutMs);
       if (flags.json === true) return printJson(context.stdout, { pending: pairing.payload.pending, nodes: list });
       printLines(context.stdout, [`Pending: ${pairing.payload.pending.length} · Paired: ${pairing.payload.paired.length}`, ...formatNodeRows(list)]);
     });
@@ -45,7 +45,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('every known node in detail')
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const list = await listNodes(target, timeoutMs);
+      const list = await listNodes(context, target, timeoutMs);
       if (flags.json === true) return printJson(context.stdout, list);
       const connected = list.filter((node) => node.connected).length;
       const details = list.flatMap((node) => ['', ...formatNodeDetail(node)]);
@@ -56,7 +56,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('command surfaces waiting for approval')
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const { payload } = await callTarget<{ pending: NodePendingSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs });
+      const { payload } = await callTarget<{ pending: NodePendingSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload.pending);
       printLines(context.stdout, formatPendingRows(payload.pending));
     });
@@ -65,8 +65,8 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('approve a pending command surface (request id, node id or node name)')
     .action(async (request: string, flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const requestId = await resolveRequestId(target, request, timeoutMs);
-      const { payload } = await callTarget<{ requestId: string; node: NodeApprovedSurface }>(target, 'node.pair.approve', { requestId }, { scopes: APPROVE_SCOPES, timeoutMs });
+      const requestId = await resolveRequestId(context, target, request, timeoutMs);
+      const { payload } = await callTarget<{ requestId: string; node: NodeApprovedSurface }>(target, 'node.pair.approve', { requestId }, { scopes: APPROVE_SCOPES, timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Approved node ${payload.node.displayName ?? shortId(payload.node.nodeId)} (${payload.node.nodeId})`, `Commands: ${payload.node.commands.join(', ') || '-'}`]);
     });
@@ -75,8 +75,8 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('reject a pending command surface (request id, node id or node name)')
     .action(async (request: string, flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const requestId = await resolveRequestId(target, request, timeoutMs);
-      const { payload } = await callTarget<{ requestId: string; nodeId: string }>(target, 'node.pair.reject', { requestId }, { scopes: ['operator.pairing'], timeoutMs });
+      const requestId = await resolveRequestId(context, target, request, timeoutMs);
+      const { payload } = await callTarget<{ requestId: string; nodeId: string }>(target, 'node.pair.reject', { requestId }, { scopes: ['operator.pairing'], timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Rejected request ${payload.requestId} of node ${payload.nodeId}`]);
     });
@@ -85,8 +85,8 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description("forget a node's approved command surface")
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const node = await resolveNode(target, flags, timeoutMs);
-      const { payload } = await callTarget<{ nodeId: string; removed: boolean }>(target, 'node.pair.remove', { nodeId: node.nodeId }, { scopes: ['operator.pairing'], timeoutMs });
+      const node = await resolveNode(context, target, flags, timeoutMs);
+      const { payload } = await callTarget<{ nodeId: string; removed: boolean }>(target, 'node.pair.remove', { nodeId: node.nodeId }, { scopes: ['operator.pairing'], timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [payload.removed ? `Removed node ${payload.nodeId}` : `Node ${payload.nodeId} had nothing approved`]);
     });
@@ -95,8 +95,8 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('one node in detail')
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const node = await resolveNode(target, flags, timeoutMs);
-      const { payload } = await callTarget<{ node: NodeEntry }>(target, 'node.describe', { nodeId: node.nodeId }, { scopes: ['operator.read'], timeoutMs });
+      const node = await resolveNode(context, target, flags, timeoutMs);
+      const { payload } = await callTarget<{ node: NodeEntry }>(target, 'node.describe', { nodeId: node.nodeId }, { scopes: ['operator.read'], timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload.node);
       printLines(context.stdout, formatNodeDetail(payload.node));
     });
@@ -106,8 +106,8 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .requiredOption('--name <displayName>', 'new display name')
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const node = await resolveNode(target, flags, timeoutMs);
-      const { payload } = await callTarget<{ nodeId: string; displayName: string }>(target, 'node.rename', { nodeId: node.nodeId, displayName: flags.name }, { scopes: ['operator.pairing'], timeoutMs });
+      const node = await resolveNode(context, target, flags, timeoutMs);
+      const { payload } = await callTarget<{ nodeId: string; displayName: string }>(target, 'node.rename', { nodeId: node.nodeId, displayName: flags.name }, { scopes: ['operator.pairing'], timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Renamed node ${payload.nodeId} to "${payload.displayName}"`]);
     });
@@ -120,10 +120,10 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const params = parseParams(flags.params ?? '{}');
-      const node = await resolveNode(target, flags, timeoutMs);
+      const node = await resolveNode(context, target, flags, timeoutMs);
       const invokeParams = { nodeId: node.nodeId, command: flags.command, params, timeoutMs, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
       // The gateway's own timeout answer must arrive before the client gives up.
-      const { payload } = await callTarget<NodeInvokeResult>(target, 'node.invoke', invokeParams, { scopes: ['operator.write'], timeoutMs: timeoutMs + 5000 });
+      const { payload } = await callTarget<NodeInvokeResult>(target, 'node.invoke', invokeParams, { scopes: ['operator.write'], timeoutMs: timeoutMs + 5000, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [JSON.stringify(payload.payload, null, 2)]);
     });
@@ -138,19 +138,19 @@ function setup(command: Command, flags: NodeFlags, getContext: GetContext): { co
   return { context, target: resolveCliTarget(context, flags), timeoutMs: parseTimeoutMs(flags) };
 }
 
-async function listNodes(target: ResolvedTarget, timeoutMs: number): Promise<NodeEntry[]> {
-  const { payload } = await callTarget<{ nodes: NodeEntry[] }>(target, 'node.list', {}, { scopes: ['operator.read'], timeoutMs });
+async function listNodes(context: CliContext, target: ResolvedTarget, timeoutMs: number): Promise<NodeEntry[]> {
+  const { payload } = await callTarget<{ nodes: NodeEntry[] }>(target, 'node.list', {}, { scopes: ['operator.read'], timeoutMs, context });
   return payload.nodes;
 }
 
-async function resolveNode(target: ResolvedTarget, flags: NodeFlags, timeoutMs: number): Promise<NodeEntry> {
+async function resolveNode(context: CliContext, target: ResolvedTarget, flags: NodeFlags, timeoutMs: number): Promise<NodeEntry> {
   if (flags.node === undefined || flags.node.trim() === '') throw new CliError('--node is required', ExitCode.USAGE);
-  return matchNode(await listNodes(target, timeoutMs), flags.node.trim());
+  return matchNode(await listNodes(context, target, timeoutMs), flags.node.trim());
 }
 
 /** A request id as given, or the pending request of the node `query` names. */
-async function resolveRequestId(target: ResolvedTarget, query: string, timeoutMs: number): Promise<string> {
-  const { payload } = await callTarget<{ pending: NodePendingSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs });
+async function resolveRequestId(context: CliContext, target: ResolvedTarget, query: string, timeoutMs: number): Promise<string> {
+  const { payload } = await callTarget<{ pending: NodePendingSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
   if (payload.pending.some((request) => request.requestId === query)) return query;
   try {
     return matchNode(payload.pending, query).requestId;
