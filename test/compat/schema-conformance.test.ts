@@ -109,7 +109,7 @@ describe('protocol schema conformance of gateway frames', () => {
     const reader = await openSession(gateway, ['operator.read']);
     assert.equal((reader.hello['snapshot'] as Record<string, unknown>)['configPath'], undefined);
 
-    const missingScope = errorOf(await reader.call('config.get', {}));
+    const missingScope = errorOf(await reader.call('device.pair.setupCode', {}));
     assert.equal(missingScope.code, 'FORBIDDEN');
     assert.equal(missingScope.message, 'missing scope: operator.admin');
     // MissingScopeErrorDetails is closed: exactly these keys.

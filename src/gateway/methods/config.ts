@@ -6,8 +6,9 @@ import { defineMethod } from '../method-registry.js';
 export const configMethods = [
   defineMethod({
     name: 'config.get',
-    // OpenClaw reserves the whole config.* prefix for operator.admin: config paths and layout are sensitive.
-    access: 'operator.admin',
+    // operator.read, as OpenClaw's published method table has it (its CLI's read probe calls
+    // config.get): every secret is redacted, so reading the config reveals no credential.
+    access: 'operator.read',
     params: ConfigGetParamsSchema,
     result: ConfigGetResultSchema,
     handler: (_params, { services }) => ({

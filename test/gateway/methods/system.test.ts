@@ -58,13 +58,20 @@ describe('system methods', () => {
     assert.equal(res['payload'][0].mode, 'gateway');
   });
 
-  it('config.get needs operator.admin: a read-only caller gets FORBIDDEN / MISSING_SCOPE', async () => {
-    const res = await call(reader, 'config.get');
+  it('an admin-only method refuses a read-only caller with FORBIDDEN / MISSING_SCOPE', async () => {
+    const res = await call(reader, 'device.pair.setupCode', {});
     assert.equal(res['ok'], false);
     assert.equal(res['error'].code, 'FORBIDDEN');
     assert.equal(res['error'].message, 'missing scope: operator.admin');
     assert.equal(res['error'].details.code, 'MISSING_SCOPE');
     assert.equal(res['error'].details.missingScope, 'operator.admin');
+  });
+
+  it('config.get is readable with operator.read (as in OpenClaw) and carries no secret', async () => {
+    const res = await call(reader, 'config.get');
+    assert.equal(res['ok'], true);
+    assert.equal(res['payload'].config.gateway.remote.token, '[redacted]');
+    assert.ok(!JSON.stringify(res).includes(remoteSecret));
   });
 
   it('config.get returns the config with every secret redacted', async () => {

@@ -1,0 +1,36 @@
+/**
+ * Every method Clawgate serves needs the same scope as in OpenClaw's published method table
+ * (`methods` in @openclaw/gateway-protocol's protocol.schema.json), so OpenClaw clients asking for
+ * the scopes they would ask OpenClaw for are never refused (or over-granted) here.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { BUILTIN_METHOD_FAMILIES } from '../../src/gateway/methods/index.js';
+import { protocolSchemaPath } from '../helpers/protocol-schema.js';
+
+function publishedScopes(): Record<string, { scope: string }> {
+  return (JSON.parse(readFileSync(protocolSchemaPath(), 'utf8')) as { methods: Record<string, { scope: string }> }).methods;
+}
+
+describe('method scopes vs OpenClaw', () => {
+  const published = publishedScopes();
+  const ours = BUILTIN_METHOD_FAMILIES.flat();
+
+  it('knows the published table', () => {
+    assert.ok(Object.keys(published).length > 100);
+  });
+
+  it('requires the published scope for every method OpenClaw also has', () => {
+    const differences = ours
+      .filter((method) => published[method.name] !== undefined)
+      // `dynamic` methods pick their scope from params; ours declare the base scope and gate inside.
+      .filter((method) => published[method.name]!.scope !== 'dynamic' && published[method.name]!.scope !== method.access)
+      .map((method) => `${method.name}: ours ${method.access}, OpenClaw ${published[method.name]!.scope}`);
+    assert.deepEqual(differences, []);
+  });
+
+  it('serves no method that OpenClaw does not publish', () => {
+    assert.deepEqual(ours.filter((method) => published[method.name] === undefined).map((m) => m.name), []);
+  });
+});
