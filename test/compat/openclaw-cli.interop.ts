@@ -2,6 +2,8 @@
  * Interop (run by `npm run interop`, not the default suite): the real OpenClaw 2026.9.6 CLI (Node 24)
  * against a Clawgate gateway. Each command runs with its own throwaway HOME/state dir.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CLAWGATE_VERSION } from '../../src/protocol/index.js';
@@ -58,6 +60,25 @@ describe('openclaw CLI → clawgate gateway', () => {
     assert.match(result.stdout, /Gateway event loop: (ok|degraded)/);
     assert.doesNotMatch(result.stdout, /degraded for \d{3,}d/, 'degradedSinceMs is a duration, not a timestamp');
     assert.match(result.stdout, /Agents: main \(default\)/);
+  });
+
+  it('`openclaw status --deep` in remote mode (gateway.remote.url/token, as the seed configures it) finds us reachable and healthy', async () => {
+    const remote = createIsolatedEnv(install);
+    try {
+      mkdirSync(remote.env['OPENCLAW_STATE_DIR']!, { recursive: true });
+      writeFileSync(join(remote.env['OPENCLAW_STATE_DIR']!, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'remote', remote: { url: gateway.url, token: gateway.token } } }));
+      const result = await runOpenClaw(install, ['status', '--deep'], remote.env, 90_000);
+      assert.equal(result.code, 0, describeRun(result));
+      assert.match(result.stdout, /remote · ws:\/\/127\.0\.0\.1:\d+ \(config gateway\.remote\.url\) · reachable/);
+      assert.match(result.stdout, /Gateway\s+│ reachable/);
+    } finally {
+      remote.remove();
+    }
+  });
+
+  it('`openclaw gateway probe --url --token` connects and its read probe succeeds', async () => {
+    const result = await runOpenClaw(install, ['gateway', 'probe', '--url', gateway.url, '--token', gateway.token!], isolated.env, 60_000);
+    assert.match(result.stdout, /URL \(explicit\) ws:\/\/127\.0\.0\.1:\d+\n\s+Connect: ok \(\d+ms\) · Capability: read-only · Read probe: ok/, describeRun(result));
   });
 
   it('a wrong token makes `gateway health`, `gateway call` and `health` fail non-zero with the mismatch message', async () => {
