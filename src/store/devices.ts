@@ -1,6 +1,6 @@
 /** @module store/devices — paired devices: the durable record of who was let in, with which roles and scopes. */
 import type { SqliteDatabase } from './database.js';
-import { dropNulls, listJson, parseList } from './rows.js';
+import { deviceMetadataFrom, dropNulls, listJson, parseList } from './rows.js';
 
 /** Self-reported client metadata kept with a device (never used for any decision). */
 export interface DeviceMetadata {
@@ -140,16 +140,7 @@ export class DeviceRepository {
 }
 
 function toDevice(row: DeviceRow): PairedDevice {
-  const optional = dropNulls({
-    displayName: row.display_name,
-    platform: row.platform,
-    deviceFamily: row.device_family,
-    clientId: row.client_id,
-    clientMode: row.client_mode,
-    remoteAddress: row.remote_address,
-    lastSeenAtMs: row.last_seen_at_ms,
-    label: row.label,
-  });
+  const optional = { ...deviceMetadataFrom(row), ...dropNulls({ lastSeenAtMs: row.last_seen_at_ms, label: row.label }) };
   return {
     deviceId: row.device_id,
     publicKey: row.public_key,

@@ -6,7 +6,7 @@
  */
 import type { SqliteDatabase } from './database.js';
 import type { DeviceMetadata, Loose } from './devices.js';
-import { dropNulls, listJson, parseList } from './rows.js';
+import { deviceMetadataFrom, listJson, parseList } from './rows.js';
 
 /** How long a pending request lives after the device's last attempt (OpenClaw PENDING_TTL_MS). */
 export const PAIRING_REQUEST_TTL_MS = 5 * 60 * 1000;
@@ -141,14 +141,7 @@ export class PairingRequestRepository {
 }
 
 function toRequest(row: RequestRow): PairingRequest {
-  const optional = dropNulls({
-    displayName: row.display_name,
-    platform: row.platform,
-    deviceFamily: row.device_family,
-    clientId: row.client_id,
-    clientMode: row.client_mode,
-    remoteAddress: row.remote_address,
-  });
+  const optional = deviceMetadataFrom(row);
   return {
     requestId: row.request_id,
     deviceId: row.device_id,

@@ -21,3 +21,25 @@ export function parseList(json: string): string[] {
 export function listJson(values: Iterable<string>): string {
   return JSON.stringify([...new Set(values)].sort());
 }
+
+/** The device metadata columns both `devices` and `pairing_requests` carry. */
+export interface DeviceMetadataRow {
+  display_name: string | null;
+  platform: string | null;
+  device_family: string | null;
+  client_id: string | null;
+  client_mode: string | null;
+  remote_address: string | null;
+}
+
+/** Those columns as optional record fields (absent when NULL). */
+export function deviceMetadataFrom(row: DeviceMetadataRow) {
+  return dropNulls({
+    displayName: row.display_name,
+    platform: row.platform,
+    deviceFamily: row.device_family,
+    clientId: row.client_id,
+    clientMode: row.client_mode,
+    remoteAddress: row.remote_address,
+  });
+}

@@ -15,12 +15,12 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { NodeHost } from '../../src/node-host/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { findFreePort } from '../helpers/ports.js';
 
 const INTEROP_DIR = process.env['CLAWGATE_INTEROP_DIR'] ?? fileURLToPath(new URL('../../../.cache/interop', import.meta.url));
 const OPENCLAW_BIN = process.env['OPENCLAW_BIN'] ?? join(INTEROP_DIR, 'node_modules/.bin/openclaw');
@@ -72,13 +72,6 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return typeof address === 'object' && address !== null ? address.port : 0;
-}
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
   const started = Date.now();
@@ -154,7 +147,7 @@ describe('interop: `clawgate node run` → real `openclaw gateway run`', { skip,
 
   before(async () => {
     home = mkdtempSync(join(tmpdir(), 'clawgate-ocgw-'));
-    port = await freePort();
+    port = await findFreePort();
     gatewayProcess = startOpenclaw(['gateway', 'run', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', token, '--allow-unconfigured'], openclawEnv(join(home, 'gw')));
     // The real gateway takes ~14 s to answer its first request on 2 cores.
     await until(async () => {

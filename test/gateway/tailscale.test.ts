@@ -145,38 +145,33 @@ describe('gateway.auth.allowTailscale identity headers (fake tailscale CLI)', ()
   });
 });
 
+/** Connects with spoofed Serve headers and no token to a gateway started with `config`; returns the detail code. */
+async function spoofedConnect(fake: FakeTailscale, config: Record<string, unknown>): Promise<string> {
+  const gateway = await startTestGateway({ config, env: fake.env });
+  try {
+    const raw = await openRawSocket(gateway.url, { headers: { 'tailscale-user-login': 'alice@example.com', 'x-forwarded-for': '100.100.1.2' } });
+    await raw.waitFor((f) => f['event'] === 'connect.challenge');
+    raw.send(connectFrame({}));
+    const res = await raw.waitFor((f) => f['type'] === 'res');
+    raw.socket.close();
+    return (res['error'] as { details: { code: string } }).details.code;
+  } finally {
+    await gateway.stop();
+  }
+}
+
 describe('gateway.auth.allowTailscale false', () => {
   it('ignores identity headers and never runs whois', async () => {
     const fake = createFakeTailscale({ whois: { '100.100.1.2': ALICE } });
-    const gateway = await startTestGateway({ config: { gateway: { auth: { allowTailscale: false } } }, env: fake.env });
-    try {
-      const raw = await openRawSocket(gateway.url, { headers: { 'tailscale-user-login': 'alice@example.com', 'x-forwarded-for': '100.100.1.2' } });
-      await raw.waitFor((f) => f['event'] === 'connect.challenge');
-      raw.send(connectFrame({}));
-      const res = await raw.waitFor((f) => f['type'] === 'res');
-      raw.socket.close();
-      assert.equal((res['error'] as { details: { code: string } }).details.code, 'AUTH_TOKEN_MISSING');
-      assert.deepEqual(fake.calls(), []);
-    } finally {
-      await gateway.stop();
-    }
+    assert.equal(await spoofedConnect(fake, { gateway: { auth: { allowTailscale: false } } }), 'AUTH_TOKEN_MISSING');
+    assert.deepEqual(fake.calls(), []);
   });
 });
 
 describe('gateway.auth.allowTailscale unset', () => {
   it('is off by default, even in serve mode: another local user spoofing Serve headers gets nowhere', async () => {
     const fake = createFakeTailscale({ whois: { '100.100.1.2': ALICE } });
-    const gateway = await startTestGateway({ config: { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } }, env: fake.env });
-    try {
-      const raw = await openRawSocket(gateway.url, { headers: { 'tailscale-user-login': 'alice@example.com', 'x-forwarded-for': '100.100.1.2' } });
-      await raw.waitFor((f) => f['event'] === 'connect.challenge');
-      raw.send(connectFrame({}));
-      const res = await raw.waitFor((f) => f['type'] === 'res');
-      raw.socket.close();
-      assert.equal((res['error'] as { details: { code: string } }).details.code, 'AUTH_TOKEN_MISSING');
-      assert.ok(!fake.calls().some((call) => call[0] === 'whois'), 'whois never consulted');
-    } finally {
-      await gateway.stop();
-    }
+    assert.equal(await spoofedConnect(fake, { gateway: { tailscale: { mode: 'serve', resetOnExit: true } } }), 'AUTH_TOKEN_MISSING');
+    assert.ok(!fake.calls().some((call) => call[0] === 'whois'), 'whois never consulted');
   });
 });
