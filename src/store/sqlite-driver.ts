@@ -72,8 +72,18 @@ export function openSqlite(path: string, engine = process.env['CLAWGATE_SQLITE_E
 }
 
 function openBetterSqlite(path: string): SqliteDatabase {
-  // Loaded on demand so Node versions with node:sqlite never load the native addon.
-  const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+  // Loaded on demand so Node versions with node:sqlite never load the native addon. It is an optional
+  // dependency: on Node 22.13+ a failed compile must not stop `npm ci`.
+  let BetterSqlite: typeof import('better-sqlite3');
+  try {
+    BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
+  } catch (error) {
+    throw new Error(
+      `this Node.js (${process.version}) has no built-in node:sqlite and the better-sqlite3 addon is not available ` +
+        `(${error instanceof Error ? error.message.split('\n')[0] : 'unknown'}). Fix: use Node.js 22.13 or newer, or install ` +
+        'python3, make and g++ and run `npm rebuild better-sqlite3`.',
+    );
+  }
   const db = new BetterSqlite(path);
   return {
     get name() {
