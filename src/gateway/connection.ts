@@ -18,7 +18,7 @@ import {
 } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { CallerInfo } from './method-context.js';
-import type { ResolvedClientAddress } from './client-address.js';
+import type { ResolvedClientAddress } from './http/client-address.js';
 
 export type ConnectionState = 'awaitingConnect' | 'authenticating' | 'ready' | 'closing' | 'closed';
 

@@ -17,8 +17,8 @@ import {
   type ConnectParams,
   type Role,
 } from '../protocol/index.js';
-import { verifySharedSecret, type SharedSecretAuth } from './auth.js';
-import type { ConnectAuthMethod, PairingService } from './pairing-service.js';
+import { verifySharedSecret, type SharedSecretAuth } from './pairing/shared-secret.js';
+import type { ConnectAuthMethod, PairingService } from './pairing/service.js';
 
 const connectParams = compileSchema(ConnectParamsSchema);
 

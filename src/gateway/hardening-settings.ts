@@ -7,9 +7,9 @@
  */
 import type { ClawgateConfig } from '../config/index.js';
 import { GatewayError } from '../protocol/index.js';
-import { DEFAULT_AUTH_RATE_LIMIT, type AuthRateLimitSettings } from './auth-rate-limit.js';
-import { parseHostPort } from './browser-access.js';
-import { TrustedProxies } from './trusted-proxies.js';
+import { DEFAULT_AUTH_RATE_LIMIT, type AuthRateLimitSettings } from './pairing/auth-rate-limit.js';
+import { parseHostPort } from './http/browser-access.js';
+import { TrustedProxies } from './http/trusted-proxies.js';
 
 export interface HardeningSettings {
   trustedProxies: TrustedProxies;

@@ -10,9 +10,9 @@ export {
 export { defineMethod, MethodRegistry, type MethodDefinition } from './method-registry.js';
 export type { MethodContext, CallerInfo } from './method-context.js';
 export type { GatewayServices } from './services.js';
-export { resolveClientAddress, attributeForwardedClient, type ResolvedClientAddress } from './client-address.js';
-export { TrustedProxies, parseCidr, normalizeIp, isLoopbackIp } from './trusted-proxies.js';
-export { BrowserAccessPolicy, normalizeOrigin, parseHostPort } from './browser-access.js';
+export { resolveClientAddress, attributeForwardedClient, type ResolvedClientAddress } from './http/client-address.js';
+export { TrustedProxies, parseCidr, normalizeIp, isLoopbackIp } from './http/trusted-proxies.js';
+export { BrowserAccessPolicy, normalizeOrigin, parseHostPort } from './http/browser-access.js';
 export {
   AuthRateLimiter,
   CREDENTIAL_FAILURE_CODES,
@@ -21,5 +21,5 @@ export {
   bucketFor,
   type AuthRateLimitSettings,
   type Clock,
-} from './auth-rate-limit.js';
+} from './pairing/auth-rate-limit.js';
 export { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';

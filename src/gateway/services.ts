@@ -2,10 +2,10 @@
 import type { HealthMonitor } from './health-monitor.js';
 import type { PresenceRegistry } from './presence.js';
 import type { LogReader } from './log-reader.js';
-import type { NodeService } from './node-service.js';
+import type { NodeService } from './nodes/service.js';
 import type { AuthMode } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
-import type { DeviceAdmin } from './device-admin.js';
+import type { DeviceAdmin } from './pairing/device-admin.js';
 
 /** Facts about the running gateway, for `status`. */
 export interface RuntimeInfo {

@@ -19,7 +19,7 @@ import {
   type AuthMode,
 } from '../protocol/index.js';
 import { DEFAULT_GATEWAY_PORT, loadOrCreateGeneratedToken, type TailscaleMode, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
-import type { SharedSecretAuth } from './auth.js';
+import type { SharedSecretAuth } from './pairing/shared-secret.js';
 import { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
 
 export interface GatewayFlags {

@@ -5,14 +5,14 @@
  */
 import { loadConfig, readGatewayEnv, tightenStatePermissions, type StatePaths } from '../config/index.js';
 import { closeLogger, createLogger, SecretRegistry, type Logger } from '../logging/index.js';
-import type { Clock } from './auth-rate-limit.js';
+import type { Clock } from './pairing/auth-rate-limit.js';
 import type { MethodDefinition } from './method-registry.js';
 import { GatewayServer } from './server.js';
 import { resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
-import { resolveTlsMaterial, type TlsMaterial } from './tls.js';
-import { createTailscaleRunner } from './tailscale-cli.js';
-import { assertTailscaleModeAllowed, startTailscaleExposure, type TailscaleExposure } from './tailscale-exposure.js';
-import { TailscaleIdentityVerifier } from './tailscale-identity.js';
+import { resolveTlsMaterial, type TlsMaterial } from './http/tls.js';
+import { createTailscaleRunner } from './tailscale/cli.js';
+import { assertTailscaleModeAllowed, startTailscaleExposure, type TailscaleExposure } from './tailscale/exposure.js';
+import { TailscaleIdentityVerifier } from './tailscale/identity.js';
 import { formatTlsFingerprint } from '../protocol/index.js';
 
 export interface StartGatewayOptions {

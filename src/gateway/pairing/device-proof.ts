@@ -1,5 +1,5 @@
 /**
- * @module gateway/device-proof — checks the signed `connect.params.device` block.
+ * @module gateway/pairing/device-proof — checks the signed `connect.params.device` block.
  *
  * Steps in OpenClaw's order (connect-device-proof.ts), each a guard with its own detail code:
  * public key decodes → id is SHA-256 of the key → signedAt within ±2 min of the gateway clock →
@@ -17,7 +17,7 @@ import {
   type ConnectParams,
   type DeviceAuthVersion,
   type DeviceProof,
-} from '../protocol/index.js';
+} from '../../protocol/index.js';
 
 /** Allowed distance between `device.signedAt` and the gateway clock (OpenClaw DEVICE_SIGNATURE_SKEW_MS). */
 export const DEVICE_SIGNATURE_SKEW_MS = 2 * 60 * 1000;

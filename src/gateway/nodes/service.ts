@@ -1,5 +1,5 @@
 /**
- * @module gateway/node-service — nodes as the node.* methods see them: presence, surface approval, invoke.
+ * @module gateway/nodes/service — nodes as the node.* methods see them: presence, surface approval, invoke.
  *
  * Ties together the connected-node registry, the surface store (approved and pending command
  * surfaces), the command policy and the invoker. On connect a node's declared surface is compared
@@ -22,12 +22,12 @@ import {
   type NodePairResolvedPayload,
   type NodePendingSurface,
   type NodePresencePayload,
-} from '../protocol/index.js';
-import type { Logger } from '../logging/index.js';
-import { NodeCommandPolicy, requiredApproveScopes, type NodeCommandPolicyConfig } from './node-command-policy.js';
-import { NodeInvoker, notConnected, type InvokeTimers } from './node-invoker.js';
-import { NodeRegistry, resolveNodeId, type NodeSession } from './node-registry.js';
-import type { NodeSurfaceStore } from './node-surface-store.js';
+} from '../../protocol/index.js';
+import type { Logger } from '../../logging/index.js';
+import { NodeCommandPolicy, requiredApproveScopes, type NodeCommandPolicyConfig } from './command-policy.js';
+import { NodeInvoker, notConnected, type InvokeTimers } from './invoker.js';
+import { NodeRegistry, resolveNodeId, type NodeSession } from './registry.js';
+import type { NodeSurfaceStore } from './surface-store.js';
 
 /** A pending request of a node that is not connected expires this long after its last refresh. */
 export const NODE_PENDING_TTL_MS = 5 * 60_000;

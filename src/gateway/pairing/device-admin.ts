@@ -1,5 +1,5 @@
 /**
- * @module gateway/device-admin — what pairing managers do: list, approve, reject, remove, rotate,
+ * @module gateway/pairing/device-admin — what pairing managers do: list, approve, reject, remove, rotate,
  * revoke, and mint setup codes.
  *
  * Handler gates on top of the method's `operator.pairing`: an approver can never grant a scope it
@@ -7,10 +7,10 @@
  * as in OpenClaw. Every change is one transaction, committed (durably) before the reply is sent, and
  * audited. Revoking or replacing a token closes the sockets that authenticated with it at once.
  */
-import { GatewayError, scopeSatisfies, type OperatorScope } from '../protocol/index.js';
-import type { PairedDevice, PairingRequest } from '../store/index.js';
-import type { CallerInfo } from './method-context.js';
-import type { PairingDeps } from './pairing-service.js';
+import { GatewayError, scopeSatisfies, type OperatorScope } from '../../protocol/index.js';
+import type { PairedDevice, PairingRequest } from '../../store/index.js';
+import type { CallerInfo } from '../method-context.js';
+import type { PairingDeps } from './service.js';
 
 export interface DeviceView extends PairedDevice {
   tokens: ReturnType<PairingDeps['store']['deviceTokens']['listForDevice']>;

@@ -1,5 +1,5 @@
 /**
- * @module gateway/tls — the gateway's certificate: load it, or make a self-signed one on first start.
+ * @module gateway/http/tls — the gateway's certificate: load it, or make a self-signed one on first start.
  *
  * Generation shells out to the system `openssl` (as OpenClaw does) rather than adding a dependency:
  * an EC P-256 key and a 10-year self-signed certificate for CN=clawgate-gateway, written to temporary
@@ -9,8 +9,8 @@ import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GatewayConfig } from '../config/index.js';
-import { GatewayError, normalizeTlsFingerprint } from '../protocol/index.js';
+import type { GatewayConfig } from '../../config/index.js';
+import { GatewayError, normalizeTlsFingerprint } from '../../protocol/index.js';
 
 export interface TlsMaterial {
   readonly cert: string;

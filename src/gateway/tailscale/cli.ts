@@ -1,5 +1,5 @@
 /**
- * @module gateway/tailscale-cli — run the `tailscale` CLI found on the gateway's PATH.
+ * @module gateway/tailscale/cli — run the `tailscale` CLI found on the gateway's PATH.
  *
  * One small runner shared by Serve/Funnel exposure and identity checks. Output is read as JSON where
  * asked for (`--json`); failures carry the CLI's own stderr line.

@@ -1,5 +1,5 @@
 /**
- * @module gateway/node-surface-store — where approved and pending node command surfaces are kept.
+ * @module gateway/nodes/surface-store — where approved and pending node command surfaces are kept.
  *
  * The second approval layer (OpenClaw pairing doc, "node capability approval"): a device may be paired,
  * yet its declared `commands`/`caps` are only usable once an operator approves that surface. This
@@ -9,7 +9,7 @@
  * - at most one pending request per node id (`putPending` replaces any other for that node);
  * - records are returned as copies: callers may not mutate store state through them.
  */
-import type { NodeApprovedSurface, NodePendingSurface } from '../protocol/index.js';
+import type { NodeApprovedSurface, NodePendingSurface } from '../../protocol/index.js';
 
 export interface NodeSurfaceStore {
   /** The approved surface of `nodeId`, if any. */

@@ -1,5 +1,5 @@
 /**
- * @module gateway/http-routes — the plain-HTTP side of the gateway port.
+ * @module gateway/http/routes — the plain-HTTP side of the gateway port.
  *
  * Unauthenticated probes only, and they reveal nothing secret: `GET|HEAD /health` (`/healthz`) says the
  * process is live, `/readyz` (`/ready`) that it accepts connections. Everything else is 404 JSON.

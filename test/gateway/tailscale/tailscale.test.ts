@@ -5,11 +5,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { callGateway } from '../../src/client/index.js';
-import { GatewayError, type StatusResult } from '../../src/protocol/index.js';
-import { createFakeTailscale, type FakeTailscale } from '../helpers/fake-tailscale.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectFrame, openRawSocket } from '../helpers/raw-socket.js';
+import { callGateway } from '../../../src/client/index.js';
+import { GatewayError, type StatusResult } from '../../../src/protocol/index.js';
+import { createFakeTailscale, type FakeTailscale } from '../../helpers/fake-tailscale.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { connectFrame, openRawSocket } from '../../helpers/raw-socket.js';
 
 const ALICE = { LoginName: 'alice@example.com', DisplayName: 'Alice' };
 

@@ -5,10 +5,10 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect as connectTls } from 'node:tls';
-import { callGateway } from '../../src/client/index.js';
-import { resolveTlsMaterial } from '../../src/gateway/tls.js';
-import { GatewayError, decodeSetupCode, type StatusResult } from '../../src/protocol/index.js';
-import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { callGateway } from '../../../src/client/index.js';
+import { resolveTlsMaterial } from '../../../src/gateway/http/tls.js';
+import { GatewayError, decodeSetupCode, type StatusResult } from '../../../src/protocol/index.js';
+import { createTempStateDir, startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 
 describe('resolveTlsMaterial', () => {
   it('makes a self-signed certificate on first use with the key at mode 0600, and reuses it after', () => {

@@ -4,9 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectFrame, openAuthenticatedSocket, openRawSocket, type RawSocket } from '../helpers/raw-socket.js';
-import { connectDevice, createDeviceIdentity, request } from '../helpers/device.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { connectFrame, openAuthenticatedSocket, openRawSocket, type RawSocket } from '../../helpers/raw-socket.js';
+import { connectDevice, createDeviceIdentity, request } from '../../helpers/device.js';
 
 const OWNER_SCOPES = ['operator.admin', 'operator.pairing', 'operator.read'];
 
@@ -248,7 +248,7 @@ describe('pairing service', () => {
   });
 
   it('audits every connect outcome with who, where and the code, and never a secret', async () => {
-    const { StateStore } = await import('../../src/store/index.js');
+    const { StateStore } = await import('../../../src/store/index.js');
     const store = StateStore.openForStateDir(gateway.paths.stateDir);
     try {
       const entries = store.audit.list(500);

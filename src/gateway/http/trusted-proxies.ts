@@ -1,11 +1,11 @@
 /**
- * @module gateway/trusted-proxies — which peers may speak for someone else (`gateway.trustedProxies`).
+ * @module gateway/http/trusted-proxies — which peers may speak for someone else (`gateway.trustedProxies`).
  *
  * Entries are IP literals or CIDRs, IPv4 or IPv6. Anything else stops the gateway at startup with the
  * exact entry: a typo here silently turns every proxied request into "from the proxy", or worse.
  */
 import { BlockList, isIP } from 'node:net';
-import { GatewayError } from '../protocol/index.js';
+import { GatewayError } from '../../protocol/index.js';
 
 /** A compiled `gateway.trustedProxies` list. */
 export class TrustedProxies {

@@ -1,5 +1,5 @@
 /**
- * @module gateway/tailscale-exposure — `gateway.tailscale.mode: serve|funnel`: publish the loopback port.
+ * @module gateway/tailscale/exposure — `gateway.tailscale.mode: serve|funnel`: publish the loopback port.
  *
  * Follows OpenClaw's older, documented flow (docs/gateway/tailscale.md, src/infra/tailscale.ts): check
  * `tailscale status --json` says the node is Running, run `tailscale serve|funnel --bg --yes <port>`,
@@ -7,9 +7,9 @@
  * (when resetOnExit, the default) run `tailscale serve|funnel reset`. Funnel puts the gateway on the
  * public internet, so it refuses to start unless auth is a password (checked before anything runs).
  */
-import type { TailscaleMode } from '../config/index.js';
-import { GatewayError, type AuthMode } from '../protocol/index.js';
-import type { TailscaleRunner } from './tailscale-cli.js';
+import type { TailscaleMode } from '../../config/index.js';
+import { GatewayError, type AuthMode } from '../../protocol/index.js';
+import type { TailscaleRunner } from './cli.js';
 
 export interface TailscaleExposure {
   readonly mode: 'serve' | 'funnel';

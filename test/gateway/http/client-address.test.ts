@@ -1,7 +1,7 @@
 /** resolveClientAddress: the table of who-is-the-client rules (security lessons T-PROXY-1..3, T-URL-2). */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveClientAddress, TrustedProxies, normalizeIp, parseCidr, isLoopbackIp } from '../../src/gateway/index.js';
+import { resolveClientAddress, TrustedProxies, normalizeIp, parseCidr, isLoopbackIp } from '../../../src/gateway/index.js';
 
 function request(peer: string, headers: Record<string, string> = {}) {
   return { socket: { remoteAddress: peer }, headers };

@@ -1,12 +1,12 @@
 /**
- * @module gateway/auth — checks the shared secret (token or password) a client presents in `connect`.
+ * @module gateway/pairing/shared-secret — checks the shared secret (token or password) a client presents in `connect`.
  *
  * The shared secret is the owner's credential. Comparison hashes both sides first, so
  * `timingSafeEqual` always compares equal lengths and the time taken says nothing about the secret.
  * A loopback peer address proves nothing here: browser tabs and same-host proxies are loopback too.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { GatewayError, type AuthMode, type ConnectAuth } from '../protocol/index.js';
+import { GatewayError, type AuthMode, type ConnectAuth } from '../../protocol/index.js';
 
 export interface SharedSecretAuth {
   readonly mode: AuthMode;

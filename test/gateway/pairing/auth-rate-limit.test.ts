@@ -1,9 +1,9 @@
 /** AuthRateLimiter in isolation: buckets, sliding window, lockout, penalties, and the counted codes. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthRateLimiter, CREDENTIAL_FAILURE_CODES, DEFAULT_AUTH_RATE_LIMIT, bucketFor, type ResolvedClientAddress } from '../../src/gateway/index.js';
-import { ERROR_CATALOGUE, GatewayError } from '../../src/protocol/index.js';
-import { createFakeClock } from '../helpers/fake-clock.js';
+import { AuthRateLimiter, CREDENTIAL_FAILURE_CODES, DEFAULT_AUTH_RATE_LIMIT, bucketFor, type ResolvedClientAddress } from '../../../src/gateway/index.js';
+import { ERROR_CATALOGUE, GatewayError } from '../../../src/protocol/index.js';
+import { createFakeClock } from '../../helpers/fake-clock.js';
 
 function client(overrides: Partial<ResolvedClientAddress>): ResolvedClientAddress {
   return { address: '203.0.113.9', peerAddress: '203.0.113.9', isLocal: false, isBrowser: false, origin: undefined, isForwarded: false, isProxied: false, ...overrides };

@@ -1,5 +1,5 @@
 /**
- * @module gateway/browser-access — the Origin and Host gate, run before a WebSocket upgrade completes.
+ * @module gateway/http/browser-access — the Origin and Host gate, run before a WebSocket upgrade completes.
  *
  * WebSockets skip CORS, so without this any web page the owner visits can open
  * `ws://127.0.0.1:18789` (CVE-2026-25253, "ClawJacked"). Rules, for requests that carry `Origin`
@@ -13,7 +13,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
-import { GatewayError } from '../protocol/index.js';
+import { GatewayError } from '../../protocol/index.js';
 import { normalizeIp } from './trusted-proxies.js';
 
 /** Names a loopback gateway answers to; always included (a tailnet or custom bind listens on 127.0.0.1 too). */

@@ -1,7 +1,7 @@
 /** The HTTP side of the gateway port: unauthenticated probes that reveal nothing about the setup. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 
 describe('HTTP routes', () => {
   let gateway: TestGateway;

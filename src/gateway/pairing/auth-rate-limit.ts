@@ -1,5 +1,5 @@
 /**
- * @module gateway/auth-rate-limit — throttles wrong credentials, per client, before any expensive work.
+ * @module gateway/pairing/auth-rate-limit — throttles wrong credentials, per client, before any expensive work.
  *
  * On by default (OpenClaw shipped it opt-in for months and was brute-forced at ~645 guesses/s, #14137):
  * - `maxAttempts` wrong credentials within `windowMs` lock the client out for `lockoutMs`; while locked,
@@ -13,8 +13,8 @@
  *   bucket that escalates a delay (250 ms doubling to 5 s) instead of locking out.
  * Time and sleeping are injected so tests never wait.
  */
-import { GatewayError } from '../protocol/index.js';
-import type { ResolvedClientAddress } from './client-address.js';
+import { GatewayError } from '../../protocol/index.js';
+import type { ResolvedClientAddress } from '../http/client-address.js';
 
 /** Detail codes that mean "a credential was presented and it was wrong" (extend when new credential kinds land). */
 export const CREDENTIAL_FAILURE_CODES: ReadonlySet<string> = new Set([

@@ -1,12 +1,12 @@
 /**
- * @module gateway/node-command-policy — may `node.invoke` relay this command, and who may approve it.
+ * @module gateway/nodes/command-policy — may `node.invoke` relay this command, and who may approve it.
  *
  * Gates, in order (OpenClaw nodes doc, "node command policy"): the node declared the command at
  * connect; gateway config does not deny it (`gateway.nodes.commands.deny`, deny always wins); a
  * dangerous command is also in `gateway.nodes.commands.allow`; the command is in the node's approved
  * surface. `system.execApprovals.*` is never relayed: a node's exec policy is the node's own.
  */
-import { ADMIN_APPROVAL_COMMANDS, GatewayError, type OperatorScope } from '../protocol/index.js';
+import { ADMIN_APPROVAL_COMMANDS, GatewayError, type OperatorScope } from '../../protocol/index.js';
 
 /** Privacy-heavy commands that need an explicit `gateway.nodes.commands.allow` entry (OpenClaw list). */
 export const DANGEROUS_NODE_COMMANDS = [

@@ -1,7 +1,7 @@
-/** @module gateway/http-listeners — binding the gateway's HTTP(S) listeners, closing them, refusing upgrades. */
+/** @module gateway/http/listeners — binding the gateway's HTTP(S) listeners, closing them, refusing upgrades. */
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ErrorShape } from '../protocol/index.js';
+import type { ErrorShape } from '../../protocol/index.js';
 
 /** Listens on `host:port` (0 = any free port); resolves with the port actually bound. */
 export function listen(server: Server, host: string, port: number): Promise<number> {

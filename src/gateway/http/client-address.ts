@@ -1,5 +1,5 @@
 /**
- * @module gateway/client-address — who is really on the other end of a request.
+ * @module gateway/http/client-address — who is really on the other end of a request.
  *
  * OpenClaw's worst incidents came from "the peer is 127.0.0.1, so it is the owner": a same-host reverse
  * proxy and a browser tab are loopback too (security lessons §1.2, §1.4). So:

@@ -1,12 +1,12 @@
 /**
- * @module gateway/node-registry — the nodes connected right now, by node id and by connection.
+ * @module gateway/nodes/registry — the nodes connected right now, by node id and by connection.
  *
  * A node's id is its device id (`connect.params.device.id`), falling back to `client.instanceId` and
  * then the connection id for device-less nodes (OpenClaw falls back to `client.id`, which is
  * `node-host` for every headless host, so it cannot tell two of them apart). One connection per node:
  * a newer connection of the same node replaces the older one.
  */
-import type { ClientInfo, ConnectParams } from '../protocol/index.js';
+import type { ClientInfo, ConnectParams } from '../../protocol/index.js';
 
 /** A connected node and what it declared at connect. */
 export interface NodeSession {

@@ -1,5 +1,5 @@
 /**
- * @module gateway/tailscale-identity — `gateway.auth.allowTailscale`: trust a Tailscale Serve identity.
+ * @module gateway/tailscale/identity — `gateway.auth.allowTailscale`: trust a Tailscale Serve identity.
  *
  * A WebSocket upgrade counts as a Tailscale user only when all of this holds (OpenClaw
  * `resolveVerifiedTailscaleUser`, docs/gateway/tailscale.md): the TCP peer is loopback (Serve runs on
@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
-import type { TailscaleRunner } from './tailscale-cli.js';
+import type { TailscaleRunner } from './cli.js';
 
 export interface TailscaleIdentity {
   login: string;

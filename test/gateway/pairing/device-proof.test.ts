@@ -1,11 +1,11 @@
 /** Device proof: the captured real frame verifies with an injected clock; every failure has its own code, also over a real socket. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { GatewayError, type ConnectParams } from '../../src/protocol/index.js';
-import { DEVICE_SIGNATURE_SKEW_MS, verifyDeviceProof } from '../../src/gateway/device-proof.js';
-import { CAPTURED_NODE_CONNECT } from '../helpers/captured-frames.js';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { connectDevice, createDeviceIdentity } from '../helpers/device.js';
+import { GatewayError, type ConnectParams } from '../../../src/protocol/index.js';
+import { DEVICE_SIGNATURE_SKEW_MS, verifyDeviceProof } from '../../../src/gateway/pairing/device-proof.js';
+import { CAPTURED_NODE_CONNECT } from '../../helpers/captured-frames.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { connectDevice, createDeviceIdentity } from '../../helpers/device.js';
 
 const params = structuredClone(CAPTURED_NODE_CONNECT.params) as unknown as ConnectParams;
 const { nonce, ts } = CAPTURED_NODE_CONNECT.challenge;

@@ -1,5 +1,5 @@
 /**
- * @module gateway/pairing-service — who a connecting client is: credentials, device proof, pairing.
+ * @module gateway/pairing/service — who a connecting client is: credentials, device proof, pairing.
  *
  * Decision order (each step a guard with its own coded error):
  *  1. No credential at all → the shared-secret "missing" error (AUTH_TOKEN_MISSING). Nothing is
@@ -21,10 +21,10 @@ import {
   type DeviceProof,
   type OperatorScope,
   type Role,
-} from '../protocol/index.js';
-import type { Logger } from '../logging/index.js';
-import type { PairedDevice, PairingReason, PairingRequest, StateStore } from '../store/index.js';
-import { verifySharedSecret, type AuthMethod, type SharedSecretAuth } from './auth.js';
+} from '../../protocol/index.js';
+import type { Logger } from '../../logging/index.js';
+import type { PairedDevice, PairingReason, PairingRequest, StateStore } from '../../store/index.js';
+import { verifySharedSecret, type AuthMethod, type SharedSecretAuth } from './shared-secret.js';
 import { verifyDeviceProof, type VerifiedDevice } from './device-proof.js';
 
 /** How a connection authenticated. */

@@ -1,5 +1,5 @@
 /**
- * @module gateway/node-invoker — routes one `node.invoke` to a node and parks it until the result.
+ * @module gateway/nodes/invoker — routes one `node.invoke` to a node and parks it until the result.
  *
  * Sequence (OpenClaw protocol, "node.invoke end to end"): the gateway sends the node the event
  * `node.invoke.request {id, nodeId, command, paramsJSON, timeoutMs, idempotencyKey}` and waits for
@@ -11,8 +11,8 @@
  * never runs the command twice. When the cache is full the oldest settled entry is evicted; in-flight
  * entries are never evicted, so the cache may briefly exceed its bound rather than run a call twice.
  */
-import { GatewayError, type NodeInvokeRequestEvent, type NodeInvokeResultParams } from '../protocol/index.js';
-import type { NodeSession } from './node-registry.js';
+import { GatewayError, type NodeInvokeRequestEvent, type NodeInvokeResultParams } from '../../protocol/index.js';
+import type { NodeSession } from './registry.js';
 
 /** Timer functions, injected so tests control time. */
 export interface InvokeTimers {
