@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { ERROR_CATALOGUE, GatewayError, type ErrorCode } from '../../src/protocol/index.js';
+import { ERROR_AREAS, ERROR_CATALOGUE, GatewayError, type ErrorCode } from '../../src/protocol/index.js';
 
 const WIRE_CODES = new Set(['INVALID_REQUEST', 'FORBIDDEN', 'UNAVAILABLE', 'NOT_PAIRED', 'NOT_LINKED', 'AGENT_TIMEOUT', 'APPROVAL_NOT_FOUND']);
 
@@ -19,6 +19,11 @@ describe('error catalogue', () => {
     const catalogue = Object.keys(ERROR_CATALOGUE).sort();
     assert.deepEqual([...documented.keys()].sort(), catalogue);
     for (const [code, definition] of Object.entries(ERROR_CATALOGUE)) assert.equal(documented.get(code), definition.wire, code);
+  });
+
+  it('defines each code in exactly one area file', () => {
+    const perArea = ERROR_AREAS.reduce((sum, area) => sum + Object.keys(area).length, 0);
+    assert.equal(perArea, Object.keys(ERROR_CATALOGUE).length);
   });
 
   it('uses only OpenClaw wire codes and UPPER_SNAKE detail codes', () => {
