@@ -7,7 +7,7 @@ export {
   type GatewayFlags,
   type GatewaySettings,
 } from './settings.js';
-export { defineMethod, MethodRegistry, type MethodDefinition } from './method-registry.js';
+export { defineMethod, implement, MethodRegistry, type MethodDefinition } from './method-registry.js';
 export type { MethodContext, CallerInfo } from './method-context.js';
 export type { GatewayServices } from './services.js';
 export { resolveClientAddress, attributeForwardedClient, type ResolvedClientAddress } from './http/client-address.js';

@@ -6,7 +6,7 @@
  * table. A duplicate name or a schema that fails to compile stops the gateway at startup.
  */
 import type { Static, TSchema } from 'typebox';
-import { compileSchema, GatewayError, type CompiledSchema, type MethodAccess } from '../protocol/index.js';
+import { compileSchema, GatewayError, type CompiledSchema, type MethodAccess, type MethodContract } from '../protocol/index.js';
 import type { MethodContext } from './method-context.js';
 
 export interface MethodDefinition<P extends TSchema = TSchema, R extends TSchema = TSchema> {
@@ -23,6 +23,14 @@ export interface MethodDefinition<P extends TSchema = TSchema, R extends TSchema
 /** Declares a method with its params and result types inferred from the schemas. */
 export function defineMethod<P extends TSchema, R extends TSchema>(definition: MethodDefinition<P, R>): MethodDefinition<P, R> {
   return definition;
+}
+
+/** Binds a handler to a contract declared in `protocol/methods/`; the contract is never re-declared. */
+export function implement<P extends TSchema, R extends TSchema>(
+  contract: MethodContract<P, R, TSchema | undefined>,
+  handler: MethodDefinition<P, R>['handler'],
+): MethodDefinition<P, R> {
+  return { name: contract.name, access: contract.access, params: contract.params, result: contract.result, handler };
 }
 
 export interface RegisteredMethod {

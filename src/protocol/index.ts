@@ -3,6 +3,7 @@ export * from './version.js';
 export * from './limits.js';
 export * from './close-codes.js';
 export * from './errors.js';
+export * from './contract.js';
 export * from './scopes.js';
 export * from './frames.js';
 export * from './validation.js';

@@ -1,13 +1,5 @@
 /** @module gateway/methods/logs — `logs.tail` (lines are redacted by the log reader). */
-import { LogsTailParamsSchema, LogsTailResultSchema } from '../../protocol/index.js';
-import { defineMethod } from '../method-registry.js';
+import { logsTail } from '../../protocol/index.js';
+import { implement } from '../method-registry.js';
 
-export const logsMethods = [
-  defineMethod({
-    name: 'logs.tail',
-    access: 'operator.read',
-    params: LogsTailParamsSchema,
-    result: LogsTailResultSchema,
-    handler: (params, { services }) => services.logs.tail(params),
-  }),
-];
+export const logsMethods = [implement(logsTail, (params, { services }) => services.logs.tail(params))];

@@ -2,6 +2,7 @@
 import Type, { type Static } from 'typebox';
 import { PresenceEntrySchema } from '../frames.js';
 import { LOGS_TAIL_MAX_BYTES, LOGS_TAIL_MAX_LINES } from '../limits.js';
+import { defineContract } from '../contract.js';
 
 const Closed = { additionalProperties: false } as const;
 
@@ -107,6 +108,14 @@ export const LogsTailResultSchema = Type.Object(
   Closed,
 );
 export type LogsTailResult = Static<typeof LogsTailResultSchema>;
+
+/** `logs.tail`: pages through the gateway's own log, redacted. */
+export const logsTail = defineContract({
+  name: 'logs.tail',
+  access: 'operator.read',
+  params: LogsTailParamsSchema,
+  result: LogsTailResultSchema,
+});
 
 export const ConfigGetParamsSchema = Type.Object({}, Closed);
 export const ConfigGetResultSchema = Type.Object(
