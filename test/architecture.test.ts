@@ -48,6 +48,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   remote: ['protocol', 'config', 'client'],
   'node-host': ['protocol', 'config', 'client', 'logging'],
   security: ['protocol', 'config', 'client', 'gateway', 'remote'],
+  channels: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent'],
+  time: [],
   cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store'],
 };
 

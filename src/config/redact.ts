@@ -1,12 +1,13 @@
 /** @module config/redact — copies of config with every secret replaced, for `config.get`, logs and CLI output. */
 import { SECRET_CONFIG_PATHS } from './schema.js';
+import { CHANNEL_SECRET_CONFIG_PATHS } from './channels-schema.js';
 
 export const REDACTED = '[redacted]';
 
 /** Deep copy of `config` with each secret path (and any key named token/password/secret) redacted. */
 export function redactConfig(config: unknown): Record<string, unknown> {
   const copy = structuredClone(config ?? {}) as Record<string, unknown>;
-  for (const path of SECRET_CONFIG_PATHS) redactPath(copy, path.split('.'));
+  for (const path of [...SECRET_CONFIG_PATHS, ...CHANNEL_SECRET_CONFIG_PATHS]) redactPath(copy, path.split('.'));
   redactByKeyName(copy);
   return copy;
 }

@@ -5,6 +5,7 @@
  * (see load.ts). Keys mirror OpenClaw's `gateway.*` names so a config reads the same in both.
  */
 import Type, { type Static } from 'typebox';
+import { ChannelsConfigSchema, CommandsConfigSchema, SessionConfigSchema } from './channels-schema.js';
 
 const Closed = { additionalProperties: false } as const;
 
@@ -165,6 +166,9 @@ export const ClawgateConfigSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     gateway: Type.Optional(GatewayConfigSchema),
     logging: Type.Optional(LoggingConfigSchema),
+    channels: Type.Optional(ChannelsConfigSchema),
+    session: Type.Optional(SessionConfigSchema),
+    commands: Type.Optional(CommandsConfigSchema),
   },
   Closed,
 );

@@ -1,0 +1,9 @@
+/** @module channels — messaging channels: the plugin contract, routing, pairing, supervision, status. */
+export * from './channel.js';
+export * from './agent-port.js';
+export * from './session-routing.js';
+export * from './inbound-router.js';
+export * from './supervisor.js';
+export * from './manager.js';
+export * from './chunking.js';
+export * from './dm-pairing.js';
