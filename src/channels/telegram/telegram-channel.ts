@@ -1,0 +1,482 @@
+/**
+ * @module channels/telegram/telegram-channel — one Telegram bot account as a ChannelPlugin.
+ *
+ * Start-up follows OpenClaw's observed order (A4/A6): getMe (401/404 blocks the account),
+ * deleteWebhook (polling) or setWebhook (webhook), command menus, then ingress. Updates come out of
+ * the durable store (ingress-store.ts) and go through grammY with the runner's `sequentialize`, so
+ * each chat/topic is admitted in order while chats run in parallel; then access checks, pairing,
+ * and the inbound router. Status is the A13 account snapshot.
+ */
+import type { Bot, Context } from 'grammy';
+import type { Logger } from '../../logging/index.js';
+import type { Clock } from '../../time/index.js';
+import type { ChannelAccountSnapshot, ChannelPlugin, ChannelRunContext, ChannelStatusIssue, InboundMessage, OutboundRequest, ReplySink, SendResult } from '../channel.js';
+import type { DmPairingStore } from '../dm-pairing.js';
+import { emptySnapshot } from '../supervisor.js';
+import { decideAccess, stripBotMention, type MessageFacts } from './access.js';
+import { classifyTelegramError, createGrammyRuntime, describeTelegramFailure, type GrammyRuntime, type TelegramFailure } from './bot-api.js';
+import type { StoredUpdate, TelegramIngressStore } from './ingress-store.js';
+import { pairingReplyHtml } from './pairing-messages.js';
+import { TelegramPoller } from './poller.js';
+import { TelegramReplySink } from './reply-sink.js';
+import { TelegramSender } from './sender.js';
+import type { TelegramSettings } from './settings.js';
+import { parseTelegramTarget } from './targets.js';
+import { startWebhookListener, type WebhookListener } from './webhook.js';
+
+/** Consecutive 401s from sends/typing that block the account (one 401 from getMe/getUpdates is enough). */
+const UNAUTHORIZED_LIMIT = 3;
+
+export interface BotCommandSpec {
+  command: string;
+  description: string;
+}
+
+/** Built-in commands of the embedded default agent, registered with setMyCommands. */
+export const DEFAULT_BOT_COMMANDS: readonly BotCommandSpec[] = [
+  { command: 'help', description: 'What I can do' },
+  { command: 'status', description: 'Gateway and agent status' },
+  { command: 'nodes', description: 'Connected nodes' },
+  { command: 'run', description: 'Run a command on a node: /run <node> <command>' },
+  { command: 'new', description: 'Start a new conversation' },
+];
+
+export interface TelegramChannelOptions {
+  settings: TelegramSettings;
+  store: TelegramIngressStore;
+  pairing: DmPairingStore;
+  logger: Logger;
+  clock: Clock;
+  commands?: readonly BotCommandSpec[];
+  /** Per-chat throttle spacing (default 1000 ms; tests shorten it). */
+  perChatMinMs?: number;
+  /** Inline-button presses (`callback_query`) the channel does not handle itself; returns the toast text. */
+  onCallbackQuery?(query: { fromId: string; chatId: string; data: string; messageId: number }): Promise<string | undefined>;
+}
+
+export class TelegramChannel implements ChannelPlugin {
+  readonly id = 'telegram';
+  readonly label = 'Telegram';
+  readonly detailLabel = 'Telegram Bot';
+  readonly systemImage = 'paperplane';
+  readonly accountId: string;
+  readonly #options: TelegramChannelOptions;
+  #runtime: GrammyRuntime | undefined;
+  #sender: TelegramSender | undefined;
+  #poller: TelegramPoller | undefined;
+  #webhook: WebhookListener | undefined;
+  #ctx: ChannelRunContext | undefined;
+  #botInfo: Record<string, unknown> | undefined;
+  #running = false;
+  #connected = false;
+  #unauthorizedStreak = 0;
+  #pending = new Set<Promise<void>>();
+  readonly #status = {
+    lastError: null as string | null,
+    lastConnectedAt: null as number | null,
+    lastEventAt: null as number | null,
+    lastTransportActivityAt: null as number | null,
+    lastInboundAt: null as number | null,
+    lastOutboundAt: null as number | null,
+    lastSkip: null as { at: number; reason: string } | null,
+    pollStalls: 0,
+    conflicts: 0,
+    rateLimited: 0,
+  };
+
+  constructor(options: TelegramChannelOptions) {
+    this.#options = options;
+    this.accountId = options.settings.accountId;
+  }
+
+  async start(ctx: ChannelRunContext): Promise<void> {
+    this.#ctx = ctx;
+    const { settings, logger } = this.#options;
+    this.#runtime ??= await createGrammyRuntime({ token: settings.token, apiRoot: settings.apiRoot, ...(this.#options.perChatMinMs === undefined ? {} : { perChatMinMs: this.#options.perChatMinMs }) });
+    const { bot } = this.#runtime;
+    this.#sender = new TelegramSender({ api: bot.api, clock: ctx.clock, chunkLimit: settings.textChunkLimit, hooks: this.#senderHooks() });
+    this.#unauthorizedStreak = 0;
+    await this.#identify(bot);
+    this.#installHandlers(bot);
+    const { requeued, interrupted } = this.#options.store.recover();
+    if (interrupted > 0) logger.warn({ channel: 'telegram', interrupted }, `telegram: ${interrupted} update(s) were mid-reply at the last stop; not sending them again`);
+    if (settings.webhook === undefined) await this.#startPolling(bot);
+    else await this.#startWebhook(bot);
+    this.#running = true;
+    this.#options.store.prune();
+    this.#dispatch(requeued);
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#connected = false;
+    const poller = this.#poller;
+    const webhook = this.#webhook;
+    this.#poller = undefined;
+    this.#webhook = undefined;
+    await poller?.stop();
+    await webhook?.close();
+    // Admission of updates already taken from the store finishes (it is quick; turns run elsewhere).
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  openReply(batch: readonly InboundMessage[]): ReplySink {
+    const first = batch[0];
+    const sender = this.#sender;
+    const ctx = this.#ctx;
+    if (first === undefined || sender === undefined || ctx === undefined) throw new Error('telegram channel is not running');
+    const ids = batch.flatMap((message) => message.sourceIds);
+    const { settings, store } = this.#options;
+    const target: { chatId: string; threadId?: string; replyToMessageId?: number; replyToAll?: boolean } = { chatId: first.conversation.chatId };
+    if (first.conversation.threadId !== undefined) target.threadId = first.conversation.threadId;
+    const last = batch.at(-1);
+    if (settings.replyToMode !== 'off' && last?.messageId !== undefined) {
+      target.replyToMessageId = Number(last.messageId);
+      target.replyToAll = settings.replyToMode === 'all';
+    }
+    return new TelegramReplySink({
+      sender,
+      clock: ctx.clock,
+      target,
+      mode: settings.streamingMode,
+      chunkLimit: settings.textChunkLimit,
+      signal: ctx.signal,
+      markSending: () => store.markSending(ids),
+      markDone: (outcome) => store.markDone(ids, outcome),
+    });
+  }
+
+  async send(request: OutboundRequest): Promise<SendResult> {
+    const target = parseTelegramTarget(request.to);
+    const sender = this.#sender;
+    if (sender === undefined || !this.#running) return { status: 'failed', channel: 'telegram', chatId: target.chatId, messageIds: [], error: 'the Telegram channel is not running', reason: 'channel_not_running' };
+    const textTarget: { chatId: string; threadId?: string; silent?: boolean; replyToMessageId?: number } = { chatId: target.chatId };
+    const threadId = request.threadId ?? target.threadId;
+    if (threadId !== undefined) textTarget.threadId = threadId;
+    if (request.silent === true) textTarget.silent = true;
+    if (request.replyToId !== undefined && /^\d+$/.test(request.replyToId)) textTarget.replyToMessageId = Number(request.replyToId);
+    return sender.sendText(textTarget, request.text);
+  }
+
+  /** Sends raw HTML with inline buttons (approval prompts); undefined when it failed. */
+  async sendButtons(chatId: string, html: string, buttons: { text: string; data: string }[][]): Promise<number | undefined> {
+    const outcome = await this.#sender?.call('sendMessage', { chat_id: chatId, text: html, parse_mode: 'HTML', reply_markup: { inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data }))) } }, false);
+    return outcome?.ok === true ? Number((outcome.value as { message_id?: number }).message_id) : undefined;
+  }
+
+  snapshot(): ChannelAccountSnapshot {
+    const { settings } = this.#options;
+    const counts = this.#options.store.counts();
+    return {
+      ...emptySnapshot(this.accountId),
+      enabled: settings.enabled,
+      configured: true,
+      running: this.#running,
+      connected: this.#running && this.#connected,
+      lifecycle: this.#running ? (this.#connected ? 'ready' : 'recovering') : 'stopped',
+      mode: settings.webhook === undefined ? 'polling' : 'webhook',
+      lastError: this.#status.lastError,
+      lastConnectedAt: this.#status.lastConnectedAt,
+      lastEventAt: this.#status.lastEventAt,
+      lastTransportActivityAt: this.#status.lastTransportActivityAt,
+      lastInboundAt: this.#status.lastInboundAt,
+      lastOutboundAt: this.#status.lastOutboundAt,
+      tokenSource: settings.tokenSource,
+      tokenStatus: 'available',
+      dmPolicy: settings.dmPolicy,
+      allowFrom: [...settings.allowFrom],
+      allowUnmentionedGroups: [...settings.groups.values()].some((group) => !group.requireMention),
+      streamingMode: settings.streamingMode,
+      ingress: { queued: counts.queued, admitted: counts.admitted, sending: counts.sending },
+      pollStalls: this.#status.pollStalls,
+      conflicts: this.#status.conflicts,
+      rateLimited: this.#status.rateLimited,
+      lastSkip: this.#status.lastSkip,
+      ...(settings.webhook === undefined ? {} : { webhookUrl: settings.webhook.url, webhookPath: settings.webhook.path, port: this.#webhook?.port ?? null }),
+      ...(this.#botInfo === undefined ? {} : { bot: { id: this.#botInfo['id'], username: this.#botInfo['username'] } }),
+    };
+  }
+
+  async probe(timeoutMs: number): Promise<Record<string, unknown>> {
+    const started = this.#options.clock.now();
+    const runtime = this.#runtime ?? (await createGrammyRuntime({ token: this.#options.settings.token, apiRoot: this.#options.settings.apiRoot }));
+    try {
+      const me = (await runtime.bot.api.getMe(AbortSignal.timeout(timeoutMs) as never)) as unknown as Record<string, unknown>;
+      const probe: Record<string, unknown> = { ok: true, status: null, error: null, elapsedMs: this.#options.clock.now() - started, botInfo: me, bot: botSummary(me) };
+      if (this.#options.settings.webhook !== undefined) {
+        const info = (await runtime.bot.api.getWebhookInfo(AbortSignal.timeout(timeoutMs) as never)) as unknown as { url: string; has_custom_certificate: boolean };
+        probe['webhook'] = { url: info.url, hasCustomCert: info.has_custom_certificate };
+      }
+      return probe;
+    } catch (error) {
+      const failure = classifyTelegramError(error);
+      return { ok: false, status: failure.status || null, error: describeTelegramFailure(failure), elapsedMs: this.#options.clock.now() - started };
+    }
+  }
+
+  issues(): ChannelStatusIssue[] {
+    const issues: ChannelStatusIssue[] = [];
+    const canReadAll = this.#botInfo?.['can_read_all_group_messages'] === true;
+    // Only when privacy mode is really on (getMe says so): OpenClaw's config-only check could not be silenced (#17405).
+    if (!canReadAll && [...this.#options.settings.groups.values()].some((group) => !group.requireMention)) {
+      issues.push({
+        channel: 'telegram',
+        accountId: this.accountId,
+        kind: 'intent',
+        message: 'A group allows unmentioned messages, but the bot has privacy mode on, so Telegram never delivers them.',
+        fix: 'In @BotFather: /setprivacy → Disable, then remove and re-add the bot to the group.',
+      });
+    }
+    return issues;
+  }
+
+  async #identify(bot: Bot): Promise<void> {
+    try {
+      const me = (await bot.api.getMe(AbortSignal.timeout(15_000) as never)) as unknown as Record<string, unknown>;
+      this.#botInfo = me;
+      bot.botInfo = me as never;
+    } catch (error) {
+      const failure = classifyTelegramError(error);
+      if (failure.kind === 'unauthorized' || failure.status === 404) {
+        const message = describeTelegramFailure({ ...failure, kind: 'unauthorized' });
+        this.#status.lastError = message;
+        this.#ctx?.blocked(message);
+      } else {
+        this.#status.lastError = describeTelegramFailure(failure);
+      }
+      throw error;
+    }
+  }
+
+  async #registerCommands(bot: Bot): Promise<void> {
+    const commands = [...(this.#options.commands ?? DEFAULT_BOT_COMMANDS)];
+    try {
+      await bot.api.deleteMyCommands();
+      await bot.api.deleteMyCommands({ scope: { type: 'all_group_chats' } });
+      await bot.api.setMyCommands(commands);
+      await bot.api.setMyCommands(commands, { scope: { type: 'all_group_chats' } });
+    } catch (error) {
+      // A command menu is a convenience: never a reason not to answer messages.
+      this.#options.logger.warn({ channel: 'telegram', error: describeTelegramFailure(classifyTelegramError(error)) }, 'telegram: could not register the command menu');
+    }
+  }
+
+  async #startPolling(bot: Bot): Promise<void> {
+    try {
+      await bot.api.deleteWebhook({ drop_pending_updates: false });
+    } catch (error) {
+      const failure = classifyTelegramError(error);
+      if (failure.kind === 'unauthorized') throw error;
+      // Transient: polling clears it again on a 409 (A4).
+    }
+    await this.#registerCommands(bot);
+    const poller = new TelegramPoller({
+      api: bot.api,
+      store: this.#options.store,
+      clock: this.#options.clock,
+      hooks: {
+        onUpdates: (updates) => this.#dispatch(updates),
+        onPollCompleted: () => {
+          const now = this.#options.clock.now();
+          this.#connected = true;
+          this.#status.lastConnectedAt = now;
+          this.#status.lastEventAt = now;
+          this.#status.lastTransportActivityAt = now;
+          if (this.#status.lastError !== null && /409|poll stalled|Cannot reach|server error|timed out/.test(this.#status.lastError)) this.#status.lastError = null;
+        },
+        onProblem: (message, failure) => this.#onPollProblem(message, failure),
+        onUnauthorized: (message) => this.#block(message),
+        onStall: (sinceMs) => {
+          this.#status.pollStalls += 1;
+          this.#connected = false;
+          this.#status.lastError = `Telegram long poll stalled: no getUpdates completed for ${Math.round(sinceMs / 1000)} s; restarting the poll.`;
+          this.#options.logger.warn({ channel: 'telegram', sinceMs }, this.#status.lastError);
+        },
+      },
+    });
+    this.#poller = poller;
+    poller.start();
+  }
+
+  async #startWebhook(bot: Bot): Promise<void> {
+    const webhook = this.#options.settings.webhook!;
+    try {
+      await bot.api.deleteMyCommands();
+    } catch {
+      // Best effort, as in polling mode.
+    }
+    await bot.api.setWebhook(webhook.url, { secret_token: webhook.secret, allowed_updates: ['message', 'edited_message', 'channel_post', 'callback_query', 'my_chat_member', 'message_reaction'] });
+    await this.#registerCommands(bot);
+    this.#webhook = await startWebhookListener({
+      settings: webhook,
+      store: this.#options.store,
+      onUpdates: (updates) => this.#dispatch(updates),
+      onRequest: () => {
+        const now = this.#options.clock.now();
+        this.#status.lastEventAt = now;
+        this.#status.lastTransportActivityAt = now;
+      },
+    });
+    this.#connected = true;
+    this.#status.lastConnectedAt = this.#options.clock.now();
+    this.#options.logger.info({ channel: 'telegram', port: this.#webhook.port, path: webhook.path }, `telegram: webhook local listener on http://${webhook.host}:${this.#webhook.port}${webhook.path}`);
+  }
+
+  #onPollProblem(message: string | null, failure: TelegramFailure | undefined): void {
+    this.#status.lastError = message;
+    if (failure?.kind === 'conflict') this.#status.conflicts += 1;
+    if (failure?.kind === 'rate_limited') this.#status.rateLimited += 1;
+    if (failure !== undefined && failure.kind !== 'rate_limited') this.#connected = false;
+    if (message !== null) this.#options.logger.warn({ channel: 'telegram', kind: failure?.kind }, message);
+  }
+
+  #block(message: string): void {
+    this.#status.lastError = message;
+    this.#connected = false;
+    this.#ctx?.blocked(message);
+  }
+
+  #senderHooks(): ConstructorParameters<typeof TelegramSender>[0]['hooks'] {
+    return {
+      onDelivered: () => {
+        this.#unauthorizedStreak = 0;
+        this.#status.lastOutboundAt = this.#options.clock.now();
+      },
+      onFailure: (failure, message) => {
+        if (failure.kind === 'rate_limited') this.#status.rateLimited += 1;
+        this.#status.lastError = message;
+        this.#options.logger.warn({ channel: 'telegram', kind: failure.kind, status: failure.status }, message);
+      },
+      onUnauthorized: (failure) => {
+        this.#unauthorizedStreak += 1;
+        if (this.#unauthorizedStreak >= UNAUTHORIZED_LIMIT) this.#block(describeTelegramFailure(failure));
+      },
+    };
+  }
+
+  #installHandlers(bot: Bot): void {
+    if (this.#handlersInstalled) return;
+    this.#handlersInstalled = true;
+    const { sequentialize } = this.#runtime!;
+    bot.use(sequentialize((ctx: Context) => laneKey(ctx)));
+    bot.use(async (ctx: Context) => this.#handleUpdate(ctx));
+    bot.catch((error) => this.#options.logger.error({ channel: 'telegram', error: error.message }, 'telegram: update handler failed'));
+  }
+
+  #handlersInstalled = false;
+
+  #dispatch(updates: readonly StoredUpdate[]): void {
+    const bot = this.#runtime?.bot;
+    if (bot === undefined) return;
+    for (const update of updates) {
+      const task = bot
+        .handleUpdate(update.payload as never)
+        .catch((error: unknown) => {
+          this.#options.logger.error({ channel: 'telegram', updateId: update.updateId, error: error instanceof Error ? error.message : String(error) }, 'telegram: update failed');
+          this.#options.store.markDone([update.updateId], 'failed:handler_error');
+        })
+        .finally(() => this.#pending.delete(task));
+      this.#pending.add(task);
+    }
+  }
+
+  async #handleUpdate(ctx: Context): Promise<void> {
+    const updateId = ctx.update.update_id;
+    const { store } = this.#options;
+    const callback = ctx.update.callback_query;
+    if (callback !== undefined) {
+      await this.#handleCallback(callback as unknown as Record<string, unknown>);
+      store.markDone([updateId], 'callback');
+      return;
+    }
+    const message = ctx.update.message;
+    if (message === undefined || typeof message.text !== 'string') {
+      store.markDone([updateId], 'skipped:unsupported_update');
+      return;
+    }
+    const facts: MessageFacts = {
+      chatId: String(message.chat.id),
+      chatType: message.chat.type,
+      senderId: String(message.from?.id ?? message.chat.id),
+      text: message.text,
+      entities: message.entities ?? [],
+      isReplyToBot: message.reply_to_message?.from?.id === this.#botInfo?.['id'],
+    };
+    if (message.message_thread_id !== undefined && message.is_topic_message === true) facts.threadId = String(message.message_thread_id);
+    const botUsername = String(this.#botInfo?.['username'] ?? '');
+    const decision = decideAccess(this.#options.settings, facts, (senderId) => this.#options.pairing.isAllowed('telegram', this.accountId, senderId), botUsername);
+    if (decision.kind === 'drop') return this.#skip(updateId, decision.reason);
+    if (decision.kind === 'pairing') return this.#challenge(updateId, facts, message.from);
+    const text = facts.chatType === 'private' ? facts.text : stripBotMention(facts.text, botUsername);
+    const now = this.#options.clock.now();
+    this.#status.lastInboundAt = now;
+    store.markAdmitted([updateId]);
+    const inbound: InboundMessage = {
+      channel: 'telegram',
+      accountId: this.accountId,
+      sender: { id: facts.senderId },
+      conversation: { chatId: facts.chatId, kind: facts.chatType === 'private' ? 'direct' : 'group' },
+      text,
+      messageId: String(message.message_id),
+      isCommand: text.startsWith('/'),
+      sourceIds: [updateId],
+      receivedAtMs: now,
+    };
+    if (facts.threadId !== undefined) inbound.conversation.threadId = facts.threadId;
+    if (message.from?.username !== undefined) inbound.sender.username = message.from.username;
+    if (message.from?.first_name !== undefined) inbound.sender.displayName = message.from.first_name;
+    this.#ctx?.inbound(inbound);
+  }
+
+  #skip(updateId: number, reason: string): void {
+    this.#status.lastSkip = { at: this.#options.clock.now(), reason };
+    this.#options.logger.info({ channel: 'telegram', updateId }, `telegram: skipped a message: ${reason}`);
+    this.#options.store.markDone([updateId], `skipped:${reason}`);
+  }
+
+  async #challenge(updateId: number, facts: MessageFacts, from: { username?: string; first_name?: string } | undefined): Promise<void> {
+    const meta: Record<string, string> = { accountId: this.accountId };
+    if (from?.username !== undefined) meta['username'] = from.username;
+    if (from?.first_name !== undefined) meta['firstName'] = from.first_name;
+    const challenge = this.#options.pairing.challenge({ channel: 'telegram', accountId: this.accountId, senderId: facts.senderId, meta });
+    if (challenge.kind !== 'created') return this.#skip(updateId, challenge.kind === 'limit' ? `pairing: ${facts.senderId} ignored, 3 requests already pending` : `pairing: ${facts.senderId} already has a pending code`);
+    this.#options.store.markSending([updateId]);
+    this.#options.logger.info({ channel: 'telegram', senderId: facts.senderId }, `telegram: pairing requested by ${facts.senderId}; approve with \`clawgate pairing approve telegram ${challenge.code}\``);
+    await this.#sender?.call('sendMessage', { chat_id: facts.chatId, text: pairingReplyHtml(facts.senderId, challenge.code), parse_mode: 'HTML' }, false);
+    this.#options.store.markDone([updateId], 'skipped:pairing_challenge');
+  }
+
+  async #handleCallback(query: Record<string, unknown>): Promise<void> {
+    const id = String(query['id'] ?? '');
+    const from = query['from'] as { id?: number } | undefined;
+    const message = query['message'] as { message_id?: number; chat?: { id?: number } } | undefined;
+    let toast: string | undefined;
+    try {
+      toast = await this.#options.onCallbackQuery?.({ fromId: String(from?.id ?? ''), chatId: String(message?.chat?.id ?? ''), data: String(query['data'] ?? ''), messageId: Number(message?.message_id ?? 0) });
+    } catch (error) {
+      toast = error instanceof Error ? error.message.slice(0, 190) : 'failed';
+    }
+    await this.#sender?.call('answerCallbackQuery', { callback_query_id: id, ...(toast === undefined ? {} : { text: toast }) }, true);
+  }
+}
+
+function botSummary(me: Record<string, unknown>): Record<string, unknown> {
+  return {
+    id: me['id'],
+    isBot: me['is_bot'],
+    firstName: me['first_name'],
+    username: me['username'],
+    canJoinGroups: me['can_join_groups'],
+    canReadAllGroupMessages: me['can_read_all_group_messages'],
+    supportsInlineQueries: me['supports_inline_queries'],
+    hasTopicsEnabled: me['has_topics_enabled'] ?? false,
+  };
+}
+
+/** Per chat/topic lane for `sequentialize` (A1). */
+function laneKey(ctx: Context): string | undefined {
+  const chatId = ctx.chat?.id;
+  if (chatId === undefined) return undefined;
+  const thread = ctx.msg?.message_thread_id;
+  return thread === undefined ? String(chatId) : `${chatId}:${thread}`;
+}
