@@ -22,7 +22,7 @@ function redactPath(target: Record<string, unknown>, segments: string[]): void {
   if (typeof next === 'object' && next !== null) redactPath(next as Record<string, unknown>, rest);
 }
 
-const SECRET_KEY = /^(token|password|secret|bootstrapToken|deviceToken|privateKey)$/i;
+const SECRET_KEY = /^(token|password|secret|bootstrapToken|deviceToken|privateKey|apiKey)$/i;
 
 function redactByKeyName(value: unknown): void {
   if (typeof value !== 'object' || value === null) return;

@@ -5,6 +5,7 @@
  * (see load.ts). Keys mirror OpenClaw's `gateway.*` names so a config reads the same in both.
  */
 import Type, { type Static } from 'typebox';
+import { AgentsConfigSchema, ModelsConfigSchema, ToolsConfigSchema } from './agent-schema.js';
 
 const Closed = { additionalProperties: false } as const;
 
@@ -165,6 +166,9 @@ export const ClawgateConfigSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     gateway: Type.Optional(GatewayConfigSchema),
     logging: Type.Optional(LoggingConfigSchema),
+    models: Type.Optional(ModelsConfigSchema),
+    agents: Type.Optional(AgentsConfigSchema),
+    tools: Type.Optional(ToolsConfigSchema),
   },
   Closed,
 );
