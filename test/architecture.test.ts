@@ -49,6 +49,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   'node-host': ['protocol', 'config', 'client', 'logging'],
   security: ['protocol', 'config', 'client', 'gateway', 'remote'],
   cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store'],
+  // The agent feature: the core (gateway/) never imports it; it reaches the core only through ports.
+  agent: ['protocol', 'config', 'logging', 'store'],
 };
 
 describe('architecture', () => {
