@@ -3,8 +3,8 @@
  *
  * A request is bound to the exact plan (argv, cwd, agentId, sessionKey, node) when it is created; a
  * decision carries only `{id, decision}`, so nobody can alter what runs by approving. Each id is
- * single-use (a second resolve is EXEC_APPROVAL_NOT_FOUND) and expires (default 30 min). With no
- * approval-capable operator connected the request is not parked at all: it is denied at once with
+ * single-use (a second resolve is EXEC_APPROVAL_NOT_FOUND) and expires (default 30 min). When the
+ * request event reaches no approval-capable operator it is not parked: it is denied at once with
  * the reason, as OpenClaw's `no-approval-route` fallback does.
  */
 import { GatewayError } from '../protocol/index.js';
@@ -70,7 +70,6 @@ export class ExecApprovals {
   /** Parks until a decision, expiry or abort; emits `exec.approval.requested` to approval clients. */
   request(plan: ExecPlan, context: { runId: string; toolCallId: string; security: string; ask: string; systemRunPlan: unknown }, signal: AbortSignal): Promise<{ outcome: ApprovalOutcome; id: string }> {
     const id = this.#options.createId();
-    if (!this.#options.events.hasApprovalClient()) return Promise.resolve({ outcome: 'no-approval-route', id });
     const createdAtMs = this.#options.now();
     const ttlMs = this.#options.ttlMs ?? DEFAULT_APPROVAL_TTL_MS;
     const record: ApprovalRecord = {
@@ -111,7 +110,7 @@ export class ExecApprovals {
       }, ttlMs);
       this.#pending.set(id, { record, timer, settle });
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#options.events.emit('exec.approval.requested', { ...record });
+      if (this.#options.events.emit('exec.approval.requested', { ...record }) === 0) settle('no-approval-route');
     });
   }
 

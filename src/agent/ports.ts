@@ -14,9 +14,11 @@ export interface AgentEventTarget {
 }
 
 export interface AgentEventSink {
-  emit(event: AgentEventName, payload: Record<string, unknown>, target?: AgentEventTarget): void;
-  /** True when a connected operator can decide exec approvals (OpenClaw's canDeliverApprovals). */
-  hasApprovalClient(): boolean;
+  /**
+   * Emits an event; returns how many connections it was handed to. For `exec.approval.requested`
+   * 0 means no approval-capable operator is connected (OpenClaw's `no-approval-route`).
+   */
+  emit(event: AgentEventName, payload: Record<string, unknown>, target?: AgentEventTarget): number;
 }
 
 /** A node as the tools see it. */

@@ -18,14 +18,11 @@ export class RecordingSink implements AgentEventSink {
   isApprovalClientConnected = false;
   readonly #listeners: ((event: RecordedEvent) => void)[] = [];
 
-  emit(event: AgentEventName, payload: Record<string, unknown>, target?: { connId?: string }): void {
+  emit(event: AgentEventName, payload: Record<string, unknown>, target?: { connId?: string }): number {
     const recorded: RecordedEvent = { event, payload, ...(target?.connId === undefined ? {} : { connId: target.connId }) };
     this.events.push(recorded);
     for (const listener of this.#listeners) listener(recorded);
-  }
-
-  hasApprovalClient(): boolean {
-    return this.isApprovalClientConnected;
+    return event === 'exec.approval.requested' && !this.isApprovalClientConnected ? 0 : 1;
   }
 
   /** Resolves with the first event (already seen or future) matching `predicate`. */
