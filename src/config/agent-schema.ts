@@ -5,6 +5,7 @@
  * closed objects for the keys we act on, open `cost`/`compat` blobs we accept and ignore.
  */
 import Type, { type Static } from 'typebox';
+import { Secret } from './secrets.js';
 
 const Closed = { additionalProperties: false } as const;
 
@@ -13,7 +14,7 @@ export type ModelApi = (typeof MODEL_APIS)[number];
 
 /** A literal key (may contain `${VAR}`), or a reference to an env var or a file holding it. */
 export const ApiKeySchema = Type.Union([
-  Type.String({ minLength: 1 }),
+  Secret(),
   Type.Object({ source: Type.Literal('env'), id: Type.String({ minLength: 1 }) }, Closed),
   Type.Object({ source: Type.Literal('file'), path: Type.String({ minLength: 1 }) }, Closed),
 ]);
@@ -109,6 +110,3 @@ export type ModelsConfig = Static<typeof ModelsConfigSchema>;
 export type ModelProviderConfig = Static<typeof ModelProviderSchema>;
 export type AgentsConfig = Static<typeof AgentsConfigSchema>;
 export type ToolsConfig = Static<typeof ToolsConfigSchema>;
-
-/** Secret paths in these sections (`*` = any provider id). */
-export const AGENT_SECRET_CONFIG_PATHS = ['models.providers.*.apiKey'] as const;

@@ -2,11 +2,9 @@
  * @module agent/store/agent-store — sessions, transcripts and run records in SQLite.
  *
  * Appends are single statements (or one transaction), so a crash leaves every acknowledged message
- * and never half of one. Statements are prepared once.
+ * and never half of one. Statements are prepared once (`prepareCached`).
  */
-import type { SqliteDatabase } from '../../store/index.js';
-
-type SqliteStatement = ReturnType<SqliteDatabase['prepare']>;
+import type { SqliteDatabase, SqliteStatement } from '../../store/index.js';
 import type { TranscriptMessage } from '../transcript.js';
 
 export interface SessionRecord {
@@ -79,7 +77,6 @@ interface RunRow {
 export class AgentStore {
   readonly #db: SqliteDatabase;
   readonly #createId: () => string;
-  readonly #statements = new Map<string, SqliteStatement>();
 
   constructor(db: SqliteDatabase, createId: () => string) {
     this.#db = db;
@@ -87,12 +84,7 @@ export class AgentStore {
   }
 
   #sql(sql: string): SqliteStatement {
-    let statement = this.#statements.get(sql);
-    if (statement === undefined) {
-      statement = this.#db.prepare(sql);
-      this.#statements.set(sql, statement);
-    }
-    return statement;
+    return this.#db.prepareCached(sql);
   }
 
   getSession(sessionKey: string): SessionRecord | undefined {

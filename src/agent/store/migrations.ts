@@ -10,6 +10,7 @@ import type { Migration } from '../../store/index.js';
 
 export const AGENT_MIGRATIONS: readonly Migration[] = [
   {
+    owner: 'agent',
     version: 1,
     name: 'agent sessions, transcript messages, runs',
     sql: `
