@@ -3,6 +3,7 @@
  * keys them (reference A2, A7, A9), so an OpenClaw user's Telegram block reads the same here.
  */
 import Type, { type Static } from 'typebox';
+import { Secret } from './secrets.js';
 
 const Closed = { additionalProperties: false } as const;
 
@@ -38,7 +39,7 @@ const TelegramGroupSchema = Type.Object(
 
 /** A literal token, or a reference to an env var or file holding it (OpenClaw's SecretRef subset). */
 const BotTokenSchema = Type.Union([
-  Type.String({ minLength: 1 }),
+  Secret(),
   Type.Object({ source: Type.Literal('env'), id: Type.String({ minLength: 1 }) }, Closed),
   Type.Object({ source: Type.Literal('file'), path: Type.String({ minLength: 1 }) }, Closed),
 ]);
@@ -64,7 +65,7 @@ export const TelegramConfigSchema = Type.Object(
     /** Webhook mode turns on when set (the public HTTPS URL Telegram posts to). */
     webhookUrl: Type.Optional(Type.String({ minLength: 1 })),
     /** Secret. Sent by Telegram as X-Telegram-Bot-Api-Secret-Token; required in webhook mode. */
-    webhookSecret: Type.Optional(Type.String({ minLength: 1, maxLength: 256, pattern: '^[A-Za-z0-9_-]+$' })),
+    webhookSecret: Type.Optional(Secret({ maxLength: 256 })),
     webhookPath: Type.Optional(Type.String({ minLength: 1, pattern: '^/' })),
     webhookHost: Type.Optional(Type.String({ minLength: 1 })),
     /** Local listener port (default 8787; 0 = ephemeral). */
@@ -89,6 +90,3 @@ export type TelegramConfig = Static<typeof TelegramConfigSchema>;
 export type ChannelsConfig = Static<typeof ChannelsConfigSchema>;
 export type SessionConfig = Static<typeof SessionConfigSchema>;
 export type CommandsConfig = Static<typeof CommandsConfigSchema>;
-
-/** Secret paths in these sections: redacted by `config.get`, logs and CLI output. */
-export const CHANNEL_SECRET_CONFIG_PATHS = ['channels.telegram.botToken', 'channels.telegram.webhookSecret'] as const;

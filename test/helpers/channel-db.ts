@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type SqliteDatabase } from '../../src/store/index.js';
+import { CORE_MIGRATIONS, openDatabase, type Migration, type SqliteDatabase } from '../../src/store/index.js';
 import { DM_PAIRING_SCHEMA_SQL } from '../../src/channels/index.js';
 import { TELEGRAM_INGRESS_SCHEMA_SQL } from '../../src/channels/telegram/index.js';
 
@@ -14,14 +14,17 @@ export interface ChannelDb {
   cleanup(): void;
 }
 
-const MIGRATIONS = [{ version: 1, name: 'channel tables (test)', sql: DM_PAIRING_SCHEMA_SQL + TELEGRAM_INGRESS_SCHEMA_SQL }];
+const MIGRATIONS: Migration[] = [
+  { owner: 'channels', version: 1, name: 'channel pairing (test)', sql: DM_PAIRING_SCHEMA_SQL },
+  { owner: 'telegram', version: 1, name: 'telegram ingress (test)', sql: TELEGRAM_INGRESS_SCHEMA_SQL },
+];
 
 export function createChannelDb(): ChannelDb {
   const dir = mkdtempSync(join(tmpdir(), 'clawgate-channel-'));
   const path = join(dir, 'state', 'clawgate.sqlite');
   const opened: SqliteDatabase[] = [];
   const open = (): SqliteDatabase => {
-    const db = openDatabase(path, MIGRATIONS);
+    const db = openDatabase(path, [...CORE_MIGRATIONS, ...MIGRATIONS]);
     opened.push(db);
     return db;
   };
