@@ -7,3 +7,5 @@ export * from './supervisor.js';
 export * from './manager.js';
 export * from './chunking.js';
 export * from './dm-pairing.js';
+export { createChannelsFeature, CHANNELS_MIGRATIONS, type ChannelsFeature } from './feature.js';
+export { ChannelsRuntime, KNOWN_CHANNELS, type ChannelsRuntimeOptions } from './runtime.js';

@@ -20,6 +20,7 @@ import { registerGatewayAgent } from './commands/gateway-agent.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerExecApprovals } from './commands/exec-approvals.js';
 import { registerChat } from './commands/chat.js';
+import { registerChannels } from './commands/channels.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIo): Command {
   registerSessions(program, getContext);
   registerExecApprovals(program, getContext);
   registerChat(program, getContext);
+  registerChannels(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

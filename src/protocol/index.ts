@@ -19,3 +19,4 @@ export * from './methods/agent.js';
 export * from './methods/chat.js';
 export * from './methods/sessions.js';
 export * from './methods/exec-approvals.js';
+export * from './methods/channels.js';
