@@ -151,4 +151,6 @@ export interface ChannelPlugin {
   probe?(timeoutMs: number): Promise<Record<string, unknown>>;
   /** Config problems worth showing in `statusIssues`. */
   issues?(): ChannelStatusIssue[];
+  /** A question with buttons (exec approvals); each choice's `data` comes back through the channel's button handler. */
+  sendPrompt?(to: string, html: string, choices: readonly { label: string; data: string }[]): Promise<boolean>;
 }

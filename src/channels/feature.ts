@@ -11,6 +11,7 @@ import type { FeatureContext, FeatureReadiness, GatewayFeature } from '../gatewa
 import { GatewayError, type HealthSummary, type StatusResult } from '../protocol/index.js';
 import type { Migration } from '../store/index.js';
 import { DM_PAIRING_SCHEMA_SQL } from './dm-pairing.js';
+import { createAgentBridge } from './agent-bridge.js';
 import { createChannelMethods } from './methods/channels.js';
 import { ChannelsRuntime, type ChannelsRuntimeOptions } from './runtime.js';
 import { TELEGRAM_INGRESS_SCHEMA_SQL } from './telegram/ingress-store.js';
@@ -20,12 +21,17 @@ export const CHANNELS_MIGRATIONS: readonly Migration[] = [
   { owner: 'channels', version: 2, name: 'telegram durable update queue and poll offsets', sql: TELEGRAM_INGRESS_SCHEMA_SQL },
 ];
 
+export interface ChannelsFeatureOptions extends ChannelsRuntimeOptions {
+  /** Features that must be ready before channels start (the agent, when present). */
+  dependsOn?: readonly string[];
+}
+
 export interface ChannelsFeature extends GatewayFeature {
   /** The running channels (undefined before onReady). */
   readonly runtime: ChannelsRuntime | undefined;
 }
 
-export function createChannelsFeature(options: ChannelsRuntimeOptions = {}): ChannelsFeature {
+export function createChannelsFeature(options: ChannelsFeatureOptions = {}): ChannelsFeature {
   let runtime: ChannelsRuntime | undefined;
   let starting: Promise<void> | undefined;
   const getRuntime = (): ChannelsRuntime => {
@@ -34,6 +40,7 @@ export function createChannelsFeature(options: ChannelsRuntimeOptions = {}): Cha
   };
   return {
     name: 'channels',
+    ...(options.dependsOn === undefined ? {} : { dependsOn: options.dependsOn }),
     migrations: CHANNELS_MIGRATIONS,
     methods: createChannelMethods(getRuntime),
     get runtime() {
@@ -61,6 +68,7 @@ export function createChannelsFeature(options: ChannelsRuntimeOptions = {}): Cha
     },
     async onReady(ctx: FeatureContext) {
       runtime = await ChannelsRuntime.create(ctx, options);
+      options.onOwnersChanged?.();
       const started = runtime;
       // In the background: the gateway listens at once; channel failures are supervised, never thrown.
       starting = started.manager.startAll().catch((error: unknown) => ctx.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'channels: start failed'));
@@ -70,4 +78,27 @@ export function createChannelsFeature(options: ChannelsRuntimeOptions = {}): Cha
       await runtime?.manager.stopAll();
     },
   };
+}
+
+/**
+ * The agent and the channels, joined (composition root helper): turns from a channel run through the
+ * agent, `agent {deliver}` sends through a channel, and exec approvals reach the owner's phone.
+ */
+export function withChannels(agent: GatewayFeature, options: Omit<ChannelsFeatureOptions, 'agent' | 'onCallbackQuery' | 'dependsOn'> = {}): GatewayFeature[] {
+  let channels: ChannelsFeature | undefined;
+  const bridge = createAgentBridge(agent, {
+    channels: () => channels?.runtime,
+    onApprovalRequested: (prompt) => {
+      void channels?.runtime?.promptApproval(prompt).catch(() => 0);
+    },
+    hasApprovalRoute: () => [...(channels?.runtime?.owners() ?? [])].some((owner) => /^(telegram|tg):/.test(owner)),
+  });
+  channels = createChannelsFeature({
+    ...options,
+    dependsOn: [agent.name],
+    agent: (ctx) => bridge.port(ctx),
+    onOwnersChanged: () => bridge.syncApprovalRoute(),
+    onCallbackQuery: (runtime, query) => runtime.decideApprovalButton(query, 'telegram', (id, decision, by) => bridge.resolveApproval(id, decision, by)),
+  });
+  return [bridge.agentFeature, channels];
 }

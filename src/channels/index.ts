@@ -7,5 +7,6 @@ export * from './supervisor.js';
 export * from './manager.js';
 export * from './chunking.js';
 export * from './dm-pairing.js';
-export { createChannelsFeature, CHANNELS_MIGRATIONS, type ChannelsFeature } from './feature.js';
+export { createChannelsFeature, withChannels, CHANNELS_MIGRATIONS, type ChannelsFeature, type ChannelsFeatureOptions } from './feature.js';
+export { createAgentBridge, type AgentBridge, type ApprovalPrompt } from './agent-bridge.js';
 export { ChannelsRuntime, KNOWN_CHANNELS, type ChannelsRuntimeOptions } from './runtime.js';

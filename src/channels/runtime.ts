@@ -25,6 +25,8 @@ export interface ChannelsRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** Telegram per-chat throttle spacing (tests shorten it). */
   telegramPerChatMinMs?: number;
+  /** The command-owner list changed (first pairing approval). */
+  onOwnersChanged?: () => void;
   /** Inline-button presses (exec approvals), given the runtime. */
   onCallbackQuery?: (runtime: ChannelsRuntime, query: { fromId: string; chatId: string; data: string; messageId: number }) => Promise<string | undefined>;
 }
@@ -43,9 +45,11 @@ export class ChannelsRuntime {
   readonly pairing: DmPairingStore;
   readonly router: InboundRouter;
   readonly #ctx: FeatureContext;
+  readonly #options: ChannelsRuntimeOptions;
 
-  private constructor(ctx: FeatureContext, manager: ChannelManager, pairing: DmPairingStore, router: InboundRouter) {
+  private constructor(ctx: FeatureContext, options: ChannelsRuntimeOptions, manager: ChannelManager, pairing: DmPairingStore, router: InboundRouter) {
     this.#ctx = ctx;
+    this.#options = options;
     this.manager = manager;
     this.pairing = pairing;
     this.router = router;
@@ -93,7 +97,7 @@ export class ChannelsRuntime {
       onTurnError: (error) => ctx.logger.error({ error: error instanceof Error ? error.message : String(error) }, 'channels: a turn failed'),
     });
     const manager: ChannelManager = new ChannelManager({ clock: ctx.clock, logger: ctx.logger, router, plugins, unconfigured: KNOWN_CHANNELS });
-    runtime = new ChannelsRuntime(ctx, manager, pairing, router);
+    runtime = new ChannelsRuntime(ctx, options, manager, pairing, router);
     return runtime;
   }
 
@@ -134,7 +138,10 @@ export class ChannelsRuntime {
       else if (this.owners().size > 0) commandOwnerBootstrap = 'already-configured';
       else {
         commandOwnerBootstrap = this.pairing.bootstrapCommandOwner(owner) ? 'configured' : 'already-configured';
-        if (commandOwnerBootstrap === 'configured') commandOwner = owner;
+        if (commandOwnerBootstrap === 'configured') {
+          commandOwner = owner;
+          this.#options.onOwnersChanged?.();
+        }
       }
     }
     let notification: 'not-requested' | 'sent' | 'failed' | 'unsupported' = 'not-requested';
@@ -145,6 +152,38 @@ export class ChannelsRuntime {
       else notification = (await plugin.send({ to: request.senderId, text: PAIRING_APPROVED_MESSAGE })).status === 'sent' ? 'sent' : 'failed';
     }
     return { request, notification, commandOwnerBootstrap, ...(commandOwner === undefined ? {} : { commandOwner }) };
+  }
+
+  /**
+   * Shows an exec approval request to every channel owner (`commands.ownerAllowFrom`) with
+   * allow-once / deny buttons; returns how many owners it reached.
+   */
+  async promptApproval(prompt: { id: string; command: string; nodeId: string }): Promise<number> {
+    let reached = 0;
+    for (const owner of this.owners()) {
+      const [channel = '', senderId = ''] = owner.replace(/^tg:/, 'telegram:').split(':');
+      const plugin = this.manager.plugin(channel);
+      if (plugin?.sendPrompt === undefined || senderId === '') continue;
+      const { escapeHtml } = await import('./telegram/format.js');
+      const html = `🔐 <b>Approval needed</b>\nThe agent wants to run on node <code>${escapeHtml(prompt.nodeId)}</code>:\n<pre><code>${escapeHtml(prompt.command)}</code></pre>`;
+      const sent = await plugin.sendPrompt(senderId, html, [
+        { label: '✅ Allow once', data: `xa:${prompt.id}:allow-once` },
+        { label: '❌ Deny', data: `xa:${prompt.id}:deny` },
+      ]);
+      if (sent) reached += 1;
+    }
+    return reached;
+  }
+
+  /** An approval button press: only an owner may decide; returns the toast text. */
+  async decideApprovalButton(query: { fromId: string; data: string }, channel: string, resolve: (id: string, decision: 'allow-once' | 'deny', resolvedBy: string) => Promise<boolean>): Promise<string | undefined> {
+    const match = /^xa:([^:]+):(allow-once|deny)$/.exec(query.data);
+    if (match === null) return undefined;
+    if (!this.isOwner(channel, query.fromId)) return 'Only the owner can decide approvals.';
+    const decision = match[2] as 'allow-once' | 'deny';
+    const ok = await resolve(match[1]!, decision, `${channel}:${query.fromId}`);
+    if (!ok) return 'This request is no longer pending.';
+    return decision === 'allow-once' ? 'Allowed once.' : 'Denied.';
   }
 
   /** The `channels.pairing.list` result. */

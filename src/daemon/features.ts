@@ -5,6 +5,8 @@
  * channels/telegram/); order does not matter, `dependsOn` does (gateway/feature-host.ts).
  */
 import type { GatewayFeature } from '../gateway/index.js';
-import { createChannelsFeature } from '../channels/index.js';
+import { createAgentFeature } from '../agent/feature.js';
+import { withChannels } from '../channels/index.js';
 
-export const DEFAULT_FEATURES: readonly GatewayFeature[] = [createChannelsFeature()];
+/** The agent, and the channels that bring it messages (Telegram) and deliver its replies. */
+export const DEFAULT_FEATURES: readonly GatewayFeature[] = withChannels(createAgentFeature());

@@ -158,10 +158,12 @@ export class TelegramChannel implements ChannelPlugin {
     return sender.sendText(textTarget, request.text);
   }
 
-  /** Sends raw HTML with inline buttons (approval prompts); undefined when it failed. */
-  async sendButtons(chatId: string, html: string, buttons: { text: string; data: string }[][]): Promise<number | undefined> {
-    const outcome = await this.#sender?.call('sendMessage', { chat_id: chatId, text: html, parse_mode: 'HTML', reply_markup: { inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.text, callback_data: b.data }))) } }, false);
-    return outcome?.ok === true ? Number((outcome.value as { message_id?: number }).message_id) : undefined;
+  /** Sends HTML with one row of inline buttons (approval prompts); false when it failed. */
+  async sendPrompt(to: string, html: string, choices: readonly { label: string; data: string }[]): Promise<boolean> {
+    const target = parseTelegramTarget(to);
+    const keyboard = [choices.map((choice) => ({ text: choice.label, callback_data: choice.data }))];
+    const outcome = await this.#sender?.call('sendMessage', { chat_id: target.chatId, text: html, parse_mode: 'HTML', reply_markup: { inline_keyboard: keyboard } }, false);
+    return outcome?.ok === true;
   }
 
   snapshot(): ChannelAccountSnapshot {

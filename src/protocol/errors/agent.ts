@@ -69,5 +69,6 @@ export const AGENT_ERRORS = defineErrors({
     message: 'exec approval {id} not found (unknown, already decided or expired)',
     retryable: false,
   },
+  AGENT_NOT_READY: { wire: 'UNAVAILABLE', message: 'the agent is starting; try again', retryable: true },
   TOOL_COMMAND_REFUSED: { wire: 'INVALID_REQUEST', message: '{command} is refused here: {reason}', retryable: false },
 });
