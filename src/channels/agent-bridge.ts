@@ -114,8 +114,10 @@ export function createAgentBridge(agent: GatewayFeature, options: AgentBridgeOpt
   return {
     agentFeature: { ...agent, methods: wrapped },
     port(ctx: FeatureContext): AgentPort {
-      if (context === undefined) {
+      // A new context is a new gateway (in-process restarts reuse the feature objects): listen on its bus.
+      if (context !== ctx) {
         context = ctx;
+        approvalsAttached = false;
         // A read-only listener for run streams; approvals get their own, only while an owner exists.
         ctx.events.attach({ connId: BRIDGE_CONN_ID, caller: internalCaller(['operator.read']), sendPreparedEvent: onEvent });
         syncApprovalRoute();

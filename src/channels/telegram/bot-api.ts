@@ -53,13 +53,14 @@ export async function createGrammyRuntime(options: TelegramClientOptions): Promi
     },
   });
   const minTime = options.perChatMinMs ?? 1000;
-  bot.api.config.use(
-    apiThrottler({
-      global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
-      group: { maxConcurrent: 1, minTime, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
-      out: { maxConcurrent: 1, minTime },
-    }),
-  );
+  const throttled = apiThrottler({
+    global: { reservoir: 30, reservoirRefreshAmount: 30, reservoirRefreshInterval: 1000 },
+    group: { maxConcurrent: 1, minTime, reservoir: 20, reservoirRefreshAmount: 20, reservoirRefreshInterval: 60_000 },
+    out: { maxConcurrent: 1, minTime },
+  });
+  // Typing is not a message: Telegram does not count it against the 1 msg/s per chat, and queueing it
+  // behind the reply would delay the reply by a second. The typing loop spaces it (5 s) by itself.
+  bot.api.config.use((prev, method, payload, signal) => (method === 'sendChatAction' ? prev(method, payload, signal) : throttled(prev, method, payload, signal)));
   return { bot, sequentialize };
 }
 

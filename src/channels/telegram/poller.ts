@@ -81,7 +81,8 @@ export class TelegramPoller {
       try {
         const updates = (await this.#api.getUpdates(
           { offset: this.#store.nextOffset(), limit: 100, timeout: this.#hasSucceeded ? POLL_TIMEOUT_SEC : 0, allowed_updates: [...ALLOWED_UPDATES] },
-          AbortSignal.any([request.signal, timeout, this.#stop.signal]) as never,
+          // Not this.#stop.signal: each any() would leave a listener on it for the life of the poller; stop() aborts `request`.
+          AbortSignal.any([request.signal, timeout]) as never,
         )) as unknown as Record<string, unknown>[];
         this.#hasSucceeded = true;
         this.#lastCompletedAt = this.#clock.now();

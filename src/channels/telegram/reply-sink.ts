@@ -48,10 +48,11 @@ export class TelegramReplySink implements ReplySink {
   #editTimer: TimerHandle | undefined;
   #editing: Promise<void> = Promise.resolve();
   #finished = false;
+  readonly #onAbort = (): void => this.#stopTyping();
 
   constructor(options: TelegramReplySinkOptions) {
     this.#options = options;
-    options.signal.addEventListener('abort', () => this.#stopTyping(), { once: true });
+    options.signal.addEventListener('abort', this.#onAbort, { once: true });
   }
 
   begin(): void {
@@ -101,6 +102,8 @@ export class TelegramReplySink implements ReplySink {
 
   #finish(): void {
     this.#finished = true;
+    // The channel's signal lives as long as the channel: leave no listener per turn behind.
+    this.#options.signal.removeEventListener('abort', this.#onAbort);
     this.#stopTyping();
     if (this.#editTimer !== undefined) this.#options.clock.clearTimeout(this.#editTimer);
     this.#editTimer = undefined;
