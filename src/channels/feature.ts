@@ -67,6 +67,8 @@ export function createChannelsFeature(options: ChannelsFeatureOptions = {}): Cha
       return { ready: false, reason: verdict.blocked.map((entry) => `${entry.channel}/${entry.accountId} blocked: ${entry.reason ?? 'unknown'}`).join('; ') };
     },
     async onReady(ctx: FeatureContext) {
+      // A restarted gateway (same feature object, new store): nothing may reach the previous runtime.
+      runtime = undefined;
       runtime = await ChannelsRuntime.create(ctx, options);
       options.onOwnersChanged?.();
       const started = runtime;
