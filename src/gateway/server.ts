@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { constantTimeEqual } from './pairing/shared-secret.js';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import {
@@ -337,6 +338,7 @@ export class GatewayServer {
       configSection: section,
       secrets: this.#options.secrets,
       requests: { abort: (connId, requestId, reason) => this.#dispatcher.abort(connId, requestId, reason) },
+      httpAuth: { isAuthorized: (request) => isBearerAuthorized(request, this.#options.settings.auth) },
     };
   }
 
@@ -370,4 +372,13 @@ export class GatewayServer {
 /** The parts of a health snapshot worth telling clients about when they change (not the timings). */
 function healthSignature(snapshot: HealthSummary): string {
   return JSON.stringify([snapshot.ok, snapshot.eventLoop.degraded, snapshot.eventLoop.reasons, snapshot.channels, snapshot.agents, snapshot.sessions.count]);
+}
+
+/** `Authorization: Bearer <secret>` against the gateway's shared secret (feature HTTP routes). */
+function isBearerAuthorized(request: IncomingMessage, auth: GatewaySettings['auth']): boolean {
+  if (auth.mode === 'none') return true;
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  const secret = auth.mode === 'token' ? auth.token : auth.mode === 'password' ? auth.password : undefined;
+  return match?.[1] !== undefined && secret !== undefined && constantTimeEqual(match[1], secret);
 }
