@@ -226,6 +226,8 @@ export class GatewayServer {
       throw error;
     }
     this.#startedAtMs = this.#clock.now();
+    // The baseline hello-ok snapshots carry; a tick broadcasts `health` only once this changes.
+    this.#lastHealthSignature = healthSignature(this.#health.snapshot());
     this.#tickTimer = this.#clock.setInterval(() => this.#tick(), this.#options.settings.tickIntervalMs);
     this.#isReady = true;
   }
@@ -315,9 +317,7 @@ export class GatewayServer {
     const snapshot = this.#health.snapshot();
     const signature = healthSignature(snapshot);
     if (signature === this.#lastHealthSignature) return;
-    const isFirst = this.#lastHealthSignature === '';
     this.#lastHealthSignature = signature;
-    if (isFirst) return; // the hello snapshot already carried this state
     this.#health.version++;
     this.events.emit(healthEvent, snapshot, {}, { stateVersion: this.#stateVersion() });
   }
