@@ -20,17 +20,17 @@ import {
 import { GatewayError } from '../../src/protocol/index.js';
 import { createTempStateDir } from '../helpers/gateway.js';
 
-/** Roughly the sections the agent and Telegram features will declare. */
-const ModelsSection = { key: 'models', schema: Type.Object({ providers: Type.Record(Type.String(), Type.Object({ baseUrl: Type.String(), apiKey: Type.Optional(Secret()) }, { additionalProperties: false })) }) };
+/** Sections shaped like a feature's (the agent's own models/agents/tools live in the core schema). */
+const ModelsSection = { key: 'llm', schema: Type.Object({ providers: Type.Record(Type.String(), Type.Object({ baseUrl: Type.String(), apiKey: Type.Optional(Secret()) }, { additionalProperties: false })) }) };
 const ChannelsSection = { key: 'channels', schema: Type.Object({ telegram: Type.Optional(Type.Object({ botToken: Secret(), accounts: Type.Optional(Type.Array(Type.Object({ token: Secret() }))) })) }) };
 
 describe('config secrets', () => {
   it('derives the core secret paths from the marks', () => {
-    assert.deepEqual([...SECRET_CONFIG_PATHS].sort(), ['gateway.auth.password', 'gateway.auth.token', 'gateway.remote.password', 'gateway.remote.token']);
+    assert.deepEqual([...SECRET_CONFIG_PATHS].sort(), ['gateway.auth.password', 'gateway.auth.token', 'gateway.remote.password', 'gateway.remote.token', 'models.providers.*.apiKey']);
   });
 
   it('finds marks under records, arrays and nested objects of a feature section', () => {
-    assert.deepEqual(secretPathsOf(ModelsSection.schema, 'models'), ['models.providers.*.apiKey']);
+    assert.deepEqual(secretPathsOf(ModelsSection.schema, 'llm'), ['llm.providers.*.apiKey']);
     assert.deepEqual(secretPathsOf(ChannelsSection.schema, 'channels'), ['channels.telegram.botToken', 'channels.telegram.accounts.*.token']);
   });
 
@@ -53,13 +53,13 @@ describe('config secrets', () => {
     const dir = createTempStateDir();
     try {
       const path = join(dir, 'clawgate.json');
-      writeFileSync(path, JSON.stringify({ models: { providers: { local: { baseUrl: 'http://127.0.0.1:1', apiKey: 'sk-feature-0123456789' } } } }));
+      writeFileSync(path, JSON.stringify({ llm: { providers: { local: { baseUrl: 'http://127.0.0.1:1', apiKey: 'sk-feature-0123456789' } } } }));
       const loaded = loadConfig(path, { sections: [ModelsSection, ChannelsSection] });
-      assert.ok(loaded.secretPaths.includes('models.providers.*.apiKey'));
+      assert.ok(loaded.secretPaths.includes('llm.providers.*.apiKey'));
       assert.deepEqual(secretValuesAt(loaded.config, loaded.secretPaths), ['sk-feature-0123456789']);
-      assert.throws(() => loadConfig(path), (e: unknown) => e instanceof GatewayError && e.code === 'CONFIG_INVALID' && e.message.includes('models: unknown key'));
+      assert.throws(() => loadConfig(path), (e: unknown) => e instanceof GatewayError && e.code === 'CONFIG_INVALID' && e.message.includes('llm: unknown key'));
       assert.equal(loadConfig(path, { allowUnknownSections: true }).exists, true);
-      writeFileSync(path, JSON.stringify({ models: { providers: { local: { baseUrl: 'x', apiKee: 'typo' } } } }));
+      writeFileSync(path, JSON.stringify({ llm: { providers: { local: { baseUrl: 'x', apiKee: 'typo' } } } }));
       assert.throws(() => loadConfig(path, { sections: [ModelsSection] }), (e: unknown) => e instanceof GatewayError && e.code === 'CONFIG_INVALID');
       assert.throws(() => loadConfig(path, { sections: [{ key: 'gateway', schema: Type.Object({}) }] }), (e: unknown) => e instanceof GatewayError && e.code === 'DUPLICATE_CONFIG_SECTION');
     } finally {
