@@ -10,7 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { AGENT_EVENTS, agentEvent, chatEvent, execApprovalRequestedEvent, execApprovalResolvedEvent, GatewayError } from '../protocol/index.js';
-import type { FeatureContext, GatewayFeature, SessionDefaults } from '../gateway/index.js';
+import { writeJson, type FeatureContext, type GatewayFeature, type SessionDefaults } from '../gateway/index.js';
+import { handleChatCompletions } from './http/chat-completions.js';
 import { createAgentMethods } from './methods/agent.js';
 import { createChatMethods } from './methods/chat.js';
 import { createExecApprovalMethods } from './methods/exec-approvals.js';
@@ -33,6 +34,8 @@ const EVENTS_BY_NAME = { agent: agentEvent, chat: chatEvent, 'exec.approval.requ
 /** Builds the agent feature; add it to daemon/features.ts. */
 export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFeature {
   let runtime: AgentRuntime | undefined;
+  let context: FeatureContext | undefined;
+  const deltaListeners = new Map<string, (delta: string) => void>();
   let store: AgentStore | undefined;
   let now: () => number = Date.now;
   let provider: ModelProvider | undefined;
@@ -56,25 +59,44 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
       ...createExecApprovalMethods(getRuntime),
     ],
     sessionDefaults: (): SessionDefaults => ({ defaultAgentId: DEFAULT_AGENT_ID, mainKey: 'main', mainSessionKey: `agent:${DEFAULT_AGENT_ID}:main`, scope: 'per-sender' }),
+    httpRoutes: [
+      {
+        method: 'POST',
+        path: '/v1/chat/completions',
+        handler: (request, response) => {
+          // Off unless enabled; then it answers like an unknown path, as OpenClaw does (404).
+          if (context?.config.config.gateway?.http?.endpoints?.chatCompletions?.enabled !== true) return writeJson(response, 404, { ok: false, error: 'not found' });
+          return handleChatCompletions(request, response, {
+            runtime: () => runtime,
+            isAuthorized: (req) => context?.httpAuth.isAuthorized(req) === true,
+            onDelta: (runId, listener) => {
+              deltaListeners.set(runId, listener);
+              return () => deltaListeners.delete(runId);
+            },
+          });
+        },
+      },
+    ],
     readiness: () => (runtime === undefined ? { ready: false, reason: 'agent runtime not started' } : { ready: true }),
-    onReady(context: FeatureContext) {
-      now = () => context.clock.now();
-      store = new AgentStore(context.store.database, randomUUID);
-      const config = context.config.config;
+    onReady(ready: FeatureContext) {
+      context = ready;
+      now = () => ready.clock.now();
+      store = new AgentStore(ready.store.database, randomUUID);
+      const config = ready.config.config;
       runtime = new AgentRuntime({
         store,
-        events: eventSink(context),
-        nodes: nodePort(context),
+        events: eventSink(ready, deltaListeners),
+        nodes: nodePort(ready),
         config: { models: config.models, agents: config.agents, tools: config.tools },
         loadProvider,
         now,
         createId: randomUUID,
-        workspaceDir: config.agents?.defaults?.workspace ?? join(dirname(context.config.path), 'workspace'),
-        approvalTimers: { setTimeout: (callback, ms) => context.clock.setTimeout(callback, ms), clearTimeout: (handle) => context.clock.clearTimeout(handle as never) },
+        workspaceDir: config.agents?.defaults?.workspace ?? join(dirname(ready.config.path), 'workspace'),
+        approvalTimers: { setTimeout: (callback, ms) => ready.clock.setTimeout(callback, ms), clearTimeout: (handle) => ready.clock.clearTimeout(handle as never) },
       });
       const interrupted = runtime.recoverInterrupted();
-      if (interrupted.length > 0) context.logger.warn({ runIds: interrupted }, 'agent runs interrupted by the previous stop were marked interrupted');
-      context.logger.info({ model: runtime.modelRef ?? 'none' }, runtime.modelRef === undefined ? 'agent: no model configured (built-in commands only)' : `agent model: ${runtime.modelRef}`);
+      if (interrupted.length > 0) ready.logger.warn({ runIds: interrupted }, 'agent runs interrupted by the previous stop were marked interrupted');
+      ready.logger.info({ model: runtime.modelRef ?? 'none' }, runtime.modelRef === undefined ? 'agent: no model configured (built-in commands only)' : `agent model: ${runtime.modelRef}`);
     },
     async preClose() {
       await runtime?.close();
@@ -83,10 +105,11 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
 }
 
 /** The event bus behind the agent's sink. Tool-stream events aimed at one connection are not sent: the bus cannot target a broadcast event yet. */
-function eventSink(context: FeatureContext): AgentEventSink {
+function eventSink(context: FeatureContext, deltaListeners: ReadonlyMap<string, (delta: string) => void>): AgentEventSink {
   return {
     emit(event: AgentEventName, payload: Record<string, unknown>, target) {
       if (target?.connId !== undefined) return 0;
+      if (event === 'chat' && payload['state'] === 'delta') deltaListeners.get(String(payload['runId']))?.(String(payload['deltaText']));
       return context.events.emit(EVENTS_BY_NAME[event], payload);
     },
   };

@@ -150,6 +150,13 @@ export const GatewayConfigSchema = Type.Object(
     maxPayloadBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024 })),
     maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 1024 * 1024 * 1024 })),
     nodes: Type.Optional(GatewayNodesConfigSchema),
+    /** OpenClaw's `gateway.http.endpoints.chatCompletions.enabled`: the OpenAI-compatible endpoint (default off). */
+    http: Type.Optional(
+      Type.Object(
+        { endpoints: Type.Optional(Type.Object({ chatCompletions: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) }, Closed)) }, Closed)) },
+        Closed,
+      ),
+    ),
   },
   Closed,
 );

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_METHOD_FAMILIES } from '../../src/gateway/methods/index.js';
+import { createAgentFeature } from '../../src/agent/feature.js';
 import { protocolSchemaPath } from '../helpers/protocol-schema.js';
 
 function publishedScopes(): Record<string, { scope: string }> {
@@ -15,7 +16,7 @@ function publishedScopes(): Record<string, { scope: string }> {
 
 describe('method scopes vs OpenClaw', () => {
   const published = publishedScopes();
-  const ours = BUILTIN_METHOD_FAMILIES.flat();
+  const ours = [...BUILTIN_METHOD_FAMILIES.flat(), ...(createAgentFeature().methods ?? [])];
 
   it('knows the published table', () => {
     assert.ok(Object.keys(published).length > 100);

@@ -219,3 +219,98 @@ describe('agent feature with no model configured', () => {
     assert.match(help.stdout, /\/run <node> <command…>/);
   });
 });
+
+describe('agent failure modes end cleanly (fake model, real gateway)', () => {
+  let model: FakeModelServer;
+  let gateway: TestGateway;
+  let stateDir: string;
+  let host: NodeHost;
+  let nodeState: string;
+  before(async () => {
+    model = await startFakeOpenAiServer([]);
+    stateDir = createTempStateDir();
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: { ...modelSection(model.baseUrl, { tools: { exec: { mode: 'full' } } }), models: { providers: { local: { baseUrl: model.baseUrl, apiKey: 'test-key', timeoutSeconds: 0.5, models: [{ id: 'test-model', name: 'test-model' }] } } } } });
+    const admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
+    nodeState = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
+    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeState, displayName: 'box', log: () => undefined });
+    void host.run();
+    await until(() => host.state === 'connected', 'the node host to connect');
+    await approveNode(admin, host.nodeId);
+    allowExecutable(host.paths.execApprovalsPath, 'sleep', process.env['PATH']);
+    admin.socket.close();
+  });
+  after(async () => {
+    host.stop();
+    await gateway.stop();
+    await model.close();
+    rmSync(nodeState, { recursive: true, force: true });
+    rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  async function runAgent(socket: RawSocket, id: string, message: string, key: string): Promise<Record<string, any>> {
+    socket.send({ type: 'req', id, method: 'agent', params: { message, idempotencyKey: key, sessionKey: key } });
+    const final = await socket.waitFor((f) => f['id'] === id && (f['payload'] as { status?: string })?.status !== 'accepted', 20_000);
+    return final['payload'] as Record<string, any>;
+  }
+
+  it('retries a model 500 and then answers', async () => {
+    model.setScript([{ kind: 'error', status: 500 }, { kind: 'text', chunks: ['recovered'] }]);
+    const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
+    const final = await runAgent(socket, 'f1', 'hi', 'retry-500');
+    assert.equal(final['status'], 'ok');
+    assert.equal(final['result'].payloads[0].text, 'recovered');
+    assert.ok(socket.frames.some((f) => f['event'] === 'agent' && (f['payload'] as any).stream === 'run_status' && (f['payload'] as any).data.phase === 'retrying'));
+    socket.socket.close();
+  });
+
+  it('ends a 401 with status error naming provider, model and fix, and a chat error event', async () => {
+    model.setScript([{ kind: 'error', status: 401 }]);
+    const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
+    const final = await runAgent(socket, 'f2', 'hi', 'auth-401');
+    assert.deepEqual([final['status'], final['summary']], ['error', 'failed']);
+    assert.match(final['result'].payloads[0].text, /model local\/test-model refused the request \(HTTP 401\)\. Fix: check models\.providers\.local\.apiKey/);
+    const error = chatEvents(socket, 'auth-401').at(-1)!;
+    assert.equal(error['state'], 'error');
+    socket.socket.close();
+  });
+
+  it('ends a silent model with MODEL_TIMEOUT after timeoutSeconds', async () => {
+    model.setScript([{ kind: 'hang' }]);
+    const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
+    const final = await runAgent(socket, 'f3', 'hi', 'timeout');
+    assert.equal(final['status'], 'error');
+    assert.equal(final['result'].meta.error.code, 'MODEL_TIMEOUT');
+    assert.equal(chatEvents(socket, 'timeout').at(-1)!['errorKind'], 'timeout');
+    socket.socket.close();
+  });
+
+  it('turns a node disconnecting mid-tool into a readable tool error and finishes the run', async () => {
+    model.setScript([{ kind: 'toolCall', id: 'call_9', name: 'exec', args: { command: 'sleep 30' } }, (req) => ({ kind: 'text', chunks: [`tool said: ${lastToolResultText(req)}`] })]);
+    const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
+    socket.send({ type: 'req', id: 'f4', method: 'agent', params: { message: 'sleep', idempotencyKey: 'node-gone', sessionKey: 'node-gone' } });
+    await socket.waitFor((f) => f['event'] === 'agent' && (f['payload'] as any).stream === 'item');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // let system.run reach the node
+    host.stop();
+    const final = await socket.waitFor((f) => f['id'] === 'f4' && (f['payload'] as { status?: string })?.status !== 'accepted', 20_000);
+    assert.equal((final['payload'] as any).status, 'ok');
+    assert.match((final['payload'] as any).result.payloads[0].text, /tool said: exec failed: node not connected/);
+    socket.socket.close();
+  });
+
+  it('a gateway restart mid-turn ends the run and leaves it interrupted, with the user message kept', async () => {
+    model.setScript([{ kind: 'hang', chunks: ['half a'] }]);
+    const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
+    socket.send({ type: 'req', id: 'f5', method: 'agent', params: { message: 'long one', idempotencyKey: 'restarted', sessionKey: 'restart' } });
+    await socket.waitFor((f) => f['event'] === 'chat' && (f['payload'] as any).state === 'delta');
+    const config = { ...modelSection(model.baseUrl) };
+    await gateway.stop();
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config });
+    const again = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
+    const wait = (await call(again, 'agent.wait', { runId: 'restarted', timeoutMs: 0 }))['payload'];
+    assert.equal(wait.status, 'error');
+    assert.match(wait.error, /interrupted by a gateway restart/);
+    const history = (await call(again, 'chat.history', { sessionKey: 'restart' }))['payload'];
+    assert.equal(history.messages[0].content, 'long one');
+    again.socket.close();
+  });
+});

@@ -5,7 +5,7 @@
  * then the final outcome. The run does not depend on the caller's connection: a client that goes
  * away can still `agent.wait` for it or read it in `chat.history`.
  */
-import { agentContract, agentWaitContract, GatewayError, scopeSatisfies, sendContract } from '../../protocol/index.js';
+import { agent, agentWait, GatewayError, scopeSatisfies, send } from '../../protocol/index.js';
 import { implement, type MethodDefinition } from '../../gateway/index.js';
 import { RESET_COMMAND } from '../commands.js';
 import type { AgentRuntime } from '../runtime.js';
@@ -17,7 +17,7 @@ export const DEFAULT_AGENT_WAIT_MS = 30_000;
 export function createAgentMethods(runtime: () => AgentRuntime): MethodDefinition[] {
   return [
     implement(
-      agentContract,
+      agent,
       async (params, { accept, caller }) => {
         const handle = runtime().submit({
           message: params.message,
@@ -45,8 +45,8 @@ export function createAgentMethods(runtime: () => AgentRuntime): MethodDefinitio
         },
       },
     ),
-    implement(agentWaitContract, async (params) => waitPayload(params.runId, await runtime().wait(params.runId, params.timeoutMs ?? DEFAULT_AGENT_WAIT_MS))),
-    implement(sendContract, (params) => {
+    implement(agentWait, async (params) => waitPayload(params.runId, await runtime().wait(params.runId, params.timeoutMs ?? DEFAULT_AGENT_WAIT_MS))),
+    implement(send, (params) => {
       throw new GatewayError('SEND_CHANNEL_UNAVAILABLE', { channel: params.channel ?? 'none given' });
     }),
   ];

@@ -160,7 +160,8 @@ interface Failure {
 function classify(ai: AiModule, error: unknown, target: ModelTarget, signal: AbortSignal): Failure {
   const names = { provider: target.provider, model: target.model };
   if (signal.aborted) return { error: new GatewayError('RUN_ABORTED', { runId: '' }), isRetryable: false };
-  if (error instanceof GatewayError) return { error, isRetryable: error.code === 'MODEL_TIMEOUT' };
+  // A model silent for timeoutSeconds is slow, not flaky: retrying would only double the wait.
+  if (error instanceof GatewayError) return { error, isRetryable: false };
   if (ai.APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === 401 || status === 403) return { error: new GatewayError('MODEL_AUTH_FAILED', { ...names, httpStatus: status }), isRetryable: false, httpStatus: status };

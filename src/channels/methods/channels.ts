@@ -2,7 +2,7 @@
  * @module channels/methods/channels — `channels.status|start|stop`, `channels.pairing.*` and `send`,
  * handlers only: they close over the channels runtime built in the feature's onReady.
  */
-import { GatewayError, channelsPairingApprove, channelsPairingDismiss, channelsPairingList, channelsStart, channelsStatus, channelsStop, sendContract } from '../../protocol/index.js';
+import { GatewayError, channelsPairingApprove, channelsPairingDismiss, channelsPairingList, channelsStart, channelsStatus, channelsStop, send as sendContract } from '../../protocol/index.js';
 import { implement, type MethodDefinition } from '../../gateway/index.js';
 import type { ChannelsRuntime } from '../runtime.js';
 

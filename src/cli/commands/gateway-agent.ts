@@ -70,11 +70,19 @@ export function registerGatewayAgent(gateway: Command, getContext: (command: Com
 
 /** Ends the streamed text; prints the final text when no delta arrived, and the error of a failed run. */
 function printOutcome(context: CliContext, result: AgentResult, printed: string): void {
-  const payloads = result.result?.payloads ?? [];
+  const payloads = payloadsOf(result);
   if (printed === '') {
     const text = payloads.filter((p) => p.isError !== true).map((p) => p.text).join('\n');
     if (text !== '') context.stdout.write(text);
   }
   context.stdout.write('\n');
   for (const payload of payloads.filter((p) => p.isError === true)) context.stderr.write(`${payload.text}\n`);
+}
+
+/** `result.payloads` of a final `agent` response (the field is open in the contract). */
+function payloadsOf(result: AgentResult): { text: string; isError?: boolean }[] {
+  const inner: unknown = result.result;
+  const payloads: unknown = typeof inner === 'object' && inner !== null ? (inner as { payloads?: unknown }).payloads : undefined;
+  if (!Array.isArray(payloads)) return [];
+  return payloads.flatMap((p: unknown) => (typeof p === 'object' && p !== null && typeof (p as { text?: unknown }).text === 'string' ? [{ text: (p as { text: string }).text, isError: (p as { isError?: unknown }).isError === true }] : []));
 }

@@ -1,5 +1,5 @@
 /**
- * @module protocol/methods/agent — `agent` (two responses: accepted, then final), `agent.wait`, `send`.
+ * @module protocol/methods/agent — `agent` (two responses: accepted, then final) and `agent.wait`.
  *
  * `agent` params are OpenClaw's closed AgentParams (openclaw-agent-chat.md §1.1): an unknown key is
  * INVALID_REQUEST. Keys Clawgate does not act on (delivery, lanes, internal fields) are accepted
@@ -70,7 +70,7 @@ export const AgentParamsSchema = Type.Object(
 export type AgentParams = Static<typeof AgentParamsSchema>;
 
 /** The interim response: `{runId, sessionKey, agentId, status:"accepted", acceptedAt}`, or `in_flight` for a duplicate. */
-export const AgentAcceptedSchema = Type.Object(
+export const AgentAckSchema = Type.Object(
   {
     runId: NonEmpty,
     status: Type.Union([Type.Literal('accepted'), Type.Literal('in_flight')]),
@@ -97,13 +97,13 @@ export const AgentResultSchema = Type.Object(
 );
 export type AgentResult = Static<typeof AgentResultSchema>;
 
-export const agentContract = defineContract({
+export const agent = defineContract({
   name: 'agent',
   // OpenClaw: "dynamic" — operator.write, but /new and /reset need operator.admin (checked in the handler).
   access: 'operator.write',
   params: AgentParamsSchema,
   result: AgentResultSchema,
-  ack: AgentAcceptedSchema,
+  ack: AgentAckSchema,
 });
 
 export const AgentWaitParamsSchema = Type.Object({ runId: NonEmpty, timeoutMs: Type.Optional(Type.Integer({ minimum: 0 })) }, Closed);
@@ -127,33 +127,7 @@ export const AgentWaitResultSchema = Type.Object(
 );
 export type AgentWaitResult = Static<typeof AgentWaitResultSchema>;
 
-export const agentWaitContract = defineContract({ name: 'agent.wait', access: 'operator.write', params: AgentWaitParamsSchema, result: AgentWaitResultSchema });
+export const agentWait = defineContract({ name: 'agent.wait', access: 'operator.write', params: AgentWaitParamsSchema, result: AgentWaitResultSchema });
 
-export const SendParamsSchema = Type.Object(
-  {
-    to: NonEmpty,
-    idempotencyKey: NonEmpty,
-    message: Type.Optional(Type.String()),
-    mediaUrl: Type.Optional(Type.String()),
-    mediaUrls: Type.Optional(Type.Array(Type.String())),
-    buffer: Type.Optional(Type.String()),
-    filename: Type.Optional(Type.String()),
-    contentType: Type.Optional(Type.String()),
-    asVoice: Type.Optional(Type.Boolean()),
-    gifPlayback: Type.Optional(Type.Boolean()),
-    channel: Type.Optional(Type.String()),
-    accountId: Type.Optional(Type.String()),
-    agentId: Type.Optional(Type.String()),
-    replyToId: Type.Optional(Type.String()),
-    threadId: Type.Optional(Type.String()),
-    forceDocument: Type.Optional(Type.Boolean()),
-    silent: Type.Optional(Type.Boolean()),
-    parseMode: Type.Optional(Type.Literal('HTML')),
-    sessionKey: Type.Optional(Type.String()),
-  },
-  Closed,
-);
-
-export const SendResultSchema = Type.Object({ runId: NonEmpty, messageId: Type.String(), channel: Type.String() }, Open);
-
-export const sendContract = defineContract({ name: 'send', access: 'operator.write', params: SendParamsSchema, result: SendResultSchema });
+/** The agent family. */
+export const AGENT_CONTRACTS = [agent, agentWait] as const;

@@ -119,3 +119,5 @@ export const channelsPairingDismiss = defineContract({
   params: ChannelPairingDismissParamsSchema,
   result: Type.Object({ requestId: Type.String(), dismissed: Type.Boolean() }, Open),
 });
+
+export const CHANNELS_CONTRACTS = [channelsStatus, channelsStart, channelsStop, channelsPairingList, channelsPairingApprove, channelsPairingDismiss] as const;
