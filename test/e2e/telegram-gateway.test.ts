@@ -111,6 +111,21 @@ describe('Telegram in the gateway (fake Bot API)', () => {
     assert.match(unknown.stderr, /no pending telegram pairing request matches code ZZZZZZZZ/);
   });
 
+  it('stops and starts the channel with channels.stop|start (operator.admin only)', async () => {
+    const { fake: bot, gateway: gw } = await start({ allowFrom: [555] });
+    const denied = await call(gw, 'channels.stop', { channel: 'telegram' }, ['operator.read', 'operator.write']);
+    assert.equal((denied['error'] as Record<string, any>)['details'].code, 'MISSING_SCOPE');
+    const stopped = await call(gw, 'channels.stop', { channel: 'telegram' });
+    assert.equal((stopped['payload'] as Record<string, unknown>)['stopped'], true);
+    const account = ((await call(gw, 'channels.status', {}))['payload'] as Record<string, any>)['channelAccounts'].telegram[0];
+    assert.deepEqual([account.running, account.lifecycle], [false, 'stopped']);
+    assert.equal(bot.isPollHeld, false, 'no poll while stopped');
+    await call(gw, 'channels.start', { channel: 'telegram' });
+    await eventually(() => bot.isPollHeld, 'polling again');
+    const unknown = await call(gw, 'channels.start', { channel: 'whatsapp' });
+    assert.equal((unknown['error'] as Record<string, any>)['details'].code, 'CHANNEL_UNSUPPORTED');
+  });
+
   it('answers /readyz 503 while the token is revoked, says why, and never logs the token', async () => {
     const { fake: bot, gateway: gw } = await start({ allowFrom: [555] });
     bot.revokeToken();

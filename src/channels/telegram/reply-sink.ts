@@ -30,8 +30,8 @@ export interface TelegramReplySinkOptions {
   chunkLimit: number;
   /** Durable "a reply may now leave" mark for the batch's updates. */
   markSending(): void;
-  /** The batch is finished (`replied`, `failed:<why>`). */
-  markDone(outcome: string): void;
+  /** The batch is finished (`replied`, `failed:<why>`), after `messages` messages went out. */
+  markDone(outcome: string, messages: number): void;
   /** Aborted when the channel stops or is blocked. */
   signal: AbortSignal;
 }
@@ -76,7 +76,7 @@ export class TelegramReplySink implements ReplySink {
     this.#finish();
     await this.#editing;
     if (text.trim() === '') {
-      this.#options.markDone('no_visible_payload');
+      this.#options.markDone('no_visible_payload', 0);
       return;
     }
     const { sender, target } = this.#options;
@@ -86,18 +86,18 @@ export class TelegramReplySink implements ReplySink {
       const placed = await sender.editText(target, this.#preview.messageId, head);
       const remainder = placed ? rest.join('\n\n') : text;
       const result = remainder.trim() === '' ? undefined : await sender.sendText(target, remainder);
-      this.#options.markDone(result === undefined || result.status === 'sent' ? 'replied' : `failed:${result.reason ?? 'unknown'}`);
+      this.#options.markDone(result === undefined || result.status === 'sent' ? 'replied' : `failed:${result.reason ?? 'unknown'}`, (placed ? 1 : 0) + (result?.messageIds.length ?? 0));
       return;
     }
     const result = await sender.sendText(target, text, { beforeFirstSend: () => this.#mark() });
-    this.#options.markDone(result.status === 'sent' ? 'replied' : `failed:${result.reason ?? 'unknown'}`);
+    this.#options.markDone(result.status === 'sent' ? 'replied' : `failed:${result.reason ?? 'unknown'}`, result.messageIds.length);
   }
 
   async fail(message: string): Promise<void> {
     this.#finish();
     await this.#editing;
     const result = await this.#options.sender.sendText(this.#options.target, message, { beforeFirstSend: () => this.#mark() });
-    this.#options.markDone(result.status === 'sent' ? 'failed:turn_error' : `failed:${result.reason ?? 'unknown'}`);
+    this.#options.markDone(result.status === 'sent' ? 'failed:turn_error' : `failed:${result.reason ?? 'unknown'}`, result.messageIds.length);
   }
 
   #finish(): void {

@@ -89,6 +89,8 @@ export class TelegramSender {
     const first = await this.#call('sendMessage', html.length > TELEGRAM_MAX_MESSAGE_CHARS ? { ...payload, text: markdown } : { ...payload, text: html, parse_mode: 'HTML' }, false, target.chatId);
     if (first.ok) return { ok: true, messageId: messageIdOf(first.value) };
     if (first.failure.kind !== 'parse_error') return first;
+    // Said in status even though the user got the text: the operator should know formatting was lost.
+    this.#hooks.onFailure(first.failure, first.message);
     const plain = await this.#call('sendMessage', { ...payload, text: htmlToPlainText(html) }, false, target.chatId);
     return plain.ok ? { ok: true, messageId: messageIdOf(plain.value) } : plain;
   }

@@ -79,6 +79,7 @@ export class TelegramChannel implements ChannelPlugin {
     lastInboundAt: null as number | null,
     lastOutboundAt: null as number | null,
     lastSkip: null as { at: number; reason: string } | null,
+    lastReply: null as { at: number; outcome: string; messages: number } | null,
     pollStalls: 0,
     conflicts: 0,
     rateLimited: 0,
@@ -142,7 +143,10 @@ export class TelegramChannel implements ChannelPlugin {
       chunkLimit: settings.textChunkLimit,
       signal: ctx.signal,
       markSending: () => store.markSending(ids),
-      markDone: (outcome) => store.markDone(ids, outcome),
+      markDone: (outcome, messages) => {
+        store.markDone(ids, outcome);
+        this.#status.lastReply = { at: this.#options.clock.now(), outcome, messages };
+      },
     });
   }
 
@@ -194,6 +198,7 @@ export class TelegramChannel implements ChannelPlugin {
       conflicts: this.#status.conflicts,
       rateLimited: this.#status.rateLimited,
       lastSkip: this.#status.lastSkip,
+      lastReply: this.#status.lastReply,
       ...(settings.webhook === undefined ? {} : { webhookUrl: settings.webhook.url, webhookPath: settings.webhook.path, port: this.#webhook?.port ?? null }),
       ...(this.#botInfo === undefined ? {} : { bot: { id: this.#botInfo['id'], username: this.#botInfo['username'] } }),
     };

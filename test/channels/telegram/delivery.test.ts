@@ -115,6 +115,8 @@ describe('Telegram delivery (fake Bot API)', () => {
     assert.equal(ok.params['parse_mode'], undefined);
     assert.equal(ok.params['text'], 'See the docs (https://example.com/a) and this');
     assert.equal(h.fake.callsOf('sendMessage').length, 2);
+    await h.router.idle();
+    assert.match(String((await h.account())['lastError']), /could not parse the formatted message .*sent as plain text instead/);
   });
 
   it('escapes angle brackets so a reply about HTML still parses', async () => {
@@ -136,6 +138,8 @@ describe('Telegram delivery (fake Bot API)', () => {
     assert.ok(texts.length >= 3 && texts.length <= 4, `${texts.length} messages`);
     for (const text of texts) assert.ok(text.length <= 4000 && /^Paragraph \d+\./.test(text));
     assert.equal(texts.join('\n\n'), answer);
+    await h.router.idle();
+    assert.deepEqual({ ...((await h.account())['lastReply'] as object), at: 0 }, { at: 0, outcome: 'replied', messages: texts.length });
   });
 
   it('turns 403 "bot was blocked" into an actionable status line', async () => {
