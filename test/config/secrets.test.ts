@@ -22,16 +22,17 @@ import { createTempStateDir } from '../helpers/gateway.js';
 
 /** Sections shaped like a feature's (the agent's own models/agents/tools live in the core schema). */
 const ModelsSection = { key: 'llm', schema: Type.Object({ providers: Type.Record(Type.String(), Type.Object({ baseUrl: Type.String(), apiKey: Type.Optional(Secret()) }, { additionalProperties: false })) }) };
-const ChannelsSection = { key: 'channels', schema: Type.Object({ telegram: Type.Optional(Type.Object({ botToken: Secret(), accounts: Type.Optional(Type.Array(Type.Object({ token: Secret() }))) })) }) };
+// Named `relay`, not `channels`: `channels` (Telegram) is a core section now.
+const ChannelsSection = { key: 'relay', schema: Type.Object({ telegram: Type.Optional(Type.Object({ botToken: Secret(), accounts: Type.Optional(Type.Array(Type.Object({ token: Secret() }))) })) }) };
 
 describe('config secrets', () => {
   it('derives the core secret paths from the marks', () => {
-    assert.deepEqual([...SECRET_CONFIG_PATHS].sort(), ['gateway.auth.password', 'gateway.auth.token', 'gateway.remote.password', 'gateway.remote.token', 'models.providers.*.apiKey']);
+    assert.deepEqual([...SECRET_CONFIG_PATHS].sort(), ['channels.telegram.botToken', 'channels.telegram.webhookSecret', 'gateway.auth.password', 'gateway.auth.token', 'gateway.remote.password', 'gateway.remote.token', 'models.providers.*.apiKey']);
   });
 
   it('finds marks under records, arrays and nested objects of a feature section', () => {
     assert.deepEqual(secretPathsOf(ModelsSection.schema, 'llm'), ['llm.providers.*.apiKey']);
-    assert.deepEqual(secretPathsOf(ChannelsSection.schema, 'channels'), ['channels.telegram.botToken', 'channels.telegram.accounts.*.token']);
+    assert.deepEqual(secretPathsOf(ChannelsSection.schema, 'relay'), ['relay.telegram.botToken', 'relay.telegram.accounts.*.token']);
   });
 
   it('redacts every marked value, and only those', () => {
