@@ -64,6 +64,8 @@ export function createAgentBridge(agent: GatewayFeature, options: AgentBridgeOpt
     if (method === undefined) throw new Error('the agent feature has no such method');
     const controller = new AbortController();
     const context = { caller: internalCaller(scopes, deviceId), requestId: randomUUID(), services: undefined, signal: controller.signal, accept: () => undefined } as unknown as MethodContext<never>;
+    // The dispatcher's per-method check (e.g. `/new` needs operator.admin, so only an owner may reset).
+    (method.authorize as ((p: unknown, c: MethodContext<never>) => void) | undefined)?.(params, context);
     return (method.handler as (p: unknown, c: MethodContext<never>) => unknown)(params, context);
   };
 
@@ -127,6 +129,9 @@ export function createAgentBridge(agent: GatewayFeature, options: AgentBridgeOpt
           const runId = randomUUID();
           runs.set(runId, { onDelta: request.onDelta, onProgress: request.onProgress });
           try {
+            if (/^\/(new|reset)(\s|$)/i.test(request.text.trim()) && !request.sender.isOwner) {
+              return { status: 'error', text: 'Only the owner can start a new session (commands.ownerAllowFrom).' };
+            }
             const result = (await internalCall(agentMethod, { message: request.text, idempotencyKey: runId, sessionKey: request.sessionKey }, ['operator.write', ...(request.sender.isOwner ? ['operator.admin'] : [])])) as AgentResultLike;
             const text = (result.result?.payloads ?? []).map((payload) => payload.text ?? '').join('\n\n').trim();
             if (result.status === 'ok') return { status: 'ok', text };

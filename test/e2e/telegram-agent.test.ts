@@ -32,7 +32,7 @@ async function startStack(extraConfig: Record<string, unknown>): Promise<Stack> 
   const bot = await FakeTelegram.start();
   const gateway = await startTestGateway({
     features: withChannels(createAgentFeature(), { telegramPerChatMinMs: 10 }),
-    config: { channels: { telegram: { botToken: bot.token, apiRoot: bot.apiRoot, allowFrom: [OWNER] } }, commands: { ownerAllowFrom: [`telegram:${OWNER}`] }, ...extraConfig },
+    config: { channels: { telegram: { botToken: bot.token, apiRoot: bot.apiRoot, allowFrom: [OWNER, 777] } }, commands: { ownerAllowFrom: [`telegram:${OWNER}`] }, ...extraConfig },
   });
   const admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.admin']);
   const nodeState = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
@@ -74,6 +74,15 @@ describe('Telegram with the agent and no model configured', () => {
     stack.bot.injectMessage({ chatId: OWNER, text: '/help' });
     const reply = await stack.bot.waitForCall('sendMessage', (c) => /\/run/.test(String(c.params['text'])) && !/^Node:/.test(String(c.params['text'])), 15_000);
     assert.match(String(reply.params['text']), /&lt;node&gt;|<node>/);
+  });
+
+  it('lets only the owner start a new session with /new', async () => {
+    stack.bot.injectMessage({ chatId: 777, text: '/new' });
+    const refused = await stack.bot.waitForCall('sendMessage', (c) => c.params['chat_id'] === '777', 15_000);
+    assert.match(String(refused.params['text']), /Only the owner can start a new session/);
+    stack.bot.injectMessage({ chatId: OWNER, text: '/new' });
+    const done = await stack.bot.waitForCall('sendMessage', (c) => c.params['chat_id'] === String(OWNER) && /new|session|fresh/i.test(String(c.params['text'])) && !/^Node:/.test(String(c.params['text'])) && !/\/run/.test(String(c.params['text'])), 15_000);
+    assert.doesNotMatch(String(done.params['text']), /Only the owner/);
   });
 
   it('delivers `agent {deliver, channel, to}` to Telegram with deliveryStatus', async () => {
