@@ -28,6 +28,22 @@ describe('Telegram channel (fake Bot API)', () => {
     assert.equal(account['tokenSource'], 'config');
   });
 
+  it('restarts with backoff when Telegram is unreachable at start, saying why meanwhile', async () => {
+    const { FakeTelegram } = await import('../../helpers/fake-telegram.js');
+    const fake = await FakeTelegram.start();
+    fake.failNext('getMe', { status: 502, description: 'Bad Gateway' });
+    h = await startTelegramHarness({ config: { allowFrom: [555] }, fake });
+    const failed = await h.account();
+    assert.equal(failed['lifecycle'], 'recovering');
+    assert.equal(failed['restartPending'], true);
+    assert.match(String(failed['lastError']), /Telegram server error \(502/);
+    await eventually(async () => (await h!.account())['lifecycle'] === 'ready', 'ready after the restart');
+    assert.equal((await h.account())['reconnectAttempts'], 1);
+    await h.close();
+    h = undefined;
+    await fake.close();
+  });
+
   it('answers an allowed DM in the same chat, with typing first', async () => {
     h = await startTelegramHarness({ config: { allowFrom: [555] } });
     h.fake.injectMessage({ chatId: 555, text: 'hello **there**' });
