@@ -13,13 +13,12 @@ import type { Clock } from '../../time/index.js';
 import type { ChannelAccountSnapshot, ChannelPlugin, ChannelRunContext, ChannelStatusIssue, InboundMessage, OutboundRequest, ReplySink, SendResult } from '../channel.js';
 import type { DmPairingStore } from '../dm-pairing.js';
 import { emptySnapshot } from '../supervisor.js';
-import { decideAccess, stripBotMention, type MessageFacts } from './access.js';
 import { classifyTelegramError, createGrammyRuntime, describeTelegramFailure, type GrammyRuntime, type TelegramFailure } from './bot-api.js';
 import type { StoredUpdate, TelegramIngressStore } from './ingress-store.js';
-import { pairingReplyHtml } from './pairing-messages.js';
 import { TelegramPoller } from './poller.js';
 import { TelegramReplySink } from './reply-sink.js';
 import { TelegramSender } from './sender.js';
+import { laneKey, TelegramUpdateHandler, type TelegramUpdateHandlerOptions } from './update-handler.js';
 import type { TelegramSettings } from './settings.js';
 import { parseTelegramTarget } from './targets.js';
 import { startWebhookListener, type WebhookListener } from './webhook.js';
@@ -71,6 +70,7 @@ export class TelegramChannel implements ChannelPlugin {
   #connected = false;
   #unauthorizedStreak = 0;
   #pending = new Set<Promise<void>>();
+  readonly #updates: TelegramUpdateHandler;
   readonly #status = {
     lastError: null as string | null,
     lastConnectedAt: null as number | null,
@@ -88,6 +88,25 @@ export class TelegramChannel implements ChannelPlugin {
   constructor(options: TelegramChannelOptions) {
     this.#options = options;
     this.accountId = options.settings.accountId;
+    const handlerOptions: TelegramUpdateHandlerOptions = {
+      accountId: this.accountId,
+      settings: options.settings,
+      store: options.store,
+      pairing: options.pairing,
+      logger: options.logger,
+      clock: options.clock,
+      sender: () => this.#sender,
+      botInfo: () => this.#botInfo,
+      inbound: (message) => this.#ctx?.inbound(message),
+      onAdmitted: (atMs) => {
+        this.#status.lastInboundAt = atMs;
+      },
+      onSkipped: (skip) => {
+        this.#status.lastSkip = skip;
+      },
+    };
+    if (options.onCallbackQuery !== undefined) handlerOptions.onCallbackQuery = options.onCallbackQuery;
+    this.#updates = new TelegramUpdateHandler(handlerOptions);
   }
 
   async start(ctx: ChannelRunContext): Promise<void> {
@@ -366,7 +385,7 @@ export class TelegramChannel implements ChannelPlugin {
     this.#handlersInstalled = true;
     const { sequentialize } = this.#runtime!;
     bot.use(sequentialize((ctx: Context) => laneKey(ctx)));
-    bot.use(async (ctx: Context) => this.#handleUpdate(ctx));
+    bot.use(async (ctx: Context) => this.#updates.handle(ctx));
     bot.catch((error) => this.#options.logger.error({ channel: 'telegram', error: error.message }, 'telegram: update handler failed'));
   }
 
@@ -386,85 +405,6 @@ export class TelegramChannel implements ChannelPlugin {
       this.#pending.add(task);
     }
   }
-
-  async #handleUpdate(ctx: Context): Promise<void> {
-    const updateId = ctx.update.update_id;
-    const { store } = this.#options;
-    const callback = ctx.update.callback_query;
-    if (callback !== undefined) {
-      await this.#handleCallback(callback as unknown as Record<string, unknown>);
-      store.markDone([updateId], 'callback');
-      return;
-    }
-    const message = ctx.update.message;
-    if (message === undefined || typeof message.text !== 'string') {
-      store.markDone([updateId], 'skipped:unsupported_update');
-      return;
-    }
-    const facts: MessageFacts = {
-      chatId: String(message.chat.id),
-      chatType: message.chat.type,
-      senderId: String(message.from?.id ?? message.chat.id),
-      text: message.text,
-      entities: message.entities ?? [],
-      isReplyToBot: message.reply_to_message?.from?.id === this.#botInfo?.['id'],
-    };
-    if (message.message_thread_id !== undefined && message.is_topic_message === true) facts.threadId = String(message.message_thread_id);
-    const botUsername = String(this.#botInfo?.['username'] ?? '');
-    const decision = decideAccess(this.#options.settings, facts, (senderId) => this.#options.pairing.isAllowed('telegram', this.accountId, senderId), botUsername);
-    if (decision.kind === 'drop') return this.#skip(updateId, decision.reason);
-    if (decision.kind === 'pairing') return this.#challenge(updateId, facts, message.from);
-    const text = facts.chatType === 'private' ? facts.text : stripBotMention(facts.text, botUsername);
-    const now = this.#options.clock.now();
-    this.#status.lastInboundAt = now;
-    store.markAdmitted([updateId]);
-    const inbound: InboundMessage = {
-      channel: 'telegram',
-      accountId: this.accountId,
-      sender: { id: facts.senderId },
-      conversation: { chatId: facts.chatId, kind: facts.chatType === 'private' ? 'direct' : 'group' },
-      text,
-      messageId: String(message.message_id),
-      isCommand: text.startsWith('/'),
-      sourceIds: [updateId],
-      receivedAtMs: now,
-    };
-    if (facts.threadId !== undefined) inbound.conversation.threadId = facts.threadId;
-    if (message.from?.username !== undefined) inbound.sender.username = message.from.username;
-    if (message.from?.first_name !== undefined) inbound.sender.displayName = message.from.first_name;
-    this.#ctx?.inbound(inbound);
-  }
-
-  #skip(updateId: number, reason: string): void {
-    this.#status.lastSkip = { at: this.#options.clock.now(), reason };
-    this.#options.logger.info({ channel: 'telegram', updateId }, `telegram: skipped a message: ${reason}`);
-    this.#options.store.markDone([updateId], `skipped:${reason}`);
-  }
-
-  async #challenge(updateId: number, facts: MessageFacts, from: { username?: string; first_name?: string } | undefined): Promise<void> {
-    const meta: Record<string, string> = { accountId: this.accountId };
-    if (from?.username !== undefined) meta['username'] = from.username;
-    if (from?.first_name !== undefined) meta['firstName'] = from.first_name;
-    const challenge = this.#options.pairing.challenge({ channel: 'telegram', accountId: this.accountId, senderId: facts.senderId, meta });
-    if (challenge.kind !== 'created') return this.#skip(updateId, challenge.kind === 'limit' ? `pairing: ${facts.senderId} ignored, 3 requests already pending` : `pairing: ${facts.senderId} already has a pending code`);
-    this.#options.store.markSending([updateId]);
-    this.#options.logger.info({ channel: 'telegram', senderId: facts.senderId }, `telegram: pairing requested by ${facts.senderId}; approve with \`clawgate pairing approve telegram ${challenge.code}\``);
-    await this.#sender?.call('sendMessage', { chat_id: facts.chatId, text: pairingReplyHtml(facts.senderId, challenge.code), parse_mode: 'HTML' }, false);
-    this.#options.store.markDone([updateId], 'skipped:pairing_challenge');
-  }
-
-  async #handleCallback(query: Record<string, unknown>): Promise<void> {
-    const id = String(query['id'] ?? '');
-    const from = query['from'] as { id?: number } | undefined;
-    const message = query['message'] as { message_id?: number; chat?: { id?: number } } | undefined;
-    let toast: string | undefined;
-    try {
-      toast = await this.#options.onCallbackQuery?.({ fromId: String(from?.id ?? ''), chatId: String(message?.chat?.id ?? ''), data: String(query['data'] ?? ''), messageId: Number(message?.message_id ?? 0) });
-    } catch (error) {
-      toast = error instanceof Error ? error.message.slice(0, 190) : 'failed';
-    }
-    await this.#sender?.call('answerCallbackQuery', { callback_query_id: id, ...(toast === undefined ? {} : { text: toast }) }, true);
-  }
 }
 
 function botSummary(me: Record<string, unknown>): Record<string, unknown> {
@@ -478,12 +418,4 @@ function botSummary(me: Record<string, unknown>): Record<string, unknown> {
     supportsInlineQueries: me['supports_inline_queries'],
     hasTopicsEnabled: me['has_topics_enabled'] ?? false,
   };
-}
-
-/** Per chat/topic lane for `sequentialize` (A1). */
-function laneKey(ctx: Context): string | undefined {
-  const chatId = ctx.chat?.id;
-  if (chatId === undefined) return undefined;
-  const thread = ctx.msg?.message_thread_id;
-  return thread === undefined ? String(chatId) : `${chatId}:${thread}`;
 }
