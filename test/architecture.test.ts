@@ -47,7 +47,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   gateway: ['protocol', 'config', 'logging', 'store'],
   remote: ['protocol', 'config', 'client'],
   'node-host': ['protocol', 'config', 'client', 'logging'],
-  security: ['protocol', 'config', 'client', 'gateway', 'remote'],
+  security: ['protocol', 'config', 'client', 'remote'],
   cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store'],
 };
 
@@ -69,6 +69,18 @@ describe('architecture', () => {
   it('never lets gateway/ and client/ import each other', () => {
     const crossing = edges.filter(({ from, to }) => new Set([layerOf(from), layerOf(to)]).size === 2 && [layerOf(from), layerOf(to)].every((l) => l === 'gateway' || l === 'client'));
     assert.deepEqual(crossing, []);
+  });
+
+  it('loads gateway/ outside itself only on demand (type-only or dynamic imports), so client commands never pay for it', () => {
+    const eager = sourceFiles(SRC)
+      .filter((file) => layerOf(relative(SRC, file)) !== 'gateway')
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/^import\s+(?!type\s)[^;]*?from\s+'(\.{1,2}\/[^']+)'/gms)]
+          .map((match) => relative(SRC, resolve(dirname(file), match[1]!)))
+          .filter((target) => layerOf(target) === 'gateway')
+          .map((target) => `${relative(SRC, file)} → ${target}`),
+      );
+    assert.deepEqual(eager, []);
   });
 
   it('never lets one method family import another (shared logic is a gateway service)', () => {
