@@ -92,6 +92,7 @@ export const DeviceTokenRotateParamsSchema = Type.Object(
   { deviceId: DeviceId, role: Role, scopes: Type.Optional(Type.Array(NonEmptyString, { maxItems: 32 })) },
   Closed,
 );
+export type DeviceTokenRotateParams = Static<typeof DeviceTokenRotateParamsSchema>;
 export const DeviceTokenRotateResultSchema = Type.Object(
   {
     deviceId: NonEmptyString,
