@@ -83,6 +83,28 @@ describe('architecture', () => {
     assert.deepEqual(eager, []);
   });
 
+  it('keeps protocol/ and client/core/ browser-safe: no node: module, no ws, no Buffer', () => {
+    const browserSafe = sourceFiles(SRC).filter((file) => /^(protocol|client\/core)\//.test(relative(SRC, file)));
+    assert.ok(browserSafe.some((file) => relative(SRC, file).startsWith('client/core/')), 'client/core/ exists');
+    const violations = browserSafe.flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      const found: string[] = [];
+      for (const match of text.matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
+        const specifier = match[1]!;
+        if (specifier.startsWith('node:') || specifier === 'ws' || specifier.startsWith('ws/')) found.push(`imports ${specifier}`);
+        // client/core may lean on protocol/ and itself only, never on the Node side beside it.
+        if (specifier.startsWith('.') && relative(SRC, file).startsWith('client/core/')) {
+          const target = relative(SRC, resolve(dirname(file), specifier));
+          if (!target.startsWith('client/core/') && !target.startsWith('protocol/')) found.push(`imports ${target}`);
+        }
+      }
+      if (/\bBuffer\b/.test(text)) found.push('uses Buffer');
+      if (/\bNodeJS\./.test(text)) found.push('uses NodeJS types');
+      return found.map((what) => `${relative(SRC, file)} ${what}`);
+    });
+    assert.deepEqual(violations, []);
+  });
+
   it('never lets one method family import another (shared logic is a gateway service)', () => {
     const crossing = edges
       .filter(({ from, to }) => from.startsWith('gateway/methods/') && to.startsWith('gateway/methods/') && !to.endsWith('/index.ts') && !from.endsWith('/index.ts'))

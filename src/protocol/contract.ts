@@ -41,7 +41,7 @@ export type ContractParams<C extends MethodContract> = Static<C['params']>;
 export type ContractResult<C extends MethodContract> = Static<C['result']>;
 
 /** The interim ack payload of a two-response contract (`never` when it has none). */
-export type ContractAck<C extends MethodContract> = C['ack'] extends TSchema ? Static<C['ack']> : never;
+export type ContractAck<C extends MethodContract> = [NonNullable<C['ack']>] extends [never] ? never : Static<NonNullable<C['ack']>>;
 
 /**
  * The operator scopes a client asks for to call `contract` with `params`: its `access` plus any

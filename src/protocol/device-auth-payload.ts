@@ -6,7 +6,7 @@
  *   v2|deviceId|clientId|clientMode|role|scopes(comma-joined)|signedAtMs|token|nonce
  *   v3|…v2 fields…|platform|deviceFamily   (the last two trimmed and ASCII-lowercased)
  * `token` is the first present of auth.token, auth.deviceToken, auth.bootstrapToken, else "".
- * Pure and browser-safe (no `node:` module, no Buffer): the Ed25519 signer lives in
+ * Pure and browser-safe (no `node:` module, bytes as Uint8Array): the Ed25519 signer lives in
  * client/node/device-identity.ts and the verifier in gateway/pairing/device-signature.ts.
  */
 

@@ -1,7 +1,7 @@
 /**
  * @module client/core — the browser-safe gateway client: a session over a small `Transport`, request
  * correlation, two-phase answers, the tick watchdog, reconnect backoff and seq-gap detection.
- * No `node:` module, no `ws`, no Buffer (test/architecture.test.ts checks it).
+ * No `node:` module, no `ws`, no Node byte buffers (test/architecture.test.ts checks it).
  */
 export * from './transport.js';
 export * from './clock.js';

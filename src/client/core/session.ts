@@ -238,8 +238,10 @@ export class GatewaySession {
       closeCode: code,
       closeReason: reason,
     });
-    this.#settleConnect?.(error);
+    // The transport is gone: nothing left to close.
     this.#isOpen = false;
+    this.#isClosed = true;
+    this.#settleConnect?.(error);
     this.#pending.failAll(error);
     this.#teardown();
     this.#options.onClose?.(code, reason);

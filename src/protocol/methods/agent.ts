@@ -12,11 +12,10 @@ import type { OperatorScope } from '../scopes.js';
 const Closed = { additionalProperties: false } as const;
 const Open = { additionalProperties: true } as const;
 const NonEmptyString = Type.String({ minLength: 1 });
-const oneOf = <const T extends readonly string[]>(values: T) => Type.Union(values.map((value) => Type.Literal(value)));
 
 const TaskCompletionAttachmentSchema = Type.Object(
   {
-    type: Type.Optional(oneOf(['image', 'audio', 'video', 'file'])),
+    type: Type.Optional(Type.Union([Type.Literal('image'), Type.Literal('audio'), Type.Literal('video'), Type.Literal('file')])),
     path: Type.Optional(Type.String()),
     url: Type.Optional(Type.String()),
     mediaUrl: Type.Optional(Type.String()),
@@ -35,12 +34,12 @@ const TaskCompletionAttachmentSchema = Type.Object(
 const InternalEventSchema = Type.Object(
   {
     type: Type.Literal('task_completion'),
-    source: oneOf(['subagent', 'cron', 'image_generation', 'video_generation', 'music_generation']),
+    source: Type.Union([Type.Literal('subagent'), Type.Literal('cron'), Type.Literal('image_generation'), Type.Literal('video_generation'), Type.Literal('music_generation')]),
     childSessionKey: Type.String(),
     childSessionId: Type.Optional(Type.String()),
     announceType: Type.String(),
     taskLabel: Type.String(),
-    status: oneOf(['ok', 'timeout', 'error', 'unknown']),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('timeout'), Type.Literal('error'), Type.Literal('unknown')]),
     statusLabel: Type.String(),
     result: Type.String(),
     modelRouteChange: Type.Optional(Type.String()),
@@ -82,10 +81,10 @@ export const AgentParamsSchema = Type.Object(
     cwd: Type.Optional(NonEmptyString),
     cleanupBundleMcpOnRunEnd: Type.Optional(Type.Boolean()),
     modelRun: Type.Optional(Type.Boolean()),
-    promptMode: Type.Optional(oneOf(['full', 'minimal', 'none'])),
+    promptMode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('minimal'), Type.Literal('none')])),
     extraSystemPrompt: Type.Optional(Type.String()),
-    bootstrapContextMode: Type.Optional(oneOf(['full', 'lightweight'])),
-    bootstrapContextRunKind: Type.Optional(oneOf(['default', 'heartbeat', 'cron'])),
+    bootstrapContextMode: Type.Optional(Type.Union([Type.Literal('full'), Type.Literal('lightweight')])),
+    bootstrapContextRunKind: Type.Optional(Type.Union([Type.Literal('default'), Type.Literal('heartbeat'), Type.Literal('cron')])),
     acpTurnSource: Type.Optional(Type.Literal('manual_spawn')),
     internalRuntimeHandoffId: Type.Optional(NonEmptyString),
     internalExecutionIdentityRetry: Type.Optional(Type.Boolean()),
@@ -95,7 +94,7 @@ export const AgentParamsSchema = Type.Object(
     inputProvenance: Type.Optional(
       Type.Object(
         {
-          kind: oneOf(['external_user', 'inter_session', 'internal_system']),
+          kind: Type.Union([Type.Literal('external_user'), Type.Literal('inter_session'), Type.Literal('internal_system')]),
           originSessionId: Type.Optional(Type.String()),
           sourceSessionKey: Type.Optional(Type.String()),
           sourceChannel: Type.Optional(Type.String()),
@@ -105,8 +104,8 @@ export const AgentParamsSchema = Type.Object(
       ),
     ),
     suppressPromptPersistence: Type.Optional(Type.Boolean()),
-    sessionEffects: Type.Optional(oneOf(['visible', 'internal'])),
-    sourceReplyDeliveryMode: Type.Optional(oneOf(['automatic', 'message_tool_only'])),
+    sessionEffects: Type.Optional(Type.Union([Type.Literal('visible'), Type.Literal('internal')])),
+    sourceReplyDeliveryMode: Type.Optional(Type.Union([Type.Literal('automatic'), Type.Literal('message_tool_only')])),
     disableMessageTool: Type.Optional(Type.Boolean()),
     swarmCollector: Type.Optional(Type.Boolean()),
     swarmOutputSchema: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
@@ -141,7 +140,7 @@ export type AgentAck = Static<typeof AgentAckSchema>;
 export const AgentResultSchema = Type.Object(
   {
     runId: NonEmptyString,
-    status: oneOf(['ok', 'error', 'timeout', 'in_flight']),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('in_flight')]),
     summary: Type.Optional(Type.String()),
     stopReason: Type.Optional(Type.String()),
     timeoutPhase: Type.Optional(Type.String()),
@@ -174,7 +173,7 @@ export type AgentWaitParams = Static<typeof AgentWaitParamsSchema>;
 export const AgentWaitResultSchema = Type.Object(
   {
     runId: NonEmptyString,
-    status: oneOf(['ok', 'error', 'timeout', 'pending']),
+    status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('timeout'), Type.Literal('pending')]),
     startedAt: Type.Optional(Type.Integer({ minimum: 0 })),
     endedAt: Type.Optional(Type.Integer({ minimum: 0 })),
     error: Type.Optional(Type.Unknown()),
