@@ -56,8 +56,6 @@ export interface GatewaySessionOptions {
   validateResults?: boolean | undefined;
   /** Application-level keepalive for long-lived clients behind idle-cutting proxies. Off unless given. */
   keepalive?: KeepaliveOptions | undefined;
-  /** Names the gateway in connection errors (the URL). */
-  describeTarget?: string;
   onEvent?: ((event: EventFrame) => void) | undefined;
   onClose?: ((code: number, reason: string) => void) | undefined;
   /** Events were missed (the frame `seq` jumped); re-read whatever state they carried. */

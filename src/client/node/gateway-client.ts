@@ -120,7 +120,6 @@ export class GatewayClient {
       createId: randomUUID,
       validateResults: options.validateResults,
       keepalive: options.keepalive === undefined ? undefined : { timers: NODE_INTERVAL_TIMERS, ...options.keepalive },
-      describeTarget: options.url,
       onEvent: options.onEvent,
       onClose: options.onClose,
       onGap: options.onGap,
