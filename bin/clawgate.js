@@ -31,10 +31,10 @@ if (runtimeNode !== undefined && existsSync(runtimeNode)) {
  */
 function opensStore(argv) {
   const otherGatewayCommands = ['status', 'health', 'call', 'send', 'agent', 'probe', 'auth-token', 'help'];
+  if (argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V')) return false;
   const positionals = [];
   for (let i = 0; i < argv.length && positionals.length < 2; i++) {
     const arg = argv[i];
-    if (arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V') return false;
     if (arg === '--profile' && positionals.length === 0) i++;
     if (!arg.startsWith('-')) positionals.push(arg);
   }
