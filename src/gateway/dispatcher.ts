@@ -168,7 +168,9 @@ export class Dispatcher {
     const entry = this.#idempotency.begin(cacheKey, fingerprint);
     acks.push((ack) => entry.recordAck(ack));
     const final = await this.#invoke(method, params, context);
-    this.#idempotency.settle(cacheKey, entry, final.outcome, policy.ttlMs, policy.isRemembered?.(final.outcome) ?? true);
+    // Cancelled work is never remembered: a retry after a reconnect must run, not replay the abort.
+    const isAborted = !final.outcome.ok && final.outcome.error.details?.['code'] === 'REQUEST_ABORTED';
+    this.#idempotency.settle(cacheKey, entry, final.outcome, policy.ttlMs, !isAborted && (policy.isRemembered?.(final.outcome) ?? true));
     return final;
   }
 

@@ -248,10 +248,12 @@ describe('Dispatcher', () => {
         ack: Type.Object({ runId: Type.String(), status: Type.String() }, Closed),
         result: Type.Object({ runId: Type.String(), status: Type.String() }, Closed),
         idempotency: { key: (p) => p.key, ttlMs, onDuplicate, inFlightResult: (p) => ({ runId: p.key, status: 'in_flight' }), fingerprint: (p) => p.target ?? '' },
-        handler: async ({ key }, { accept }) => {
+        handler: async ({ key }, { accept, signal }) => {
           runs++;
           accept({ runId: key, status: 'accepted' });
-          await open.wait;
+          const aborted = new Promise<never>((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true }));
+          aborted.catch(() => undefined);
+          await Promise.race([open.wait, aborted]);
           return { runId: key, status: 'ok' };
         },
       });
@@ -323,6 +325,23 @@ describe('Dispatcher', () => {
       assert.equal(detail(conflict), 'IDEMPOTENCY_KEY_CONFLICT');
       release();
       await done;
+    });
+
+    it('never remembers an aborted request: a retry after reconnecting runs again', async () => {
+      const { method, runs } = counted('join');
+      const dispatcher = createDispatcher([method]);
+      const first = createRecordingSink();
+      const running = dispatcher.dispatch(frame('test.join', { key: 'k6' }), caller, first);
+      await new Promise((resolve) => setImmediate(resolve));
+      first.close();
+      await running;
+      assert.equal(detail(first.frames.at(-1)!), 'REQUEST_ABORTED');
+      const retry = createRecordingSink();
+      const again = dispatcher.dispatch(frame('test.join', { key: 'k6' }, 'r2'), { ...caller, connId: 'c2' }, retry);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(runs(), 2);
+      dispatcher.abort('c2', 'r2');
+      await again;
     });
 
     it('does not remember an outcome the policy says to forget (a refusal before any work ran)', async () => {
