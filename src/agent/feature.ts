@@ -77,6 +77,15 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
         },
       },
     ],
+    contributeHealth: (snapshot) => {
+      if (store === undefined) return;
+      snapshot.sessions.count = store.countSessions();
+      snapshot.sessions.path = 'clawgate.sqlite#agent_sessions';
+      snapshot.agents = [{ agentId: DEFAULT_AGENT_ID, isDefault: true, model: runtime?.modelRef ?? null }];
+    },
+    contributeStatus: (status) => {
+      if (store !== undefined) status.sessions.count = store.countSessions();
+    },
     readiness: () => (runtime === undefined ? { ready: false, reason: 'agent runtime not started' } : { ready: true }),
     onReady(ready: FeatureContext) {
       context = ready;
@@ -92,7 +101,7 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
         now,
         createId: randomUUID,
         workspaceDir: config.agents?.defaults?.workspace ?? join(dirname(ready.config.path), 'workspace'),
-        approvalTimers: { setTimeout: (callback, ms) => ready.clock.setTimeout(callback, ms), clearTimeout: (handle) => ready.clock.clearTimeout(handle as never) },
+        timers: { setTimeout: (callback, ms) => ready.clock.setTimeout(callback, ms), clearTimeout: (handle) => ready.clock.clearTimeout(handle as never) },
       });
       const interrupted = runtime.recoverInterrupted();
       if (interrupted.length > 0) ready.logger.warn({ runIds: interrupted }, 'agent runs interrupted by the previous stop were marked interrupted');

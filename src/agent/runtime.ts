@@ -10,7 +10,7 @@
  */
 import type { AgentsConfig, ModelsConfig, ToolsConfig } from '../config/index.js';
 import { GatewayError } from '../protocol/index.js';
-import { ExecApprovals } from './approvals.js';
+import { ExecApprovals, type ApprovalTimers } from './approvals.js';
 import type { AgentEventSink, AgentNodePort } from './ports.js';
 import { configuredModelRefs, resolveModelTargets, type ModelTarget } from './providers/model-config.js';
 import type { ModelProvider } from './providers/provider.js';
@@ -43,7 +43,8 @@ export interface AgentRuntimeOptions {
   now: () => number;
   createId: () => string;
   workspaceDir?: string;
-  approvalTimers?: ConstructorParameters<typeof ExecApprovals>[0]['timers'];
+  /** Timers for approvals, `agent.wait` and run budgets (the gateway's Clock; real timers by default). */
+  timers?: ApprovalTimers;
 }
 
 export interface TurnRequest {
@@ -112,7 +113,7 @@ export class AgentRuntime {
     const approvalOptions: ConstructorParameters<typeof ExecApprovals>[0] = { events: options.events, now: options.now, createId: options.createId };
     const ttlMs = options.config.tools?.exec?.approvalTimeoutMs;
     if (ttlMs !== undefined) approvalOptions.ttlMs = ttlMs;
-    if (options.approvalTimers !== undefined) approvalOptions.timers = options.approvalTimers;
+    if (options.timers !== undefined) approvalOptions.timers = options.timers;
     this.approvals = new ExecApprovals(approvalOptions);
   }
 
@@ -197,12 +198,13 @@ export class AgentRuntime {
     if (settled !== undefined) return settled.outcome;
     const active = this.#active.get(runId);
     if (active === undefined) return this.#storedOutcome(runId);
-    let timer: NodeJS.Timeout | undefined;
+    const timers = this.#timers();
+    let timer: unknown;
     const timeout = new Promise<undefined>((resolve) => {
-      timer = setTimeout(() => resolve(undefined), timeoutMs);
+      timer = timers.setTimeout(() => resolve(undefined), timeoutMs);
     });
     const outcome = await Promise.race([active.handle.done, timeout]);
-    clearTimeout(timer);
+    timers.clearTimeout(timer);
     if (outcome === undefined && !active.isRunning) return 'pending';
     return outcome;
   }
@@ -228,8 +230,8 @@ export class AgentRuntime {
     store.startRun(runId, startedAt);
     events.agent('lifecycle', { phase: 'start', startedAt }, { withSessionId: true });
     const budgetMs = turn.timeoutMs ?? runBudgetMs(this.#options.config.agents);
-    const budgetTimer = budgetMs > 0 && !active.controller.signal.aborted ? setTimeout(() => active.controller.abort('timeout'), budgetMs) : undefined;
-    budgetTimer?.unref();
+    const timers = this.#timers();
+    const budgetTimer = budgetMs > 0 && !active.controller.signal.aborted ? timers.setTimeout(() => active.controller.abort('timeout'), budgetMs) : undefined;
     const tools = this.#options.config.tools?.exec;
     const result = active.controller.signal.aborted
       ? abortedBeforeStart(active.controller.signal)
@@ -253,9 +255,13 @@ export class AgentRuntime {
           now,
           createId: this.#options.createId,
         });
-    clearTimeout(budgetTimer);
+    if (budgetTimer !== undefined) timers.clearTimeout(budgetTimer);
     const outcome = this.#finish(active.handle, result, startedAt, events);
     return outcome;
+  }
+
+  #timers(): ApprovalTimers {
+    return this.#options.timers ?? REAL_TIMERS;
   }
 
   #finish(handle: RunHandle, result: RunResult, startedAt: number, events: RunEvents): RunOutcome {
@@ -323,6 +329,11 @@ export class AgentRuntime {
     while (this.#settled.size > DEDUPE_MAX) this.#settled.delete(this.#settled.keys().next().value!);
   }
 }
+
+const REAL_TIMERS: ApprovalTimers = {
+  setTimeout: (callback, ms) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 function runBudgetMs(agents: AgentsConfig | undefined): number {
   const seconds = agents?.defaults?.timeoutSeconds;

@@ -42,7 +42,7 @@ export function agentFinalPayload(outcome: RunOutcome): AgentResult {
 export function waitPayload(runId: string, outcome: RunOutcome | 'pending' | undefined): AgentWaitResult {
   if (outcome === undefined) return { runId, status: 'timeout' };
   if (outcome === 'pending') return { runId, status: 'pending', timeoutPhase: 'queue', providerStarted: false };
-  const result: AgentWaitResult = {
+  const result: AgentWaitResult & Record<string, unknown> = {
     runId,
     status: outcome.status === 'ok' ? 'ok' : outcome.status === 'timeout' ? 'timeout' : 'error',
     startedAt: outcome.startedAt,

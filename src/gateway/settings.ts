@@ -18,9 +18,11 @@ import {
   GatewayError,
   type AuthMode,
 } from '../protocol/index.js';
-import { DEFAULT_GATEWAY_PORT, loadOrCreateGeneratedToken, type TailscaleMode, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
+import { DEFAULT_GATEWAY_PORT, isLoopbackHost, loadOrCreateGeneratedToken, type TailscaleMode, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
 import type { SharedSecretAuth } from './pairing/shared-secret.js';
 import { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
+
+export { isLoopbackHost } from '../config/index.js';
 
 export interface GatewayFlags {
   port?: number | undefined;
@@ -179,6 +181,3 @@ export function isDottedIPv4(host: string): boolean {
   return octets.length === 4 && octets.every((octet) => /^(0|[1-9]\d{0,2})$/.test(octet) && Number(octet) <= 255);
 }
 
-export function isLoopbackHost(host: string): boolean {
-  return host === '::1' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}

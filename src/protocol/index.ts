@@ -11,7 +11,7 @@ export * from './methods/system.js';
 export * from './methods/node.js';
 export * from './decode.js';
 export * from './events/index.js';
-export * from './device-auth.js';
+export * from './device-auth-payload.js';
 export * from './setup-code.js';
 export * from './methods/devices.js';
 export * from './tls-fingerprint.js';

@@ -1,17 +1,20 @@
 /**
- * @module agent/providers/ai-sdk — model calls through the Vercel AI SDK (`ai`, `@ai-sdk/openai-compatible`,
- * `@ai-sdk/anthropic`), loaded with a dynamic import the first time a run calls a model.
+ * @module agent/providers/ai-sdk — model calls through the Vercel AI SDK's provider packages
+ * (`@ai-sdk/openai-compatible`, `@ai-sdk/anthropic`), loaded with a dynamic import the first time a
+ * run calls a model.
  *
- * Why the AI SDK: it parses the SSE of both APIs, assembles fragmented tool-call arguments and reports
- * usage; 30 MB installed and ~150 ms to import, against ~140 MB and ~400 ms for pi-ai. Nothing here is
- * imported at gateway start (the bundle keeps these packages external), so ready time and idle RSS
- * are unchanged when no model is used.
+ * Why the AI SDK: its providers parse the SSE of both APIs, assemble fragmented tool-call arguments
+ * and report usage; with `ai` it is 30 MB and ~150 ms to import, against ~140 MB and ~400 ms for
+ * pi-ai. We call the providers' `doStream` directly and skip `ai`'s `streamText` (and the package):
+ * the run loop already owns tool execution, retries and timeouts. Nothing here is imported at
+ * gateway start (the bundle keeps these packages external), so ready time and idle RSS are
+ * unchanged when no model is used.
  *
  * Retries are ours, not the SDK's (`maxRetries: 0`): 429 and 5xx before the first streamed byte are
  * retried with exponential backoff, honouring `retry-after`/`retry-after-ms` (capped at 60 s), so the
  * delay is injectable in tests and each retry is reported to the run (chat `status` with `retry`).
  */
-import type { AssistantModelMessage, ModelMessage, ToolModelMessage, ToolSet } from 'ai';
+import type { LanguageModelV3, LanguageModelV3FunctionTool, LanguageModelV3Prompt } from '@ai-sdk/provider';
 import { GatewayError } from '../../protocol/index.js';
 import type { AssistantMessage, ToolResultMessage, TranscriptMessage } from '../transcript.js';
 import { resolveApiKey, type ModelTarget } from './model-config.js';
@@ -29,11 +32,10 @@ export interface AiSdkProviderOptions {
 
 const MAX_RETRY_AFTER_MS = 60_000;
 
-type AiModule = typeof import('ai');
-type LanguageModel = Parameters<AiModule['streamText']>[0]['model'];
+type ProviderModule = typeof import('@ai-sdk/provider');
 
 interface Sdk {
-  ai: AiModule;
+  provider: ProviderModule;
   openaiCompatible: typeof import('@ai-sdk/openai-compatible');
   anthropic: typeof import('@ai-sdk/anthropic');
 }
@@ -43,10 +45,8 @@ let sdkPromise: Promise<Sdk> | undefined;
 /** Imports the SDK once, on first use. */
 function loadSdk(): Promise<Sdk> {
   sdkPromise ??= (async () => {
-    // The SDK prints warnings (e.g. unsupported settings) to the console; ours is the log.
-    (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
-    const [ai, openaiCompatible, anthropic] = await Promise.all([import('ai'), import('@ai-sdk/openai-compatible'), import('@ai-sdk/anthropic')]);
-    return { ai, openaiCompatible, anthropic };
+    const [provider, openaiCompatible, anthropic] = await Promise.all([import('@ai-sdk/provider'), import('@ai-sdk/openai-compatible'), import('@ai-sdk/anthropic')]);
+    return { provider, openaiCompatible, anthropic };
   })();
   return sdkPromise;
 }
@@ -64,13 +64,13 @@ export function createAiSdkProvider(options: AiSdkProviderOptions = {}): ModelPr
       for (let attempt = 1; ; attempt++) {
         let hasOutput = false;
         try {
-          for await (const event of streamOnce(sdk.ai, model, request, signal)) {
+          for await (const event of streamOnce(model, request, signal)) {
             hasOutput = true;
             yield event;
           }
           return;
         } catch (error) {
-          const failure = classify(sdk.ai, error, request.target, signal);
+          const failure = classify(sdk.provider, error, request.target, signal);
           if (hasOutput || !failure.isRetryable || attempt >= maxAttempts) throw failure.error;
           const delayMs = failure.retryAfterMs ?? baseDelayMs * 2 ** (attempt - 1);
           yield { type: 'retry', attempt, maxAttempts, reason: failure.httpStatus === 429 ? 'rate_limit' : 'server_error', delayMs };
@@ -82,7 +82,7 @@ export function createAiSdkProvider(options: AiSdkProviderOptions = {}): ModelPr
   };
 }
 
-function createModel(sdk: Sdk, target: ModelTarget, apiKey: string | undefined): LanguageModel {
+function createModel(sdk: Sdk, target: ModelTarget, apiKey: string | undefined): LanguageModelV3 {
   if (target.api === 'anthropic-messages') {
     // OpenClaw's anthropic baseUrl is the host (the SDK appends /v1/messages); the AI SDK wants .../v1.
     const baseURL = /\/v1$/.test(target.baseUrl) ? target.baseUrl : `${target.baseUrl}/v1`;
@@ -98,8 +98,12 @@ function createModel(sdk: Sdk, target: ModelTarget, apiKey: string | undefined):
   return sdk.openaiCompatible.createOpenAICompatible(settings).chatModel(target.model);
 }
 
-/** One HTTP request and its stream; the idle timer restarts on every part. */
-async function* streamOnce(ai: AiModule, model: LanguageModel, request: ModelRequest, runSignal: AbortSignal): AsyncIterable<ModelEvent> {
+/**
+ * One HTTP request and its stream, through the provider's `doStream` (the SDK's SSE parsing and
+ * tool-call assembly without `streamText`'s per-call machinery, which cost ~7 ms of first-token
+ * latency here). The idle timer restarts on every part.
+ */
+async function* streamOnce(model: LanguageModelV3, request: ModelRequest, runSignal: AbortSignal): AsyncIterable<ModelEvent> {
   const idle = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const armIdleTimer = (): void => {
@@ -107,36 +111,35 @@ async function* streamOnce(ai: AiModule, model: LanguageModel, request: ModelReq
     timer = setTimeout(() => idle.abort(new GatewayError('MODEL_TIMEOUT', { provider: request.target.provider, model: request.target.model, timeoutMs: request.target.timeoutMs })), request.target.timeoutMs);
   };
   armIdleTimer();
-  const tools: ToolSet = {};
-  for (const spec of request.tools) tools[spec.name] = { description: spec.description, inputSchema: ai.jsonSchema<Record<string, unknown>>(spec.parameters) } as ToolSet[string];
+  const tools: LanguageModelV3FunctionTool[] = request.tools.map((spec) => ({ type: 'function', name: spec.name, description: spec.description, inputSchema: spec.parameters }));
   try {
-    const result = ai.streamText({
-      model,
-      system: request.system,
-      messages: toModelMessages(request.messages),
+    const { stream } = await model.doStream({
+      prompt: toPrompt(request.system, request.messages),
       tools,
+      toolChoice: { type: 'auto' },
       maxOutputTokens: request.target.maxTokens,
-      maxRetries: 0,
       abortSignal: AbortSignal.any([runSignal, idle.signal]),
-      onError: () => undefined,
     });
-    for await (const part of result.fullStream) {
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value: part } = await reader.read();
+      if (done) break;
       armIdleTimer();
       switch (part.type) {
         case 'text-delta':
-          if (part.text !== '') yield { type: 'text', delta: part.text };
+          if (part.delta !== '') yield { type: 'text', delta: part.delta };
           break;
         case 'tool-call':
-          yield { type: 'toolCall', id: part.toolCallId, name: part.toolName, arguments: asRecord(part.input) };
+          yield { type: 'toolCall', id: part.toolCallId, name: part.toolName, arguments: parseArguments(part.input) };
           break;
-        case 'finish':
-          yield { type: 'usage', input: part.totalUsage.inputTokens ?? 0, output: part.totalUsage.outputTokens ?? 0 };
-          yield { type: 'finish', reason: part.finishReason === 'tool-calls' ? 'toolUse' : part.finishReason === 'stop' ? 'stop' : part.finishReason === 'length' ? 'length' : 'other' };
+        case 'finish': {
+          yield { type: 'usage', input: part.usage.inputTokens.total ?? 0, output: part.usage.outputTokens.total ?? 0 };
+          const reason = part.finishReason.unified;
+          yield { type: 'finish', reason: reason === 'tool-calls' ? 'toolUse' : reason === 'stop' ? 'stop' : reason === 'length' ? 'length' : 'other' };
           break;
+        }
         case 'error':
           throw part.error;
-        case 'abort':
-          throw idle.signal.aborted ? idle.signal.reason : runSignal.reason ?? new Error('aborted');
         default:
           break;
       }
@@ -157,12 +160,12 @@ interface Failure {
 }
 
 /** Maps whatever the SDK threw to our catalogue; the cause's text never carries the API key. */
-function classify(ai: AiModule, error: unknown, target: ModelTarget, signal: AbortSignal): Failure {
+function classify(provider: ProviderModule, error: unknown, target: ModelTarget, signal: AbortSignal): Failure {
   const names = { provider: target.provider, model: target.model };
   if (signal.aborted) return { error: new GatewayError('RUN_ABORTED', { runId: '' }), isRetryable: false };
   // A model silent for timeoutSeconds is slow, not flaky: retrying would only double the wait.
   if (error instanceof GatewayError) return { error, isRetryable: false };
-  if (ai.APICallError.isInstance(error)) {
+  if (provider.APICallError.isInstance(error)) {
     const status = error.statusCode;
     if (status === 401 || status === 403) return { error: new GatewayError('MODEL_AUTH_FAILED', { ...names, httpStatus: status }), isRetryable: false, httpStatus: status };
     if (status === 404) return { error: new GatewayError('MODEL_NOT_FOUND', { ...names, httpStatus: status }), isRetryable: false, httpStatus: status };
@@ -193,17 +196,19 @@ export function parseRetryAfter(headers: Record<string, string> | undefined, now
   return Number.isNaN(date) ? undefined : Math.min(Math.max(0, date - now), MAX_RETRY_AFTER_MS);
 }
 
-/** Our transcript → the SDK's messages (tool results as text; aborted partial replies keep their text). */
-function toModelMessages(messages: readonly TranscriptMessage[]): ModelMessage[] {
-  return messages.flatMap((message): ModelMessage[] => {
-    if (message.role === 'user') return [{ role: 'user', content: message.content }];
-    if (message.role === 'assistant') return assistantToModel(message);
-    return [toolResultToModel(message)];
-  });
+/** Our transcript → the provider prompt (tool results as text; aborted partial replies keep their text). */
+function toPrompt(system: string, messages: readonly TranscriptMessage[]): LanguageModelV3Prompt {
+  const prompt: LanguageModelV3Prompt = [{ role: 'system', content: system }];
+  for (const message of messages) {
+    if (message.role === 'user') prompt.push({ role: 'user', content: [{ type: 'text', text: message.content }] });
+    else if (message.role === 'assistant') prompt.push(...assistantToPrompt(message));
+    else prompt.push(toolResultToPrompt(message));
+  }
+  return prompt;
 }
 
-function assistantToModel(message: AssistantMessage): AssistantModelMessage[] {
-  const content: Exclude<AssistantModelMessage['content'], string> = [];
+function assistantToPrompt(message: AssistantMessage): LanguageModelV3Prompt {
+  const content: Extract<LanguageModelV3Prompt[number], { role: 'assistant' }>['content'] = [];
   for (const block of message.content) {
     if (block.type === 'text' && block.text !== '') content.push({ type: 'text', text: block.text });
     if (block.type === 'toolCall') content.push({ type: 'tool-call', toolCallId: block.id, toolName: block.name, input: block.arguments });
@@ -211,9 +216,18 @@ function assistantToModel(message: AssistantMessage): AssistantModelMessage[] {
   return content.length === 0 ? [] : [{ role: 'assistant', content }];
 }
 
-function toolResultToModel(message: ToolResultMessage): ToolModelMessage {
+function toolResultToPrompt(message: ToolResultMessage): LanguageModelV3Prompt[number] {
   const value = message.content.map((block) => block.text).join('\n');
   return { role: 'tool', content: [{ type: 'tool-result', toolCallId: message.toolCallId, toolName: message.toolName, output: { type: 'text', value } }] };
+}
+
+/** Tool-call arguments arrive as JSON text; anything but an object becomes `{}` (the tool reports what is missing). */
+function parseArguments(input: string): Record<string, unknown> {
+  try {
+    return asRecord(JSON.parse(input));
+  } catch {
+    return {};
+  }
 }
 
 function asRecord(value: unknown): Record<string, unknown> {

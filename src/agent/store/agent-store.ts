@@ -107,6 +107,11 @@ export class AgentStore {
     return { sessions: rows.map(sessionOf), total };
   }
 
+  /** How many sessions exist (health, status). */
+  countSessions(): number {
+    return Number((this.#sql('SELECT COUNT(*) AS n FROM agent_sessions').get() as { n: number }).n);
+  }
+
   /** Starts a new transcript under the same key; the old one stays stored under its old session id. */
   resetSession(sessionKey: string, agentId: string, nowMs: number): SessionRecord {
     const sessionId = this.#createId();

@@ -3,9 +3,9 @@
  * over the channels.* RPCs (OpenClaw's `openclaw channels status [--probe]` and `openclaw pairing …`).
  */
 import type { Command } from 'commander';
-import type { ChannelPairingApproveResult, ChannelPairingListResult, ChannelsStatusResult } from '../../protocol/index.js';
+import { channelsPairingList, channelsStart, channelsStatus, channelsStop, type ChannelPairingApproveResult, type ChannelsStatusResult } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
-import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
+import { callTarget, callTargetRaw, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
 
 interface StatusFlags extends ConnectionFlags {
@@ -26,7 +26,7 @@ export function registerChannels(program: Command, getContext: (command: Command
     .action(async (flags: StatusFlags, command: Command) => {
       const context = getContext(command);
       const params = flags.probe === true ? { probe: true, timeoutMs: 8000 } : {};
-      const { payload } = await callTarget<ChannelsStatusResult>(resolveCliTarget(context, flags), 'channels.status', params, { scopes: ['operator.read'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(resolveCliTarget(context, flags), channelsStatus, params, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, formatChannelsStatus(payload));
     });
@@ -38,7 +38,7 @@ export function registerChannels(program: Command, getContext: (command: Command
       .action(async (channel: string, flags: ApproveFlags, command: Command) => {
         const context = getContext(command);
         const params = flags.account === undefined ? { channel } : { channel, accountId: flags.account };
-        const { payload } = await callTarget<Record<string, unknown>>(resolveCliTarget(context, flags), `channels.${action}`, params, { scopes: ['operator.admin'], timeoutMs: parseTimeoutMs(flags), context });
+        const { payload } = await callTarget(resolveCliTarget(context, flags), action === 'start' ? channelsStart : channelsStop, params, { timeoutMs: parseTimeoutMs(flags), context });
         if (flags.json === true) return printJson(context.stdout, payload);
         printLines(context.stdout, [`${channel}: ${action === 'start' ? 'started' : 'stopped'}`]);
       });
@@ -50,7 +50,7 @@ export function registerChannels(program: Command, getContext: (command: Command
     .description('pending DM pairing requests (codes expire after 1 hour)')
     .action(async (channel: string | undefined, flags: ConnectionFlags, command: Command) => {
       const context = getContext(command);
-      const { payload } = await callTarget<ChannelPairingListResult>(resolveCliTarget(context, flags), 'channels.pairing.list', channel === undefined ? {} : { channel }, { scopes: ['operator.pairing'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(resolveCliTarget(context, flags), channelsPairingList, channel === undefined ? {} : { channel }, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) {
         return printJson(context.stdout, {
           channel: channel ?? null,
@@ -74,7 +74,9 @@ export function registerChannels(program: Command, getContext: (command: Command
       const params: Record<string, unknown> = { channel, code, bootstrapCommandOwner: true };
       if (flags.notify === true) params['notify'] = true;
       if (flags.account !== undefined) params['accountId'] = flags.account;
-      const { payload } = await callTarget<ChannelPairingApproveResult>(resolveCliTarget(context, flags), 'channels.pairing.approve', params, { scopes: ['operator.pairing', 'operator.admin'], timeoutMs: parseTimeoutMs(flags), context });
+      // operator.admin as well: the first approval may also configure the command owner (A8 step 7).
+      const result = await callTargetRaw(resolveCliTarget(context, flags), 'channels.pairing.approve', params, { scopes: ['operator.pairing', 'operator.admin'], expectFinal: false, timeoutMs: parseTimeoutMs(flags), context });
+      const payload = result.payload as ChannelPairingApproveResult;
       if (flags.json === true) return printJson(context.stdout, payload);
       const lines = [`Approved ${channel} sender ${payload.senderId}.`];
       if (payload.commandOwnerBootstrap === 'configured') lines.push(`Command owner configured ${payload.commandOwner ?? `${channel}:${payload.senderId}`}`);

@@ -4,15 +4,10 @@
  * with `clawgate approvals allow|deny`, which edits a node host's own allowlist.
  */
 import type { Command } from 'commander';
+import { execApprovalListContract, execApprovalResolveContract } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
-
-interface ApprovalRecord {
-  id: string;
-  request: Record<string, unknown>;
-  expiresAtMs: number;
-}
 
 export function registerExecApprovals(program: Command, getContext: (command: Command) => CliContext): void {
   const approvals = program.command('exec-approvals').description('decide the agent\'s pending exec requests');
@@ -21,7 +16,7 @@ export function registerExecApprovals(program: Command, getContext: (command: Co
     .description('pending exec requests')
     .action(async (flags: ConnectionFlags, command: Command) => {
       const context = getContext(command);
-      const { payload } = await callTarget<{ approvals: ApprovalRecord[] }>(resolveCliTarget(context, flags), 'exec.approval.list', {}, { scopes: ['operator.approvals'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(resolveCliTarget(context, flags), execApprovalListContract, {}, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       if (payload.approvals.length === 0) return printLines(context.stdout, ['No pending exec requests.']);
       printLines(
@@ -35,7 +30,7 @@ export function registerExecApprovals(program: Command, getContext: (command: Co
       .description(name === 'allow' ? 'run the command once, exactly as requested' : 'refuse the command')
       .action(async (id: string, flags: ConnectionFlags, command: Command) => {
         const context = getContext(command);
-        const { payload } = await callTarget(resolveCliTarget(context, flags), 'exec.approval.resolve', { id, decision }, { scopes: ['operator.approvals'], timeoutMs: parseTimeoutMs(flags), context });
+        const { payload } = await callTarget(resolveCliTarget(context, flags), execApprovalResolveContract, { id, decision }, { timeoutMs: parseTimeoutMs(flags), context });
         if (flags.json === true) return printJson(context.stdout, payload);
         printLines(context.stdout, [`${decision === 'deny' ? 'Denied' : 'Allowed once'}: ${id}`]);
       });

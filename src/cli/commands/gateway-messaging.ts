@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { send, type SendParams } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
@@ -18,7 +19,6 @@ interface SendFlags extends ConnectionFlags {
   idempotencyKey?: string;
 }
 
-
 export function registerGatewayMessaging(gateway: Command, getContext: (command: Command) => CliContext): void {
   withConnectionOptions(gateway.command('send'))
     .description('deliver a message through one of the gateway\'s channels (the `send` RPC)')
@@ -30,12 +30,12 @@ export function registerGatewayMessaging(gateway: Command, getContext: (command:
     .action(async (flags: SendFlags, command: Command) => {
       const context = getContext(command);
       if (flags.message === undefined && flags.mediaUrl === undefined) throw new CliError('send needs --message or --media-url', ExitCode.USAGE);
-      const params: Record<string, unknown> = { to: flags.to, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
-      if (flags.message !== undefined) params['message'] = flags.message;
-      if (flags.mediaUrl !== undefined) params['mediaUrl'] = flags.mediaUrl;
-      if (flags.channel !== undefined) params['channel'] = flags.channel;
+      const params: SendParams = { to: flags.to ?? '', idempotencyKey: flags.idempotencyKey ?? randomUUID() };
+      if (flags.message !== undefined) params.message = flags.message;
+      if (flags.mediaUrl !== undefined) params.mediaUrl = flags.mediaUrl;
+      if (flags.channel !== undefined) params.channel = flags.channel;
       const target = resolveCliTarget(context, flags);
-      const { payload } = await callTarget(target, 'send', params, { scopes: ['operator.write'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(target, send, params, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, ['Sent.', JSON.stringify(payload, null, 2)]);
     });

@@ -1,6 +1,6 @@
 /** @module cli/commands/sessions — `clawgate sessions list|history|reset|delete` over the sessions.* and chat.history RPCs. */
 import type { Command } from 'commander';
-import type { ChatHistoryResult, SessionRow } from '../../protocol/index.js';
+import { chatHistoryContract, sessionsDeleteContract, sessionsListContract, sessionsResetContract } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
@@ -19,7 +19,7 @@ export function registerSessions(program: Command, getContext: (command: Command
     .option('--limit <n>', 'how many', '50')
     .action(async (flags: SessionFlags, command: Command) => {
       const context = getContext(command);
-      const { payload } = await callTarget<{ sessions: SessionRow[]; totalCount: number }>(resolveCliTarget(context, flags), 'sessions.list', { limit: parseLimit(flags.limit) }, { scopes: ['operator.read'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(resolveCliTarget(context, flags), sessionsListContract, { limit: parseLimit(flags.limit) }, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       if (payload.sessions.length === 0) return printLines(context.stdout, ['No sessions yet.']);
       printLines(context.stdout, [
@@ -34,9 +34,9 @@ export function registerSessions(program: Command, getContext: (command: Command
     .option('--cursor <cursor>', 'page further back (the cursor printed by the previous page)')
     .action(async (key: string | undefined, flags: SessionFlags, command: Command) => {
       const context = getContext(command);
-      const params: Record<string, unknown> = { sessionKey: key ?? 'main', limit: parseLimit(flags.limit) };
-      if (flags.cursor !== undefined) params['cursor'] = flags.cursor;
-      const { payload } = await callTarget<ChatHistoryResult>(resolveCliTarget(context, flags), 'chat.history', params, { scopes: ['operator.read'], timeoutMs: parseTimeoutMs(flags), context });
+      const params: { sessionKey: string; limit: number; cursor?: string } = { sessionKey: key ?? 'main', limit: parseLimit(flags.limit) };
+      if (flags.cursor !== undefined) params.cursor = flags.cursor;
+      const { payload } = await callTarget(resolveCliTarget(context, flags), chatHistoryContract, params, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       const lines = payload.messages.map(formatMessage);
       if (payload.nextCursor !== undefined) lines.unshift(`(older messages: --cursor ${payload.nextCursor})`);
@@ -47,7 +47,7 @@ export function registerSessions(program: Command, getContext: (command: Command
     .description('start a fresh transcript for a session (needs operator.admin)')
     .action(async (key: string, flags: SessionFlags, command: Command) => {
       const context = getContext(command);
-      const { payload } = await callTarget<{ key: string; sessionId: string }>(resolveCliTarget(context, flags), 'sessions.reset', { key }, { scopes: ['operator.admin'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(resolveCliTarget(context, flags), sessionsResetContract, { key }, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Reset ${payload.key} (new session ${payload.sessionId})`]);
     });
@@ -56,7 +56,7 @@ export function registerSessions(program: Command, getContext: (command: Command
     .description('delete a session and its transcript (needs operator.admin)')
     .action(async (key: string, flags: SessionFlags, command: Command) => {
       const context = getContext(command);
-      const { payload } = await callTarget<{ key: string; deleted: boolean }>(resolveCliTarget(context, flags), 'sessions.delete', { key }, { scopes: ['operator.admin'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(resolveCliTarget(context, flags), sessionsDeleteContract, { key }, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [payload.deleted ? `Deleted ${payload.key}` : `No session ${payload.key}`]);
     });

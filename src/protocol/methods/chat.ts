@@ -95,3 +95,6 @@ export const ChatHistoryResultSchema = Type.Object(
 export type ChatHistoryResult = Static<typeof ChatHistoryResultSchema>;
 
 export const chatHistoryContract = defineContract({ name: 'chat.history', access: 'operator.read', params: ChatHistoryParamsSchema, result: ChatHistoryResultSchema });
+
+/** The chat family. */
+export const CHAT_CONTRACTS = [chatSendContract, chatAbortContract, chatHistoryContract] as const;

@@ -30,3 +30,6 @@ export const ExecApprovalResolveParamsSchema = Type.Object(
 );
 export const ExecApprovalResolveResultSchema = Type.Object({ ok: Type.Literal(true) }, Open);
 export const execApprovalResolveContract = defineContract({ name: 'exec.approval.resolve', access: 'operator.approvals', params: ExecApprovalResolveParamsSchema, result: ExecApprovalResolveResultSchema });
+
+/** The exec approval family. */
+export const EXEC_APPROVAL_CONTRACTS = [execApprovalListContract, execApprovalResolveContract] as const;

@@ -79,3 +79,6 @@ export const SessionsDeleteParamsSchema = Type.Object(
 export const SessionsDeleteResultSchema = Type.Object({ ok: Type.Literal(true), key: NonEmpty, deleted: Type.Boolean() }, Open);
 // OpenClaw: "dynamic"; deleting a transcript is an admin action here.
 export const sessionsDeleteContract = defineContract({ name: 'sessions.delete', access: 'operator.admin', params: SessionsDeleteParamsSchema, result: SessionsDeleteResultSchema });
+
+/** The sessions family. */
+export const SESSIONS_CONTRACTS = [sessionsListContract, sessionsResetContract, sessionsDeleteContract] as const;
