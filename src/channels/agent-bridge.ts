@@ -56,6 +56,7 @@ export interface AgentBridgeOptions {
 export function createAgentBridge(agent: GatewayFeature, options: AgentBridgeOptions): AgentBridge {
   const agentMethod = agent.methods?.find((method) => method.name === 'agent');
   const resolveMethod = agent.methods?.find((method) => method.name === 'exec.approval.resolve');
+  const abortMethod = agent.methods?.find((method) => method.name === 'chat.abort');
   const runs = new Map<string, RunListener>();
   let context: FeatureContext | undefined;
   let approvalsAttached = false;
@@ -125,6 +126,10 @@ export function createAgentBridge(agent: GatewayFeature, options: AgentBridgeOpt
         syncApprovalRoute();
       }
       return {
+        async abort(sessionKey: string): Promise<number> {
+          const result = (await internalCall(abortMethod, { sessionKey }, ['operator.write'])) as { runIds?: string[] };
+          return result.runIds?.length ?? 0;
+        },
         async runTurn(request: TurnRequest): Promise<TurnOutcome> {
           const runId = randomUUID();
           runs.set(runId, { onDelta: request.onDelta, onProgress: request.onProgress });

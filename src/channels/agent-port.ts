@@ -34,4 +34,6 @@ export interface TurnOutcome {
 
 export interface AgentPort {
   runTurn(request: TurnRequest): Promise<TurnOutcome>;
+  /** Aborts the session's running turn (`/stop`); resolves to how many runs were stopped. */
+  abort?(sessionKey: string): Promise<number>;
 }

@@ -29,6 +29,9 @@ export const DEFAULT_MERGE_LIMITS: MergeLimits = {
   maxSpanMs: 7500,
 };
 
+/** `/stop` (or `/abort`): stops the conversation's running turn at once, never queued behind it. */
+export const STOP_COMMAND = /^\/(stop|abort)(@\w+)?\s*$/i;
+
 /** The text a user sees when a turn throws instead of answering (one short line, never a stack). */
 export const TURN_CRASHED_TEXT = '⚠️ Something went wrong while answering. Please try again.';
 
@@ -79,6 +82,11 @@ export class InboundRouter {
   accept(message: InboundMessage): void {
     if (this.#abort.signal.aborted) return;
     const key = senderKey(message);
+    if (STOP_COMMAND.test(message.text.trim())) {
+      this.#flush(key);
+      void this.#stop(message);
+      return;
+    }
     if (message.isCommand) {
       this.#flush(key);
       this.#dispatch([message]);
@@ -113,6 +121,18 @@ export class InboundRouter {
     for (const batch of this.#pending.values()) if (batch.timer !== undefined) this.#options.clock.clearTimeout(batch.timer);
     this.#pending.clear();
     this.#abort.abort();
+  }
+
+  /** Aborts the running turn of the message's session and says so in the chat (outside the lane). */
+  async #stop(message: InboundMessage): Promise<void> {
+    const sink = this.#options.openReply([message]);
+    try {
+      const stopped = (await this.#options.agent.abort?.(this.#options.sessionKeyOf(message))) ?? 0;
+      await sink.final(stopped > 0 ? '⏹ Stopped.' : 'Nothing is running.');
+    } catch (error) {
+      this.#options.onTurnError?.(error);
+      await sink.fail(TURN_CRASHED_TEXT).catch(() => undefined);
+    }
   }
 
   #flush(key: string): void {

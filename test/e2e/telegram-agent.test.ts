@@ -70,7 +70,7 @@ describe('Telegram with the agent and no model configured', () => {
 
   it('registers the built-in commands with setMyCommands and answers /help', async () => {
     const commands = (stack.bot.callsOf('setMyCommands')[0]!.params['commands'] as { command: string }[]).map((c) => c.command);
-    assert.deepEqual(commands, ['help', 'status', 'nodes', 'run', 'new']);
+    assert.deepEqual(commands, ['help', 'status', 'nodes', 'run', 'new', 'stop']);
     stack.bot.injectMessage({ chatId: OWNER, text: '/help' });
     const reply = await stack.bot.waitForCall('sendMessage', (c) => /\/run/.test(String(c.params['text'])) && !/^Node:/.test(String(c.params['text'])), 15_000);
     assert.match(String(reply.params['text']), /&lt;node&gt;|<node>/);
@@ -132,6 +132,19 @@ describe('Telegram with the agent, a scripted model and exec approvals from the 
     assert.equal(reply.params['chat_id'], String(OWNER));
     const progress = stack.bot.callsOf('sendMessage').find((c) => /⏳ Working…/.test(String(c.params['text'])));
     assert.ok(progress !== undefined, 'tool progress shown in a status message (streaming.mode progress)');
+  });
+
+  it('stops a running answer with /stop, at once', async () => {
+    model.setScript([{ kind: 'hang' }]);
+    const before = stack.bot.callsOf('sendMessage').length;
+    const requests = model.requests.length;
+    stack.bot.injectMessage({ chatId: OWNER, text: 'write me a very long story' });
+    await model.waitForRequests(requests + 1);
+    stack.bot.injectMessage({ chatId: OWNER, text: '/stop' });
+    const stopped = await stack.bot.waitForCall('sendMessage', (c) => c.params['text'] === '⏹ Stopped.', 15_000);
+    assert.equal(stopped.params['chat_id'], String(OWNER));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(stack.bot.callsOf('sendMessage').slice(before).map((c) => c.params['text']), ['⏹ Stopped.']);
   });
 
   it('turns a model failure into one short readable message', async () => {

@@ -38,6 +38,7 @@ export const DEFAULT_BOT_COMMANDS: readonly BotCommandSpec[] = [
   { command: 'nodes', description: 'Connected nodes' },
   { command: 'run', description: 'Run a command on a node: /run <node> <command>' },
   { command: 'new', description: 'Start a new conversation' },
+  { command: 'stop', description: 'Stop the running answer' },
 ];
 
 export interface TelegramChannelOptions {

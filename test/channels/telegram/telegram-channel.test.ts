@@ -20,7 +20,7 @@ describe('Telegram channel (fake Bot API)', () => {
     const order = h.fake.calls.map((call) => call.method).filter((method, i, all) => all.indexOf(method) === i);
     assert.deepEqual(order.slice(0, 5), ['getMe', 'deleteWebhook', 'deleteMyCommands', 'setMyCommands', 'getUpdates']);
     const commands = h.fake.callsOf('setMyCommands')[0]!.params['commands'] as { command: string }[];
-    assert.deepEqual(commands.map((c) => c.command), ['help', 'status', 'nodes', 'run', 'new']);
+    assert.deepEqual(commands.map((c) => c.command), ['help', 'status', 'nodes', 'run', 'new', 'stop']);
     const account = await h.account();
     assert.equal(account['mode'], 'polling');
     assert.equal(account['connected'], true);
