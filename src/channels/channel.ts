@@ -154,3 +154,20 @@ export interface ChannelPlugin {
   /** A question with buttons (exec approvals); each choice's `data` comes back through the channel's button handler. */
   sendPrompt?(to: string, html: string, choices: readonly { label: string; data: string }[]): Promise<boolean>;
 }
+
+/** What a channel does after an inline-button press: a toast, and optionally a closing line that replaces the buttons. */
+export interface ButtonAnswer {
+  toast?: string;
+  /** Appended to the prompt, whose buttons are then removed (the decision is final). */
+  closingLine?: string;
+}
+
+/** An inline-button press, as a channel reports it. */
+export interface ButtonPress {
+  fromId: string;
+  chatId: string;
+  data: string;
+  messageId: number;
+  /** The prompt's text as the user sees it (plain). */
+  promptText?: string;
+}

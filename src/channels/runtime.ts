@@ -8,7 +8,7 @@
 import type { FeatureContext } from '../gateway/index.js';
 import { GatewayError } from '../protocol/index.js';
 import type { AgentPort } from './agent-port.js';
-import type { ChannelPlugin, OutboundRequest, ReplySink, SendResult } from './channel.js';
+import type { ButtonAnswer, ButtonPress, ChannelPlugin, OutboundRequest, ReplySink, SendResult } from './channel.js';
 import { DmPairingStore, PAIRING_MAX_PENDING_PER_ACCOUNT, PAIRING_TTL_MS, type PairingRequestRecord } from './dm-pairing.js';
 import { InboundRouter } from './inbound-router.js';
 import { ChannelManager, type ChannelDescriptor } from './manager.js';
@@ -28,7 +28,7 @@ export interface ChannelsRuntimeOptions {
   /** The command-owner list changed (first pairing approval). */
   onOwnersChanged?: () => void;
   /** Inline-button presses (exec approvals), given the runtime. */
-  onCallbackQuery?: (runtime: ChannelsRuntime, query: { fromId: string; chatId: string; data: string; messageId: number }) => Promise<string | undefined>;
+  onCallbackQuery?: (runtime: ChannelsRuntime, query: ButtonPress) => Promise<ButtonAnswer | undefined>;
 }
 
 export interface ApprovePairingInput {
@@ -176,14 +176,14 @@ export class ChannelsRuntime {
   }
 
   /** An approval button press: only an owner may decide; returns the toast text. */
-  async decideApprovalButton(query: { fromId: string; data: string }, channel: string, resolve: (id: string, decision: 'allow-once' | 'deny', resolvedBy: string) => Promise<boolean>): Promise<string | undefined> {
+  async decideApprovalButton(query: ButtonPress, channel: string, resolve: (id: string, decision: 'allow-once' | 'deny', resolvedBy: string) => Promise<boolean>): Promise<ButtonAnswer | undefined> {
     const match = /^xa:([^:]+):(allow-once|deny)$/.exec(query.data);
     if (match === null) return undefined;
-    if (!this.isOwner(channel, query.fromId)) return 'Only the owner can decide approvals.';
+    if (!this.isOwner(channel, query.fromId)) return { toast: 'Only the owner can decide approvals.' };
     const decision = match[2] as 'allow-once' | 'deny';
     const ok = await resolve(match[1]!, decision, `${channel}:${query.fromId}`);
-    if (!ok) return 'This request is no longer pending.';
-    return decision === 'allow-once' ? 'Allowed once.' : 'Denied.';
+    if (!ok) return { toast: 'This request is no longer pending.', closingLine: '⌛ No longer pending.' };
+    return decision === 'allow-once' ? { toast: 'Allowed once.', closingLine: '✅ Allowed once.' } : { toast: 'Denied.', closingLine: '❌ Denied.' };
   }
 
   /** The `channels.pairing.list` result. */

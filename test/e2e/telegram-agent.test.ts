@@ -126,8 +126,13 @@ describe('Telegram with the agent, a scripted model and exec approvals from the 
     stack.bot.injectCallbackQuery({ chatId: 999, fromId: 999, data: buttons[0]!.callback_data });
     const refused = await stack.bot.waitForCall('answerCallbackQuery', () => true, 10_000);
     assert.equal(refused.params['text'], 'Only the owner can decide approvals.');
-    stack.bot.injectCallbackQuery({ chatId: OWNER, fromId: OWNER, data: buttons[0]!.callback_data });
+    const promptId = (prompt.result as { message_id: number }).message_id;
+    stack.bot.injectCallbackQuery({ chatId: OWNER, fromId: OWNER, data: buttons[0]!.callback_data, messageId: promptId, text: 'Approval needed: uname -a' });
     await stack.bot.waitForCall('answerCallbackQuery', (c) => c.params['text'] === 'Allowed once.', 10_000);
+    const closed = await stack.bot.waitForCall('editMessageText', (c) => c.params['message_id'] === promptId, 10_000);
+    assert.equal(closed.status, 200);
+    assert.equal(closed.params['text'], 'Approval needed: uname -a\n\n✅ Allowed once.');
+    assert.equal(closed.params['reply_markup'], undefined, 'the buttons are gone');
     const reply = await stack.bot.waitForCall('sendMessage', (c) => /^The node says: Node: box\nLinux /.test(String(c.params['text'])), 15_000);
     assert.equal(reply.params['chat_id'], String(OWNER));
     const progress = stack.bot.callsOf('sendMessage').find((c) => /⏳ Working…/.test(String(c.params['text'])));

@@ -18,6 +18,8 @@ export interface RecordedCall {
   atMs: number;
   /** HTTP status the fake answered. */
   status: number;
+  /** The `result` of a successful call (e.g. the sent Message). */
+  result?: unknown;
 }
 
 export interface InjectedFailure {
@@ -136,14 +138,14 @@ export class FakeTelegram {
   }
 
   /** Queues an inline-button press. */
-  injectCallbackQuery(input: { chatId: number; fromId: number; data: string; messageId?: number }): number {
+  injectCallbackQuery(input: { chatId: number; fromId: number; data: string; messageId?: number; text?: string }): number {
     return this.injectUpdate({
       callback_query: {
         id: `cbq-${this.#nextUpdateId}`,
         from: { id: input.fromId, is_bot: false, first_name: 'Tester' },
         chat_instance: 'ci-1',
         data: input.data,
-        message: { message_id: input.messageId ?? 1, date: 0, chat: { id: input.chatId, type: 'private' }, text: 'approval' },
+        message: { message_id: input.messageId ?? 1, date: 0, chat: { id: input.chatId, type: 'private' }, text: input.text ?? 'approval' },
       },
     });
   }
@@ -347,7 +349,8 @@ export class FakeTelegram {
   }
 
   #reply(res: ServerResponse, method: string, params: Record<string, unknown>, status: number, body: unknown): void {
-    this.calls.push({ method, params, atMs: Date.now(), status });
+    const result = (body as { result?: unknown }).result;
+    this.calls.push({ method, params, atMs: Date.now(), status, ...(result === undefined ? {} : { result }) });
     if (!res.writableEnded && !res.destroyed) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));

@@ -10,7 +10,7 @@
 import type { Bot, Context } from 'grammy';
 import type { Logger } from '../../logging/index.js';
 import type { Clock } from '../../time/index.js';
-import type { ChannelAccountSnapshot, ChannelPlugin, ChannelRunContext, ChannelStatusIssue, InboundMessage, OutboundRequest, ReplySink, SendResult } from '../channel.js';
+import type { ButtonAnswer, ButtonPress, ChannelAccountSnapshot, ChannelPlugin, ChannelRunContext, ChannelStatusIssue, InboundMessage, OutboundRequest, ReplySink, SendResult } from '../channel.js';
 import type { DmPairingStore } from '../dm-pairing.js';
 import { emptySnapshot } from '../supervisor.js';
 import { classifyTelegramError, createGrammyRuntime, describeTelegramFailure, type GrammyRuntime, type TelegramFailure } from './bot-api.js';
@@ -51,7 +51,7 @@ export interface TelegramChannelOptions {
   /** Per-chat throttle spacing (default 1000 ms; tests shorten it). */
   perChatMinMs?: number;
   /** Inline-button presses (`callback_query`) the channel does not handle itself; returns the toast text. */
-  onCallbackQuery?(query: { fromId: string; chatId: string; data: string; messageId: number }): Promise<string | undefined>;
+  onCallbackQuery?(query: ButtonPress): Promise<ButtonAnswer | undefined>;
 }
 
 export class TelegramChannel implements ChannelPlugin {

@@ -9,7 +9,7 @@
 import type { Context } from 'grammy';
 import type { Logger } from '../../logging/index.js';
 import type { Clock } from '../../time/index.js';
-import type { InboundMessage } from '../channel.js';
+import type { ButtonAnswer, ButtonPress, InboundMessage } from '../channel.js';
 import type { DmPairingStore } from '../dm-pairing.js';
 import { decideAccess, stripBotMention, type MessageFacts } from './access.js';
 import type { TelegramIngressStore } from './ingress-store.js';
@@ -30,7 +30,7 @@ export interface TelegramUpdateHandlerOptions {
   inbound(message: InboundMessage): void;
   onAdmitted(atMs: number): void;
   onSkipped(skip: { at: number; reason: string }): void;
-  onCallbackQuery?(query: { fromId: string; chatId: string; data: string; messageId: number }): Promise<string | undefined>;
+  onCallbackQuery?(query: ButtonPress): Promise<ButtonAnswer | undefined>;
 }
 
 export class TelegramUpdateHandler {
@@ -110,15 +110,23 @@ export class TelegramUpdateHandler {
   async #handleCallback(query: Record<string, unknown>): Promise<void> {
     const id = String(query['id'] ?? '');
     const from = query['from'] as { id?: number } | undefined;
-    const message = query['message'] as { message_id?: number; chat?: { id?: number } } | undefined;
-    let toast: string | undefined;
+    const message = query['message'] as { message_id?: number; chat?: { id?: number }; text?: string } | undefined;
+    const press: ButtonPress = { fromId: String(from?.id ?? ''), chatId: String(message?.chat?.id ?? ''), data: String(query['data'] ?? ''), messageId: Number(message?.message_id ?? 0) };
+    if (typeof message?.text === 'string') press.promptText = message.text;
+    let answer: ButtonAnswer | undefined;
     try {
-      toast = await this.#options.onCallbackQuery?.({ fromId: String(from?.id ?? ''), chatId: String(message?.chat?.id ?? ''), data: String(query['data'] ?? ''), messageId: Number(message?.message_id ?? 0) });
+      answer = await this.#options.onCallbackQuery?.(press);
     } catch (error) {
-      toast = error instanceof Error ? error.message.slice(0, 190) : 'failed';
+      answer = { toast: error instanceof Error ? error.message.slice(0, 190) : 'failed' };
     }
-    await this.#options.sender()?.call('answerCallbackQuery', { callback_query_id: id, ...(toast === undefined ? {} : { text: toast }) }, true);
+    const sender = this.#options.sender();
+    await sender?.call('answerCallbackQuery', { callback_query_id: id, ...(answer?.toast === undefined ? {} : { text: answer.toast }) }, true);
+    if (answer?.closingLine !== undefined && press.messageId > 0) {
+      // An edit without reply_markup removes the buttons: a decided prompt cannot be tapped again.
+      await sender?.call('editMessageText', { chat_id: press.chatId, message_id: press.messageId, text: `${press.promptText ?? ''}\n\n${answer.closingLine}`.trim() }, true);
+    }
   }
+
 }
 
 /** Per chat/topic lane for `sequentialize` (A1). */
