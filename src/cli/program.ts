@@ -34,7 +34,11 @@ export function buildProgram(io: CliIo): Command {
   registerHealth(program, 'health', getContext);
   registerStatus(program, getContext);
 
-  const gateway = program.command('gateway').description('run, inspect and call the gateway');
+  // No default subcommand: `clawgate gateway stauts` must say "did you mean status?", not run a gateway.
+  const gateway = program
+    .command('gateway')
+    .description('run, inspect and call the gateway')
+    .addHelpText('after', '\nRun the gateway in the foreground: clawgate gateway run');
   registerGatewayRun(gateway, getContext);
   registerGatewayStatus(gateway, getContext);
   registerHealth(gateway, 'health', getContext);
