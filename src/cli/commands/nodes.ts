@@ -108,6 +108,10 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const node = await resolveNode(context, target, flags, timeoutMs);
       const { payload } = await callTarget<{ nodeId: string; displayName: string }>(target, 'node.rename', { nodeId: node.nodeId, displayName: flags.name }, { scopes: ['operator.pairing'], timeoutMs, context });
+      // The node id is its device id: keep `clawgate devices` showing the same name (absent device is fine).
+      await callTarget(target, 'device.pair.rename', { deviceId: node.nodeId, label: payload.displayName }, { scopes: ['operator.pairing'], timeoutMs, context }).catch((error: unknown) => {
+        if (!(error instanceof CliError) || error.exitCode !== ExitCode.FAILURE) throw error;
+      });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Renamed node ${payload.nodeId} to "${payload.displayName}"`]);
     });
@@ -124,8 +128,11 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const invokeParams = { nodeId: node.nodeId, command: flags.command, params, timeoutMs, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
       // The gateway's own timeout answer must arrive before the client gives up.
       const { payload } = await callTarget<NodeInvokeResult>(target, 'node.invoke', invokeParams, { scopes: ['operator.write'], timeoutMs: timeoutMs + 5000, context });
-      if (flags.json === true) return printJson(context.stdout, payload);
-      printLines(context.stdout, [JSON.stringify(payload.payload, null, 2)]);
+      if (flags.json === true) printJson(context.stdout, payload);
+      else printLines(context.stdout, [JSON.stringify(payload.payload, null, 2)]);
+      // OpenClaw's result shape says `success: false` for a failed or timed-out run: scripts must see it.
+      const failure = describeUnsuccessfulRun(payload.payload);
+      if (failure !== undefined) throw new CliError(`${flags.command} ${failure}`, ExitCode.FAILURE);
     });
 }
 
@@ -160,6 +167,16 @@ async function resolveRequestId(context: CliContext, target: ResolvedTarget, que
     }
     throw error;
   }
+}
+
+/** Why a command result with `success: false` failed (timeout, exit code, signal), or undefined. */
+function describeUnsuccessfulRun(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || !('success' in result) || result.success !== false) return undefined;
+  const record = result as Record<string, unknown>;
+  if (record['timedOut'] === true) return 'was killed by its timeout';
+  if (typeof record['exitCode'] === 'number') return `exited with code ${record['exitCode']}`;
+  if (typeof record['signal'] === 'string') return `was killed by ${record['signal']}`;
+  return 'failed';
 }
 
 function parseParams(text: string): unknown {
