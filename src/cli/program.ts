@@ -16,6 +16,7 @@ import { registerNodes } from './commands/nodes.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerNodeRun } from './commands/node-run.js';
 import { registerTunnel } from './commands/tunnel.js';
+import { registerLogs } from './commands/logs.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -53,6 +54,7 @@ export function buildProgram(io: CliIo): Command {
   registerNodes(program, getContext);
   registerApprovals(program, getContext);
   registerNodeRun(program, getContext);
+  registerLogs(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;
