@@ -17,6 +17,7 @@ import { registerApprovals } from './commands/approvals.js';
 import { registerNodeRun } from './commands/node-run.js';
 import { registerTunnel } from './commands/tunnel.js';
 import { registerLogs } from './commands/logs.js';
+import { registerConfig } from './commands/config.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIo): Command {
   registerApprovals(program, getContext);
   registerNodeRun(program, getContext);
   registerLogs(program, getContext);
+  registerConfig(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;
