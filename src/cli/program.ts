@@ -18,6 +18,7 @@ import { registerNodeRun } from './commands/node-run.js';
 import { registerTunnel } from './commands/tunnel.js';
 import { registerLogs } from './commands/logs.js';
 import { registerConfig } from './commands/config.js';
+import { registerService } from './commands/service.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIo): Command {
   registerNodeRun(program, getContext);
   registerLogs(program, getContext);
   registerConfig(program, getContext);
+  registerService(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

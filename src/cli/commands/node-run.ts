@@ -103,5 +103,7 @@ function resolveCredential(context: CliContext): { token?: string; password?: st
   if (auth?.password !== undefined) return { password: auth.password };
   const generated = readGeneratedToken(context.paths);
   if (generated !== undefined) return { token: generated };
-  throw new CliError('no gateway credential: set CLAWGATE_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_TOKEN), or gateway.auth.token in the config', ExitCode.CONFIG);
+  // Paired earlier (`--pair`): the stored device token is the credential (the service case).
+  if (hasStoredDeviceToken(context)) return {};
+  throw new CliError('no gateway credential: pair with `clawgate node run --pair <setup link>`, or set CLAWGATE_GATEWAY_TOKEN (or OPENCLAW_GATEWAY_TOKEN), or gateway.auth.token in the config', ExitCode.CONFIG);
 }
