@@ -19,6 +19,7 @@ import { registerTunnel } from './commands/tunnel.js';
 import { registerLogs } from './commands/logs.js';
 import { registerConfig } from './commands/config.js';
 import { registerService } from './commands/service.js';
+import { registerQr } from './commands/qr.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -59,6 +60,7 @@ export function buildProgram(io: CliIo): Command {
   registerLogs(program, getContext);
   registerConfig(program, getContext);
   registerService(program, getContext);
+  registerQr(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

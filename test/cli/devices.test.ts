@@ -98,4 +98,11 @@ describe('clawgate devices', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /[▀▄█]{10}/u, 'half-block QR rows');
   });
+
+  it('`clawgate qr` prints a fresh setup link as a QR code', async () => {
+    const result = await cli(gateway, ['qr', '--ttl', '2m']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /[▀▄█]{10}/u);
+    assert.match(result.stdout, /Setup link: oc-pair:\/\//);
+  });
 });
