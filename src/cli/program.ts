@@ -20,6 +20,7 @@ import { registerLogs } from './commands/logs.js';
 import { registerConfig } from './commands/config.js';
 import { registerService } from './commands/service.js';
 import { registerQr } from './commands/qr.js';
+import { registerDoctor } from './commands/doctor.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -61,6 +62,7 @@ export function buildProgram(io: CliIo): Command {
   registerConfig(program, getContext);
   registerService(program, getContext);
   registerQr(program, getContext);
+  registerDoctor(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;
