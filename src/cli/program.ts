@@ -21,6 +21,7 @@ import { registerConfig } from './commands/config.js';
 import { registerService } from './commands/service.js';
 import { registerQr } from './commands/qr.js';
 import { registerDoctor } from './commands/doctor.js';
+import { registerGatewayDiscover } from './commands/gateway-discover.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -63,6 +64,7 @@ export function buildProgram(io: CliIo): Command {
   registerService(program, getContext);
   registerQr(program, getContext);
   registerDoctor(program, getContext);
+  registerGatewayDiscover(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

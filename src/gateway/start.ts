@@ -14,6 +14,7 @@ import { createTailscaleRunner } from './tailscale/cli.js';
 import { assertTailscaleModeAllowed, startTailscaleExposure, type TailscaleExposure } from './tailscale/exposure.js';
 import { TailscaleIdentityVerifier } from './tailscale/identity.js';
 import { formatTlsFingerprint } from '../protocol/index.js';
+import { startDiscovery } from './discovery.js';
 
 export interface StartGatewayOptions {
   paths: StatePaths;
@@ -107,6 +108,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     { addresses: server.addresses, bind: settings.bind, auth: settings.auth.mode, authSource: settings.authSource, tls: tls !== undefined },
     `gateway listening on ${server.addresses.map((a) => `${scheme}://${a}`).join(', ')}`,
   );
+  server.addStopHook(await startDiscovery(settings, logger, { mode: config.config.discovery?.mdns?.mode, port: server.port, isTls: tls !== undefined }));
   if (tls !== undefined) {
     logger.info(
       { certPath: tls.certPath, fingerprint: tls.fingerprintSha256, generated: tls.wasGenerated },
