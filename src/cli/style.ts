@@ -63,3 +63,32 @@ export function startSpinner(out: Output, env: NodeJS.ProcessEnv, label: string,
     },
   };
 }
+
+/**
+ * Runs `work` with a spinner on `io.stderr` (TTY only) that disappears when it settles: for commands
+ * that print their own result afterwards (tunnel up, probe). Off a TTY it prints nothing.
+ */
+export async function withSpinner<T>(io: { stderr: Output; env: NodeJS.ProcessEnv }, label: string, work: () => Promise<T>): Promise<T> {
+  if (!isTty(io.stderr) || io.env['CI'] === 'true') return work();
+  const paint = createPaint(io.stderr, io.env);
+  let frame = 0;
+  const draw = (): void => void io.stderr.write(`\r\u001b[2K${paint('cyan', FRAMES[frame++ % FRAMES.length] ?? '-')} ${label}`);
+  draw();
+  const timer = setInterval(draw, 80);
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+    io.stderr.write('\r\u001b[2K');
+  }
+}
+
+/**
+ * Cuts table lines to the terminal width with `…` so rows never wrap into each other; off a terminal
+ * (pipes, files) lines stay whole, so scripts and `grep` see everything.
+ */
+export function fitToWidth(lines: readonly string[], columns: number | undefined): string[] {
+  if (columns === undefined || columns < 20) return [...lines];
+  return lines.map((line) => ([...line].length <= columns ? line : `${[...line].slice(0, columns - 1).join('')}…`));
+}

@@ -75,7 +75,11 @@ describe('clawgate logs', () => {
     child.stdout.on('data', (chunk) => (stdout += chunk));
     try {
       const deadline = Date.now() + 10_000;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The first page (--limit 1) is printed once the command runs; only lines after it are "followed".
+      while (stdout === '') {
+        if (Date.now() > deadline) throw new Error('logs --follow printed nothing');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       gateway.logger.warn({ marker: 'follow-probe' }, 'written while following');
       while (!stdout.includes('follow-probe')) {
         if (Date.now() > deadline) throw new Error(`no followed line; got ${stdout}`);
@@ -85,5 +89,29 @@ describe('clawgate logs', () => {
     } finally {
       child.kill('SIGINT');
     }
+  });
+});
+
+describe('terminal width and spinners', () => {
+  it('cuts table lines to the terminal width on a TTY only', async () => {
+    const { fitToWidth, terminalColumns } = await import('../../src/cli/style.js');
+    assert.deepEqual(fitToWidth(['x'.repeat(30), 'short'], 25), [`${'x'.repeat(24)}…`, 'short']);
+    assert.deepEqual(fitToWidth(['x'.repeat(30)], undefined), ['x'.repeat(30)]);
+    assert.equal(terminalColumns({ write: () => true }, {}), undefined, 'a pipe has no width');
+    assert.equal(terminalColumns({ write: () => true, isTTY: true, columns: 100 } as never, {}), 100);
+    assert.equal(terminalColumns({ write: () => true }, { COLUMNS: '60' }), 60);
+  });
+
+  it('draws a spinner only on a TTY and clears it when the work settles', async () => {
+    const { withSpinner } = await import('../../src/cli/style.js');
+    let piped = '';
+    assert.equal(await withSpinner({ stderr: { write: (t: string) => (piped += t) }, env: {} }, 'waiting', async () => 7), 7);
+    assert.equal(piped, '', 'nothing on a pipe');
+    let tty = '';
+    const stderr = { write: (t: string) => (tty += t), isTTY: true };
+    await withSpinner({ stderr, env: { NO_COLOR: '1' } }, 'waiting', async () => undefined);
+    assert.match(tty, /^\r\u001b\[2K⠋ waiting/);
+    assert.ok(tty.endsWith('\r\u001b[2K'), 'the line is cleared at the end');
+    assert.ok(!tty.includes('\u001b[36m'), 'NO_COLOR: no color codes, only line control');
   });
 });

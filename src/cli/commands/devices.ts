@@ -13,6 +13,7 @@ import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, ty
 import { printJson, printLines } from '../output.js';
 import { matchDevice, matchPendingRequest } from './devices-resolve.js';
 import { formatSetupCodeLines, parseTtlMs } from './devices-setup-code.js';
+import { fitToWidth, terminalColumns } from '../style.js';
 
 /** What the owner's CLI asks for: enough to approve anything it may grant and to mint setup codes. */
 const DEVICES_SCOPES = ['operator.admin', 'operator.pairing', 'operator.read'];
@@ -50,7 +51,7 @@ export function registerDevices(program: Command, getContext: GetContext): void 
       const result = await call<{ pending: PairingRequestView[]; paired: PairedDeviceView[] }>(command, flags, 'device.pair.list', {});
       const context = getContext(command);
       if (flags.json === true) return printJson(context.stdout, result);
-      printLines(context.stdout, formatList(result.pending, result.paired, Date.now()));
+      printLines(context.stdout, fitToWidth(formatList(result.pending, result.paired, Date.now()), terminalColumns(context.stdout, context.env)));
     });
 
   withConnectionOptions(devices.command('approve [requestId]'))

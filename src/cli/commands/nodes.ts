@@ -14,6 +14,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
 import { formatNodeDetail, formatNodeRows, formatPendingRows, matchNode, shortId } from './nodes-format.js';
+import { fitToWidth, terminalColumns } from '../style.js';
 
 interface NodeFlags extends ConnectionFlags {
   node?: string;
@@ -38,7 +39,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const pairing = await callTarget<{ pending: NodePendingSurface[]; paired: NodeApprovedSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
       const list = await listNodes(context, target, timeoutMs);
       if (flags.json === true) return printJson(context.stdout, { pending: pairing.payload.pending, nodes: list });
-      printLines(context.stdout, [`Pending: ${pairing.payload.pending.length} · Paired: ${pairing.payload.paired.length}`, ...formatNodeRows(list)]);
+      printLines(context.stdout, fitToWidth([`Pending: ${pairing.payload.pending.length} · Paired: ${pairing.payload.paired.length}`, ...formatNodeRows(list)], terminalColumns(context.stdout, context.env)));
     });
 
   withConnectionOptions(nodes.command('status'))
@@ -58,7 +59,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const { payload } = await callTarget<{ pending: NodePendingSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload.pending);
-      printLines(context.stdout, formatPendingRows(payload.pending));
+      printLines(context.stdout, fitToWidth(formatPendingRows(payload.pending), terminalColumns(context.stdout, context.env)));
     });
 
   withConnectionOptions(nodes.command('approve <request>'))
