@@ -149,7 +149,7 @@ function authFix(code: string, target: ResolvedTarget, paths: StatePaths | undef
     case 'AUTH_PASSWORD_MISSING':
       return target.isRemote
         ? 'pass --token/--password, or set gateway.remote.token in the config'
-        : 'pass --token, or run this on the gateway host (it reads the generated token), or set CLAWGATE_GATEWAY_TOKEN';
+        : `pass --token, or run this on the gateway host (it reads the generated token), or set CLAWGATE_GATEWAY_TOKEN${paths === undefined ? '' : `; this CLI looked in ${paths.tokenPath}: a gateway started with another --profile or CLAWGATE_STATE_DIR keeps its token in that state dir`}`;
     case 'AUTH_TOKEN_MISMATCH':
       if (target.credentialSource === 'generated token') return generatedTokenMismatchFix(paths);
       return `the credential from ${target.credentialSource} is wrong; on the gateway host, \`clawgate gateway auth-token\` prints the right token`;

@@ -76,3 +76,21 @@ describe('first-run rough edges', () => {
     });
   });
 });
+
+describe('a CLI on another state dir than the gateway', () => {
+  let gateway: TestGateway;
+  before(async () => {
+    gateway = await startTestGateway();
+  });
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('says where it looked for the token and that another profile keeps its own', async () => {
+    const otherStateDir = createTempStateDir();
+    const result = await runCliInProcess(['health', '--port', String(gateway.server.port)], { CLAWGATE_STATE_DIR: otherStateDir });
+    assert.equal(result.code, 4);
+    assert.match(result.stderr, /\[AUTH_TOKEN_MISSING\]/);
+    assert.match(result.stderr, new RegExp(`this CLI looked in ${otherStateDir}/gateway-token: a gateway started with another --profile or CLAWGATE_STATE_DIR keeps its token in that state dir`));
+  });
+});
