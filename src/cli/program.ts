@@ -22,6 +22,7 @@ import { registerService } from './commands/service.js';
 import { registerQr } from './commands/qr.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerGatewayDiscover } from './commands/gateway-discover.js';
+import { registerOnboard } from './commands/onboard.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -65,6 +66,7 @@ export function buildProgram(io: CliIo): Command {
   registerQr(program, getContext);
   registerDoctor(program, getContext);
   registerGatewayDiscover(program, getContext);
+  registerOnboard(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

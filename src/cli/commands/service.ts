@@ -71,22 +71,7 @@ function registerFor(group: Command, kind: Kind, getContext: GetContext, withSta
         context.stdout.write(host.platform === 'darwin' ? renderLaunchdPlist(spec) : renderSystemdUnit(spec));
         return;
       }
-      const manager = await requireManager(host, context, spec);
-      const spinner = startSpinner(context.stderr, context.env, `installing ${what} as a ${manager.name} service`);
-      let advice: string[];
-      try {
-        advice = await manager.install(spec);
-      } catch (error) {
-        spinner.stop(`installing ${what} failed`, false);
-        throw asCliError(error);
-      }
-      spinner.stop(`installed and started (${manager.name})`);
-      printLines(context.stdout, [
-        `Installed ${manager.pathFor(spec)}`,
-        `State dir: ${context.paths.stateDir} (no secret is in the unit)`,
-        ...advice,
-        `Check it: clawgate ${kind} status${kind === 'gateway' ? '   Logs: clawgate logs --follow' : ''}`,
-      ]);
+      printLines(context.stdout, await installService(context, spec, host));
       if (kind === 'gateway' && context.gatewayEnv.token !== undefined) {
         context.stderr.write(`clawgate: note: the service does not see ${context.gatewayEnv.sources.token ?? 'the token variable'}; it uses gateway.auth.token or the generated token (set one with \`clawgate config set gateway.auth.token …\`)\n`);
       }
@@ -131,6 +116,30 @@ function registerFor(group: Command, kind: Kind, getContext: GetContext, withSta
       printLines(context.stdout, [`Removed ${manager.pathFor(spec)}`]);
     });
   return install;
+}
+
+/**
+ * Installs and starts `spec` with the platform's manager, showing progress; returns the lines to
+ * print. Throws a CliError (exit 1) naming the foreground command where no manager runs.
+ */
+export async function installService(context: CliContext, spec: ServiceSpec, host: ServiceHost = hostFactory(context.env)): Promise<string[]> {
+  const what = spec.kind === 'gateway' ? 'the gateway' : 'the node host';
+  const manager = await requireManager(host, context, spec);
+  const spinner = startSpinner(context.stderr, context.env, `installing ${what} as a ${manager.name} service`);
+  let advice: string[];
+  try {
+    advice = await manager.install(spec);
+  } catch (error) {
+    spinner.stop(`installing ${what} failed`, false);
+    throw asCliError(error);
+  }
+  spinner.stop(`installed and started (${manager.name})`);
+  return [
+    `Installed ${manager.pathFor(spec)}`,
+    `State dir: ${context.paths.stateDir} (no secret is in the unit)`,
+    ...advice,
+    `Check it: clawgate ${spec.kind} status${spec.kind === 'gateway' ? '   Logs: clawgate logs --follow' : ''}`,
+  ];
 }
 
 /** One line for `gateway status` / `node status` / doctor: the service's state, or why there is none. */

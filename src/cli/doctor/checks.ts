@@ -156,7 +156,8 @@ export function checkModels(): Finding {
   return { id: 'models', status: 'info', title: 'models and channels', detail: 'no model or channel configured (the agent and channels are not in this version)' };
 }
 
-function isListening(port: number): Promise<boolean> {
+/** True when something accepts TCP connections on 127.0.0.1:`port` (1.5 s budget). */
+export function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
     const finish = (result: boolean): void => {
