@@ -11,16 +11,18 @@ import { basename, dirname, join } from 'node:path';
 import JSON5 from 'json5';
 import type { TSchema } from 'typebox';
 import { GatewayError } from '../protocol/index.js';
-import { closestKey, findConfigProblems } from './load.js';
-import { ClawgateConfigSchema } from './schema.js';
+import { buildConfigSchema, closestKey, findConfigProblems, type ConfigSection } from './load.js';
 
-/** The schema node a dotted path names, after checking every segment (did-you-mean on a typo). */
-export function resolveConfigPath(path: string): { segments: string[]; schema: TSchema } {
+/**
+ * The schema node a dotted path names, after checking every segment (did-you-mean on a typo).
+ * `sections` are the features' top-level sections (`models`, `channels` …), checked the same way.
+ */
+export function resolveConfigPath(path: string, sections: readonly ConfigSection[] = []): { segments: string[]; schema: TSchema } {
   const segments = path.split('.');
   if (path.trim() === '' || segments.some((segment) => segment === '')) {
     throw new GatewayError('CONFIG_PATH_UNKNOWN', { path: JSON.stringify(path), hint: ' (use a dotted path such as gateway.port)' });
   }
-  let schema: TSchema = ClawgateConfigSchema;
+  let schema: TSchema = buildConfigSchema({ sections });
   for (const [index, segment] of segments.entries()) {
     const properties = propertiesOf(schema);
     const child = properties?.[segment];
@@ -55,8 +57,8 @@ function isStringOnly(schema: TSchema): boolean {
  * Turns the command-line text into a value: as is for string-only paths (so a token `123456` stays a
  * string), JSON5 otherwise (`18790`, `true`, `["a","b"]`, `{mode:"serve"}`).
  */
-export function parseConfigValue(path: string, text: string): unknown {
-  const { schema } = resolveConfigPath(path);
+export function parseConfigValue(path: string, text: string, sections: readonly ConfigSection[] = []): unknown {
+  const { schema } = resolveConfigPath(path, sections);
   if (isStringOnly(schema)) return text;
   try {
     return JSON5.parse(text);
@@ -77,8 +79,8 @@ export function getAt(config: Record<string, unknown>, segments: readonly string
 }
 
 /** A copy of `config` with the path set; every problem of the result is reported at once. */
-export function setAt(config: Record<string, unknown>, path: string, value: unknown, filePath: string): Record<string, unknown> {
-  const { segments } = resolveConfigPath(path);
+export function setAt(config: Record<string, unknown>, path: string, value: unknown, filePath: string, sections: readonly ConfigSection[] = []): Record<string, unknown> {
+  const { segments } = resolveConfigPath(path, sections);
   const copy = structuredClone(config);
   let current: Record<string, unknown> = copy;
   for (const segment of segments.slice(0, -1)) {
@@ -87,13 +89,13 @@ export function setAt(config: Record<string, unknown>, path: string, value: unkn
     current = current[segment] as Record<string, unknown>;
   }
   current[segments.at(-1) ?? ''] = value;
-  assertValid(copy, filePath);
+  assertValid(copy, filePath, sections);
   return copy;
 }
 
 /** A copy without the path (emptied parent objects are removed too); `removed` says whether it was set. */
-export function unsetAt(config: Record<string, unknown>, path: string): { config: Record<string, unknown>; removed: boolean } {
-  const { segments } = resolveConfigPath(path);
+export function unsetAt(config: Record<string, unknown>, path: string, sections: readonly ConfigSection[] = []): { config: Record<string, unknown>; removed: boolean } {
+  const { segments } = resolveConfigPath(path, sections);
   const copy = structuredClone(config);
   const removed = removeAt(copy, segments);
   return { config: copy, removed };
@@ -113,8 +115,8 @@ function removeAt(target: Record<string, unknown>, segments: readonly string[]):
   return removed;
 }
 
-function assertValid(config: unknown, filePath: string): void {
-  const problems = findConfigProblems(config);
+function assertValid(config: unknown, filePath: string, sections: readonly ConfigSection[]): void {
+  const problems = findConfigProblems(config, { sections });
   if (problems.length === 0) return;
   const reason = problems.length === 1 ? (problems[0] ?? '') : `${problems.length} problems:\n  ${problems.join('\n  ')}`;
   throw new GatewayError('CONFIG_INVALID', { path: filePath, reason, problems });

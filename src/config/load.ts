@@ -7,37 +7,90 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import JSON5 from 'json5';
-import type { TSchema } from 'typebox';
+import Type, { type TObject, type TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { compileSchema, GatewayError } from '../protocol/index.js';
-import { ClawgateConfigSchema, type ClawgateConfig } from './schema.js';
+import { compileSchema, GatewayError, type CompiledSchema } from '../protocol/index.js';
+import { ClawgateConfigSchema, SECRET_CONFIG_PATHS, type ClawgateConfig } from './schema.js';
+import { secretPathsOf } from './secrets.js';
 
 export interface LoadedConfig {
   path: string;
   exists: boolean;
+  /** The core's typed view; features read their own section (validated against its schema). */
   config: ClawgateConfig;
   /** SHA-256 of the raw file (empty string hash when missing), for optimistic concurrency and status. */
   hash: string;
+  /** Every secret path of the schema it was checked against (core + features' sections). */
+  secretPaths: readonly string[];
 }
 
-const validator = compileSchema(ClawgateConfigSchema);
-/** The raw compiled validator, for the full error list (compileSchema's explain gives only the first). */
-const fullValidator = Compile(ClawgateConfigSchema);
+/** A top-level section a feature adds to clawgate.json (`models`, `channels` …). */
+export interface ConfigSection {
+  readonly key: string;
+  readonly schema: TSchema;
+}
+
+export interface LoadConfigOptions {
+  /** Features' sections, validated like the core's (unknown keys inside them are errors too). */
+  sections?: readonly ConfigSection[];
+  /**
+   * Accept top-level keys nobody declared, unchecked (client commands: they do not load the
+   * features, and must not fail on a section only the daemon understands).
+   */
+  allowUnknownSections?: boolean;
+}
+
+interface ConfigValidator {
+  schema: TObject;
+  compiled: CompiledSchema<TObject>;
+  /** The raw compiled validator, for the full error list (compileSchema's explain gives only the first). */
+  errors: (value: unknown) => SchemaErrorLike[];
+}
+
+function createValidator(schema: TObject): ConfigValidator {
+  const full = Compile(schema);
+  return { schema, compiled: compileSchema(schema), errors: (value) => full.Errors(value) as SchemaErrorLike[] };
+}
+
+const coreValidator: ConfigValidator = createValidator(ClawgateConfigSchema);
+
+/** The config schema with features' sections added; DUPLICATE_CONFIG_SECTION for a clash. */
+export function buildConfigSchema(options: LoadConfigOptions = {}): TObject {
+  const sections = options.sections ?? [];
+  if (sections.length === 0 && options.allowUnknownSections !== true) return ClawgateConfigSchema;
+  const properties: Record<string, TSchema> = { ...ClawgateConfigSchema.properties };
+  for (const section of sections) {
+    if (section.key in properties) throw new GatewayError('DUPLICATE_CONFIG_SECTION', { section: section.key });
+    properties[section.key] = Type.Optional(section.schema);
+  }
+  return Type.Object(properties, { additionalProperties: options.allowUnknownSections === true });
+}
+
+function validatorFor(options: LoadConfigOptions): ConfigValidator {
+  const schema = buildConfigSchema(options);
+  return schema === ClawgateConfigSchema ? coreValidator : createValidator(schema);
+}
 
 /** Reads and validates the config at `path`; throws `GatewayError('CONFIG_INVALID')` with a precise reason. */
-export function loadConfig(path: string): LoadedConfig {
+export function loadConfig(path: string, options: LoadConfigOptions = {}): LoadedConfig {
+  const validator = validatorFor(options);
+  const secretPaths = validator === coreValidator ? SECRET_CONFIG_PATHS : secretPathsOf(validator.schema);
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');
   } catch (error) {
-    if (isErrnoCode(error, 'ENOENT')) return { path, exists: false, config: {}, hash: sha256('') };
+    if (isErrnoCode(error, 'ENOENT')) return { path, exists: false, config: {}, hash: sha256(''), secretPaths };
     throw new GatewayError('CONFIG_INVALID', { path, reason: `cannot read file (${errnoCode(error)})` });
   }
-  return { path, exists: true, config: parseConfigText(raw, path), hash: sha256(raw) };
+  return { path, exists: true, config: parseWith(raw, path, validator), hash: sha256(raw), secretPaths };
 }
 
 /** Parses and validates config text; `path` only labels errors. */
-export function parseConfigText(raw: string, path: string): ClawgateConfig {
+export function parseConfigText(raw: string, path: string, options: LoadConfigOptions = {}): ClawgateConfig {
+  return parseWith(raw, path, validatorFor(options));
+}
+
+function parseWith(raw: string, path: string, validator: ConfigValidator): ClawgateConfig {
   let parsed: unknown;
   try {
     parsed = raw.trim() === '' ? {} : JSON5.parse(raw);
@@ -45,12 +98,12 @@ export function parseConfigText(raw: string, path: string): ClawgateConfig {
     const reason = error instanceof SyntaxError ? error.message.replace(/^JSON5: /, '') : 'unparseable';
     throw new GatewayError('CONFIG_INVALID', { path, reason: `syntax error: ${reason}` });
   }
-  const problems = findConfigProblems(parsed);
-  if (problems.length > 0 || !validator.check(parsed)) {
+  const problems = problemsWith(parsed, validator);
+  if (problems.length > 0 || !validator.compiled.check(parsed)) {
     const reason = problems.length === 1 ? (problems[0] ?? '') : `${problems.length} problems:\n  ${problems.join('\n  ')}`;
     throw new GatewayError('CONFIG_INVALID', { path, reason, problems });
   }
-  return parsed;
+  return parsed as ClawgateConfig;
 }
 
 /**
@@ -58,12 +111,39 @@ export function parseConfigText(raw: string, path: string): ClawgateConfig {
  * walking the value beside the schema, so each one gets its full path and a did-you-mean; type and
  * enum problems come from the validator, one line per path, with the allowed values listed.
  */
-export function findConfigProblems(value: unknown): string[] {
+export function findConfigProblems(value: unknown, options: LoadConfigOptions = {}): string[] {
+  return problemsWith(value, validatorFor(options));
+}
+
+function problemsWith(value: unknown, validator: ConfigValidator): string[] {
   if (!isPlainObject(value)) return ['root: must be an object'];
   const problems: string[] = [];
-  collectUnknownKeys(value, ClawgateConfigSchema, '', problems);
-  if (!validator.check(value)) problems.push(...describeTypeProblems(value, new Set(problems.map((p) => p.slice(0, p.indexOf(':'))))));
+  collectUnknownKeys(value, validator.schema, '', problems);
+  if (!validator.compiled.check(value)) {
+    const unknownKeyPaths = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(':'))));
+    problems.push(...describeTypeProblems(value, validator, unknownKeyPaths));
+  }
   return problems;
+}
+
+function collectUnknownKeys(value: Record<string, unknown>, schema: TSchema, prefix: string, problems: string[]): void {
+  const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
+  const isOpen = (schema as { additionalProperties?: unknown }).additionalProperties === true;
+  const known = Object.keys(properties);
+  for (const [key, child] of Object.entries(value)) {
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const childSchema = properties[key];
+    if (childSchema === undefined && isOpen) continue;
+    if (childSchema === undefined) {
+      const suggestion = closestKey(key, known);
+      const hint = suggestion === undefined ? `known keys: ${known.join(', ')}` : `did you mean ${prefix === '' ? '' : `${prefix}.`}${suggestion}?`;
+      problems.push(`${path}: unknown key (${hint})`);
+      continue;
+    }
+    if (isPlainObject(child) && (childSchema as { properties?: unknown }).properties !== undefined) {
+      collectUnknownKeys(child, childSchema, path, problems);
+    }
+  }
 }
 
 interface SchemaErrorLike {
@@ -74,9 +154,9 @@ interface SchemaErrorLike {
 }
 
 /** One line per offending path; enums (and unions of literals) list their values and a did-you-mean. */
-function describeTypeProblems(value: unknown, unknownKeyPaths: ReadonlySet<string>): string[] {
+function describeTypeProblems(value: unknown, validator: ConfigValidator, unknownKeyPaths: ReadonlySet<string>): string[] {
   const byPath = new Map<string, SchemaErrorLike[]>();
-  for (const error of fullValidator.Errors(value) as SchemaErrorLike[]) {
+  for (const error of validator.errors(value)) {
     // Extra keys are already reported with a did-you-mean by collectUnknownKeys.
     if (error.keyword === 'additionalProperties' || error.keyword === 'boolean') continue;
     const path = error.instancePath === '' ? 'root' : error.instancePath.replace(/^\//, '').replaceAll('/', '.');
@@ -111,24 +191,6 @@ function valueAt(root: unknown, dottedPath: string): unknown {
     current = (current as Record<string, unknown>)[key];
   }
   return current;
-}
-
-function collectUnknownKeys(value: Record<string, unknown>, schema: TSchema, prefix: string, problems: string[]): void {
-  const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
-  const known = Object.keys(properties);
-  for (const [key, child] of Object.entries(value)) {
-    const path = prefix === '' ? key : `${prefix}.${key}`;
-    const childSchema = properties[key];
-    if (childSchema === undefined) {
-      const suggestion = closestKey(key, known);
-      const hint = suggestion === undefined ? `known keys: ${known.join(', ')}` : `did you mean ${prefix === '' ? '' : `${prefix}.`}${suggestion}?`;
-      problems.push(`${path}: unknown key (${hint})`);
-      continue;
-    }
-    if (isPlainObject(child) && (childSchema as { properties?: unknown }).properties !== undefined) {
-      collectUnknownKeys(child, childSchema, path, problems);
-    }
-  }
 }
 
 /** The known key nearest to `key` by edit distance (at most 3 edits), if any. */

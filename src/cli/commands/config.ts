@@ -7,11 +7,12 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import JSON5 from 'json5';
-import { getAt, parseConfigValue, redactConfig, resolveConfigPath, serializeConfig, setAt, unsetAt, writeFileAtomic } from '../../config/index.js';
+import { buildConfigSchema, getAt, parseConfigValue, redactConfig, resolveConfigPath, secretPathsOf, serializeConfig, setAt, unsetAt, writeFileAtomic } from '../../config/index.js';
 import { GatewayError } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { printJson, printLines } from '../output.js';
+import { loadFeatureSections } from '../feature-sections.js';
 
 type GetContext = (command: Command) => CliContext;
 
@@ -22,11 +23,12 @@ export function registerConfig(program: Command, getContext: GetContext): void {
     .command('get [path]')
     .description('print the config, or the value at a dotted path (secrets redacted)')
     .option('--json', 'print JSON', false)
-    .action((path: string | undefined, flags: { json?: boolean }, command: Command) => {
+    .action(async (path: string | undefined, flags: { json?: boolean }, command: Command) => {
       const context = getContext(command);
+      const sections = await loadFeatureSections();
       const current = readRawConfig(context);
-      const redacted = redactConfig(current);
-      const value = path === undefined ? redacted : withCodes(() => getAt(redacted, resolveConfigPath(path).segments));
+      const redacted = redactConfig(current, secretPathsOf(buildConfigSchema({ sections })));
+      const value = path === undefined ? redacted : withCodes(() => getAt(redacted, resolveConfigPath(path, sections).segments));
       if (value === undefined) throw new CliError(`${path ?? ''} is not set in ${context.paths.configPath} (the default applies)`, ExitCode.FAILURE);
       if (flags.json === true || typeof value === 'object') return printJson(context.stdout, value);
       printLines(context.stdout, [String(value)]);
@@ -35,20 +37,22 @@ export function registerConfig(program: Command, getContext: GetContext): void {
   config
     .command('set <path> <value>')
     .description('set a value (JSON5 for numbers, booleans, lists; text as is for string keys)')
-    .action((path: string, text: string, _flags: unknown, command: Command) => {
+    .action(async (path: string, text: string, _flags: unknown, command: Command) => {
       const context = getContext(command);
-      const next = withCodes(() => setAt(readRawConfig(context), path, parseConfigValue(path, text), context.paths.configPath));
+      const sections = await loadFeatureSections();
+      const next = withCodes(() => setAt(readRawConfig(context), path, parseConfigValue(path, text, sections), context.paths.configPath, sections));
       writeConfig(context, next);
-      const shown = getAt(redactConfig(next), path.split('.'));
+      const shown = getAt(redactConfig(next, secretPathsOf(buildConfigSchema({ sections }))), path.split('.'));
       printLines(context.stdout, [`Set ${path} = ${JSON.stringify(shown)} in ${context.paths.configPath}`, RESTART_HINT]);
     });
 
   config
     .command('unset <path>')
     .description('remove a value (its default applies again)')
-    .action((path: string, _flags: unknown, command: Command) => {
+    .action(async (path: string, _flags: unknown, command: Command) => {
       const context = getContext(command);
-      const { config: next, removed } = withCodes(() => unsetAt(readRawConfig(context), path));
+      const sections = await loadFeatureSections();
+      const { config: next, removed } = withCodes(() => unsetAt(readRawConfig(context), path, sections));
       if (!removed) {
         printLines(context.stdout, [`${path} was not set; nothing changed`]);
         return;

@@ -14,6 +14,7 @@ import { printJson, printLines } from '../output.js';
 import { createPaint, startSpinner, type Paint } from '../style.js';
 import { checkClock, checkConfig, checkModels, checkPermissions, checkPort, checkRemote, checkToken, type Finding } from '../doctor/checks.js';
 import { serviceStatus } from './service.js';
+import { loadFeatureSections } from '../feature-sections.js';
 
 export function registerDoctor(program: Command, getContext: (command: Command) => CliContext): void {
   program
@@ -41,7 +42,7 @@ export function registerDoctor(program: Command, getContext: (command: Command) 
 
 async function runChecks(context: CliContext, command: Command, isInteractive: boolean): Promise<Finding[]> {
   const spinner = isInteractive ? startSpinner(context.stderr, context.env, 'checking') : undefined;
-  const { finding: configFinding, config } = checkConfig(context.paths);
+  const { finding: configFinding, config } = checkConfig(context.paths, await loadFeatureSections());
   const findings: Finding[] = [configFinding, checkPermissions(context.paths), checkToken(context.paths, context.gatewayEnv, config)];
   findings.push(await checkPort(context.paths, context.gatewayEnv, config));
   findings.push(await checkService(context, command));

@@ -21,6 +21,7 @@ import { isListening } from '../doctor/checks.js';
 import { printLines } from '../output.js';
 import { ONBOARD_BINDS, planOnboarding, type OnboardAnswers, type OnboardBind } from '../onboard/plan.js';
 import { buildSpec, installService } from './service.js';
+import { loadFeatureSections } from '../feature-sections.js';
 
 interface OnboardFlags {
   nonInteractive?: boolean;
@@ -85,9 +86,10 @@ function hasTailscale(): Promise<boolean> {
 /** Writes the config (validated, atomic), creates the token, installs the service; returns the report. */
 async function applyAnswers(context: CliContext, command: Command, answers: OnboardAnswers): Promise<string[]> {
   const plan = planOnboarding(answers);
+  const sections = await loadFeatureSections();
   let config = readRawConfig(context.paths.configPath);
   try {
-    for (const [path, value] of plan.settings) config = setAt(config, path, value, context.paths.configPath);
+    for (const [path, value] of plan.settings) config = setAt(config, path, value, context.paths.configPath, sections);
     mkdirSync(dirname(context.paths.configPath), { recursive: true, mode: 0o700 });
     writeFileAtomic(context.paths.configPath, serializeConfig(config));
   } catch (error) {

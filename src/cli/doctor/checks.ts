@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { DEFAULT_GATEWAY_PORT, isLooserThanPrivate, listStateEntries, loadConfig, readGeneratedToken, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../../config/index.js';
+import { DEFAULT_GATEWAY_PORT, isLooserThanPrivate, listStateEntries, loadConfig, readGeneratedToken, type ClawgateConfig, type ConfigSection, type GatewayEnv, type StatePaths } from '../../config/index.js';
 import { GatewayError } from '../../protocol/index.js';
 import { listTunnelStates, isProcessAlive } from '../../remote/index.js';
 import { estimateSecretBits, MINIMUM_TOKEN_BITS, RECOMMENDED_TOKEN_BITS } from '../../security/index.js';
@@ -34,9 +34,9 @@ export interface DoctorInput {
 }
 
 /** Config validity; returns the parsed config (empty when invalid) for the other checks. */
-export function checkConfig(paths: StatePaths): { finding: Finding; config: ClawgateConfig } {
+export function checkConfig(paths: StatePaths, sections: readonly ConfigSection[] = []): { finding: Finding; config: ClawgateConfig } {
   try {
-    const loaded = loadConfig(paths.configPath);
+    const loaded = loadConfig(paths.configPath, { sections });
     const detail = loaded.exists ? `${paths.configPath} is valid` : `${paths.configPath} does not exist (defaults apply)`;
     return { finding: { id: 'config', status: 'ok', title: 'config', detail }, config: loaded.config };
   } catch (error) {
