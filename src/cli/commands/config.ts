@@ -70,7 +70,7 @@ export function registerConfig(program: Command, getContext: GetContext): void {
     });
 }
 
-const RESTART_HINT = 'A running gateway reads the config at start: restart it to apply (`clawgate gateway restart` for the service).';
+const RESTART_HINT = 'A running gateway applies it live where it can (token, password, browser origins) and logs what needs a restart (`clawgate logs`; `clawgate gateway restart` for the service).';
 
 /** The file as parsed JSON5, before validation (so `set` can repair an invalid file). */
 function readRawConfig(context: CliContext): Record<string, unknown> {
