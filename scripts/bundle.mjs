@@ -13,7 +13,8 @@ await build({
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
-  external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
+  // mDNS libraries (discovery on, `gateway discover`) and the onboard prompts load on demand from node_modules.
+  external: ['better-sqlite3', 'bufferutil', 'utf-8-validate', '@homebridge/ciao', 'multicast-dns', '@clack/prompts'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __clawgateCreateRequire } from 'node:module'; const require = __clawgateCreateRequire(import.meta.url);" },
 });
