@@ -3,7 +3,9 @@
  *
  * Flags: `--with-openclaw` also measures the real OpenClaw 2026.9.6 (needs the .cache/interop install
  * from `npm run interop`, or CLAWGATE_INTEROP_DIR); `--quick` uses fewer iterations (smoke test).
- * Writes bench/results/latest.json and latest.md and prints the markdown to stdout.
+ * Writes .cache/bench/latest.json and latest.md (gitignored, so a run never dirties the checkout) and
+ * prints the markdown to stdout. `npm run bench:publish` copies them to bench/results/ and redraws the
+ * SVG charts of BENCHMARKS.md: publishing figures is a separate, explicit step.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, platform, release } from 'node:os';
@@ -45,7 +47,7 @@ export interface BenchResults {
   targets: TargetCheck[];
 }
 
-const RESULTS_DIR = fileURLToPath(new URL('../../bench/results/', import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL('../../.cache/bench/', import.meta.url));
 
 function log(message: string): void {
   process.stderr.write(`bench: ${message}\n`);
@@ -105,6 +107,7 @@ async function main(argv: readonly string[]): Promise<void> {
   writeFileSync(`${RESULTS_DIR}latest.json`, `${JSON.stringify(partial, null, 2)}\n`);
   writeFileSync(`${RESULTS_DIR}latest.md`, markdown);
   process.stdout.write(markdown);
+  log(`results in ${RESULTS_DIR}; \`npm run bench:publish\` copies them to bench/results/ and redraws the charts`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -13,8 +13,9 @@ await build({
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
-  // The model SDK is imported lazily (agent/providers/ai-sdk.ts) and stays out of the bundle, so start-up never parses it.
-  external: ['better-sqlite3', 'bufferutil', 'utf-8-validate', '@ai-sdk/*', 'zod', 'grammy', '@grammyjs/*'],
+  // mDNS libraries (discovery on, `gateway discover`) and the onboard prompts load on demand from node_modules;
+  // so does the model SDK (agent/providers/ai-sdk.ts) and grammY (only when channels.telegram is configured).
+  external: ['better-sqlite3', 'bufferutil', 'utf-8-validate', '@homebridge/ciao', 'multicast-dns', '@clack/prompts', '@ai-sdk/*', 'zod', 'grammy', '@grammyjs/*'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __clawgateCreateRequire } from 'node:module'; const require = __clawgateCreateRequire(import.meta.url);" },
 });

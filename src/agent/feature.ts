@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { AGENT_EVENTS, agentEvent, chatEvent, execApprovalRequestedEvent, execApprovalResolvedEvent, GatewayError } from '../protocol/index.js';
 import { writeJson, type FeatureContext, type GatewayFeature, type SessionDefaults } from '../gateway/index.js';
-import { handleChatCompletions } from './http/chat-completions.js';
+import { handleChatCompletions, handleModels } from './http/chat-completions.js';
 import { createAgentMethods } from './methods/agent.js';
 import { createChatMethods } from './methods/chat.js';
 import { createExecApprovalMethods } from './methods/exec-approvals.js';
@@ -36,6 +36,8 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
   let runtime: AgentRuntime | undefined;
   let context: FeatureContext | undefined;
   const deltaListeners = new Map<string, (delta: string) => void>();
+  // Off unless enabled; then the endpoints answer like unknown paths, as OpenClaw does (404).
+  const isChatCompletionsEnabled = (): boolean => context?.config.config.gateway?.http?.endpoints?.chatCompletions?.enabled === true;
   let store: AgentStore | undefined;
   let now: () => number = Date.now;
   let provider: ModelProvider | undefined;
@@ -64,8 +66,7 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
         method: 'POST',
         path: '/v1/chat/completions',
         handler: (request, response) => {
-          // Off unless enabled; then it answers like an unknown path, as OpenClaw does (404).
-          if (context?.config.config.gateway?.http?.endpoints?.chatCompletions?.enabled !== true) return writeJson(response, 404, { ok: false, error: 'not found' });
+          if (!isChatCompletionsEnabled()) return writeJson(response, 404, { ok: false, error: 'not found' });
           return handleChatCompletions(request, response, {
             runtime: () => runtime,
             isAuthorized: (req) => context?.httpAuth.isAuthorized(req) === true,
@@ -74,6 +75,14 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
               return () => deltaListeners.delete(runId);
             },
           });
+        },
+      },
+      {
+        method: 'GET',
+        path: '/v1/models',
+        handler: (request, response) => {
+          if (!isChatCompletionsEnabled()) return writeJson(response, 404, { ok: false, error: 'not found' });
+          return handleModels(request, response, (req) => context?.httpAuth.isAuthorized(req) === true);
         },
       },
     ],

@@ -15,11 +15,12 @@ import {
   type CallGatewayOptions,
   type CallGatewayResult,
 } from '../client/index.js';
-import { readGeneratedToken } from '../config/index.js';
+import { readGeneratedToken, type StatePaths } from '../config/index.js';
 import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, normalizeTlsFingerprint, type ContractParams, type ContractResult, type MethodContract } from '../protocol/index.js';
 import { ensureTunnel, resolveTarget, type ResolvedTarget } from '../remote/index.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
+import { readRunState } from './run-state.js';
 
 export interface ConnectionFlags {
   url?: string;
@@ -126,7 +127,7 @@ export async function callTarget<C extends MethodContract>(
   try {
     return await callContract(contract, params, { ...clientOptions(ready, options.timeoutMs), ...validation(options.context) });
   } catch (error) {
-    throw describeCallFailure(error, target);
+    throw describeCallFailure(error, target, options.context.paths);
   }
 }
 
@@ -141,7 +142,7 @@ export async function callTargetRaw(
   try {
     return await callGateway(method, params, { ...clientOptions(ready, options.timeoutMs), scopes: options.scopes, expectFinal: options.expectFinal });
   } catch (error) {
-    throw describeCallFailure(error, target);
+    throw describeCallFailure(error, target, options.context.paths);
   }
 }
 
@@ -163,7 +164,7 @@ function validation(context: CliContext): { validateResults?: boolean } {
 }
 
 /** Maps a client failure to a one-line message, a fix, and the exit code. */
-export function describeCallFailure(error: unknown, target: ResolvedTarget): CliError {
+export function describeCallFailure(error: unknown, target: ResolvedTarget, paths?: StatePaths): CliError {
   const where = `Gateway target: ${target.url} (${target.sourceLabel})`;
   if (error instanceof GatewayError) {
     // Refused by client-side policy before anything was sent (plaintext ws://, bad pin).
@@ -171,7 +172,7 @@ export function describeCallFailure(error: unknown, target: ResolvedTarget): Cli
   }
   if (error instanceof GatewayRequestError) {
     if (error.isAuthFailure) {
-      return new CliError(`${error.message} [${error.detailCode}]\n${where}\nFix: ${authFix(error.detailCode, target)}`, ExitCode.AUTH_FAILED);
+      return new CliError(`${error.message} [${error.detailCode}]\n${where}\nFix: ${authFix(error.detailCode, target, paths)}`, ExitCode.AUTH_FAILED);
     }
     return new CliError(`${error.method} failed: ${error.message} [${error.detailCode}]\n${where}`, ExitCode.FAILURE);
   }
@@ -181,14 +182,16 @@ export function describeCallFailure(error: unknown, target: ResolvedTarget): Cli
   return new CliError(`unexpected error: ${error instanceof Error ? error.message : String(error)}`, ExitCode.FAILURE);
 }
 
-function authFix(code: string, target: ResolvedTarget): string {
+function authFix(code: string, target: ResolvedTarget, paths: StatePaths | undefined): string {
   switch (code) {
     case 'AUTH_TOKEN_MISSING':
     case 'AUTH_PASSWORD_MISSING':
       return target.isRemote
         ? 'pass --token/--password, or set gateway.remote.token in the config'
-        : 'pass --token, or run this on the gateway host (it reads the generated token), or set CLAWGATE_GATEWAY_TOKEN';
+        : `pass --token, or run this on the gateway host (it reads the generated token), or set CLAWGATE_GATEWAY_TOKEN${paths === undefined ? '' : `; this CLI looked in ${paths.tokenPath}: a gateway started with another --profile or CLAWGATE_STATE_DIR keeps its token in that state dir`}`;
     case 'AUTH_TOKEN_MISMATCH':
+      if (target.credentialSource === 'generated token') return generatedTokenMismatchFix(paths);
+      return `the credential from ${target.credentialSource} is wrong; on the gateway host, \`clawgate gateway auth-token\` prints the right token`;
     case 'AUTH_PASSWORD_MISMATCH':
       return `the credential from ${target.credentialSource} is wrong; on the gateway host, \`clawgate gateway auth-token\` prints the right token`;
     case 'AUTH_RATE_LIMITED':
@@ -196,6 +199,24 @@ function authFix(code: string, target: ResolvedTarget): string {
     default:
       return 'check the credential, or ask the gateway owner to approve this device';
   }
+}
+
+/**
+ * The CLI sent the generated token but the gateway wants another one: it was started with an explicit
+ * token (`--token`, CLAWGATE_GATEWAY_TOKEN, gateway.auth.token) or uses another state dir / profile.
+ * The run-state file of a gateway started from this state dir names its secret's source.
+ */
+function generatedTokenMismatchFix(paths: StatePaths | undefined): string {
+  const running = paths === undefined ? undefined : readRunState(paths.stateDir);
+  const sent = `this CLI sent the generated token${paths === undefined ? '' : ` from ${paths.tokenPath}`}`;
+  if (running !== undefined && !running.authSource.startsWith('generated')) {
+    return `${sent}, but the gateway running here (pid ${running.pid}, port ${running.port}) takes its ${running.authMode} from ${running.authSource}: pass the same secret with --token/--password or export CLAWGATE_GATEWAY_TOKEN`;
+  }
+  return [
+    `${sent}, but the gateway uses another one. Likely causes:`,
+    '- it was started with --token, CLAWGATE_GATEWAY_TOKEN or gateway.auth.token (the generated token is then unused): pass that token with --token or export CLAWGATE_GATEWAY_TOKEN;',
+    `- it runs with another --profile or CLAWGATE_STATE_DIR (this CLI uses ${paths?.stateDir ?? 'the default state dir'}): use the same one.`,
+  ].join('\n     ');
 }
 
 function transportFix(error: GatewayTransportError, target: ResolvedTarget): string {

@@ -1,4 +1,5 @@
 /** @module cli/context — what every command needs: environment, state paths, config, output streams. */
+import { existsSync } from 'node:fs';
 import { loadConfig, readGatewayEnv, resolveStatePaths, isValidProfileName, type GatewayEnv, type LoadedConfig, type StatePaths } from '../config/index.js';
 import { GatewayError } from '../protocol/index.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -30,6 +31,11 @@ export function createCliContext(io: CliIo, profile: string | undefined): CliCon
     gatewayEnv = readGatewayEnv(io.env);
   } catch (error) {
     throw new CliError(error instanceof Error ? error.message : String(error), ExitCode.CONFIG);
+  }
+  const explicitConfigPath = io.env['CLAWGATE_CONFIG_PATH'];
+  if (explicitConfigPath !== undefined && explicitConfigPath !== '' && !existsSync(paths.configPath)) {
+    // A named config that is missing is a typo or an unmounted volume, not "use the defaults".
+    throw new CliError(`CLAWGATE_CONFIG_PATH=${explicitConfigPath} names a file that does not exist (${paths.configPath}); create it or unset the variable`, ExitCode.CONFIG);
   }
   let loaded: LoadedConfig | undefined;
   return {

@@ -16,6 +16,13 @@ import { registerNodes } from './commands/nodes.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerNodeRun } from './commands/node-run.js';
 import { registerTunnel } from './commands/tunnel.js';
+import { registerLogs } from './commands/logs.js';
+import { registerConfig } from './commands/config.js';
+import { registerService } from './commands/service.js';
+import { registerQr } from './commands/qr.js';
+import { registerDoctor } from './commands/doctor.js';
+import { registerGatewayDiscover } from './commands/gateway-discover.js';
+import { registerOnboard } from './commands/onboard.js';
 import { registerGatewayAgent } from './commands/gateway-agent.js';
 import { registerSessions } from './commands/sessions.js';
 import { registerExecApprovals } from './commands/exec-approvals.js';
@@ -39,7 +46,11 @@ export function buildProgram(io: CliIo): Command {
   registerHealth(program, 'health', getContext);
   registerStatus(program, getContext);
 
-  const gateway = program.command('gateway').description('run, inspect and call the gateway');
+  // No default subcommand: `clawgate gateway stauts` must say "did you mean status?", not run a gateway.
+  const gateway = program
+    .command('gateway')
+    .description('run, inspect and call the gateway')
+    .addHelpText('after', '\nRun the gateway in the foreground: clawgate gateway run');
   registerGatewayRun(gateway, getContext);
   registerGatewayStatus(gateway, getContext);
   registerHealth(gateway, 'health', getContext);
@@ -54,6 +65,13 @@ export function buildProgram(io: CliIo): Command {
   registerNodes(program, getContext);
   registerApprovals(program, getContext);
   registerNodeRun(program, getContext);
+  registerLogs(program, getContext);
+  registerConfig(program, getContext);
+  registerService(program, getContext);
+  registerQr(program, getContext);
+  registerDoctor(program, getContext);
+  registerGatewayDiscover(program, getContext);
+  registerOnboard(program, getContext);
   registerGatewayAgent(gateway, getContext);
   registerSessions(program, getContext);
   registerExecApprovals(program, getContext);

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import JSON5 from 'json5';
 import Type, { type TObject, type TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
 import { compileSchema, GatewayError, type CompiledSchema } from '../protocol/index.js';
 import { ClawgateConfigSchema, SECRET_CONFIG_PATHS, type ClawgateConfig } from './schema.js';
 import { secretPathsOf } from './secrets.js';
@@ -42,9 +43,16 @@ export interface LoadConfigOptions {
 interface ConfigValidator {
   schema: TObject;
   compiled: CompiledSchema<TObject>;
+  /** The raw compiled validator, for the full error list (compileSchema's explain gives only the first). */
+  errors: (value: unknown) => SchemaErrorLike[];
 }
 
-const coreValidator: ConfigValidator = { schema: ClawgateConfigSchema, compiled: compileSchema(ClawgateConfigSchema) };
+function createValidator(schema: TObject): ConfigValidator {
+  const full = Compile(schema);
+  return { schema, compiled: compileSchema(schema), errors: (value) => full.Errors(value) as SchemaErrorLike[] };
+}
+
+const coreValidator: ConfigValidator = createValidator(ClawgateConfigSchema);
 
 /** The config schema with features' sections added; DUPLICATE_CONFIG_SECTION for a clash. */
 export function buildConfigSchema(options: LoadConfigOptions = {}): TObject {
@@ -60,7 +68,7 @@ export function buildConfigSchema(options: LoadConfigOptions = {}): TObject {
 
 function validatorFor(options: LoadConfigOptions): ConfigValidator {
   const schema = buildConfigSchema(options);
-  return schema === ClawgateConfigSchema ? coreValidator : { schema, compiled: compileSchema(schema) };
+  return schema === ClawgateConfigSchema ? coreValidator : createValidator(schema);
 }
 
 /** Reads and validates the config at `path`; throws `GatewayError('CONFIG_INVALID')` with a precise reason. */
@@ -91,18 +99,17 @@ function parseWith(raw: string, path: string, validator: ConfigValidator): Clawg
     throw new GatewayError('CONFIG_INVALID', { path, reason: `syntax error: ${reason}` });
   }
   const problems = problemsWith(parsed, validator);
-  if (problems.length > 0) {
-    throw new GatewayError('CONFIG_INVALID', { path, reason: problems.join('; '), problems });
-  }
-  if (!validator.compiled.check(parsed)) {
-    throw new GatewayError('CONFIG_INVALID', { path, reason: validator.compiled.explain(parsed) });
+  if (problems.length > 0 || !validator.compiled.check(parsed)) {
+    const reason = problems.length === 1 ? (problems[0] ?? '') : `${problems.length} problems:\n  ${problems.join('\n  ')}`;
+    throw new GatewayError('CONFIG_INVALID', { path, reason, problems });
   }
   return parsed as ClawgateConfig;
 }
 
 /**
- * Lists config problems as `dotted.path: what is wrong`. Unknown keys are found by walking the value
- * beside the schema, so each one gets its full path and a did-you-mean.
+ * Lists every config problem at once as `dotted.path: what is wrong`. Unknown keys are found by
+ * walking the value beside the schema, so each one gets its full path and a did-you-mean; type and
+ * enum problems come from the validator, one line per path, with the allowed values listed.
  */
 export function findConfigProblems(value: unknown, options: LoadConfigOptions = {}): string[] {
   return problemsWith(value, validatorFor(options));
@@ -112,8 +119,10 @@ function problemsWith(value: unknown, validator: ConfigValidator): string[] {
   if (!isPlainObject(value)) return ['root: must be an object'];
   const problems: string[] = [];
   collectUnknownKeys(value, validator.schema, '', problems);
-  if (problems.length > 0) return problems;
-  if (!validator.compiled.check(value)) problems.push(describeTypeProblem(validator.compiled.explain(value)));
+  if (!validator.compiled.check(value)) {
+    const unknownKeyPaths = new Set(problems.map((problem) => problem.slice(0, problem.indexOf(':'))));
+    problems.push(...describeTypeProblems(value, validator, unknownKeyPaths));
+  }
   return problems;
 }
 
@@ -137,12 +146,51 @@ function collectUnknownKeys(value: Record<string, unknown>, schema: TSchema, pre
   }
 }
 
-function describeTypeProblem(reason: string): string {
-  // "at /gateway/port: must be integer" → "gateway.port: must be integer"
-  const match = /^at (\S+): (.*)$/.exec(reason);
-  if (match === null || match[1] === undefined) return reason;
-  const path = match[1] === 'root' ? 'root' : match[1].replace(/^\//, '').replaceAll('/', '.');
-  return `${path}: ${match[2] ?? ''}`;
+interface SchemaErrorLike {
+  keyword: string;
+  instancePath: string;
+  message: string;
+  params: Record<string, unknown>;
+}
+
+/** One line per offending path; enums (and unions of literals) list their values and a did-you-mean. */
+function describeTypeProblems(value: unknown, validator: ConfigValidator, unknownKeyPaths: ReadonlySet<string>): string[] {
+  const byPath = new Map<string, SchemaErrorLike[]>();
+  for (const error of validator.errors(value)) {
+    // Extra keys are already reported with a did-you-mean by collectUnknownKeys.
+    if (error.keyword === 'additionalProperties' || error.keyword === 'boolean') continue;
+    const path = error.instancePath === '' ? 'root' : error.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    if (unknownKeyPaths.has(path)) continue;
+    byPath.set(path, [...(byPath.get(path) ?? []), error]);
+  }
+  const lines: string[] = [];
+  for (const [path, errors] of byPath) {
+    const allowed = errors.flatMap((e) => allowedValuesOf(e));
+    if (allowed.length === 0) {
+      lines.push(`${path}: ${errors[0]?.message ?? 'invalid'}`);
+      continue;
+    }
+    const got = valueAt(value, path);
+    const suggestion = typeof got === 'string' ? closestKey(got, allowed.map(String)) : undefined;
+    const hint = suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)`;
+    lines.push(`${path}: must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(got)}${hint}`);
+  }
+  return lines;
+}
+
+function allowedValuesOf(error: SchemaErrorLike): unknown[] {
+  if (error.keyword === 'enum' && Array.isArray(error.params['allowedValues'])) return error.params['allowedValues'];
+  if (error.keyword === 'const' && 'allowedValue' in error.params) return [error.params['allowedValue']];
+  return [];
+}
+
+function valueAt(root: unknown, dottedPath: string): unknown {
+  let current = root;
+  for (const key of dottedPath.split('.')) {
+    if (!isPlainObject(current) && !Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }
 
 /** The known key nearest to `key` by edit distance (at most 3 edits), if any. */
@@ -160,17 +208,21 @@ export function closestKey(key: string, known: readonly string[]): string | unde
   return bestDistance <= threshold ? best : undefined;
 }
 
+/** Edit distance counting a swap of two neighbours as one edit ("lna" → "lan"), the commonest typo. */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      const previous = rows[i - 1] ?? [];
+      let best = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, (rows[i - 2]?.[j - 2] ?? 0) + 1);
+      current[j] = best;
     }
-    previous = current;
+    rows.push(current);
   }
-  return previous[b.length] ?? 0;
+  return rows[a.length]?.[b.length] ?? 0;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

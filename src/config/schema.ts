@@ -170,11 +170,20 @@ export const LoggingConfigSchema = Type.Object(
   Closed,
 );
 
+/** `discovery.mdns.mode`: auto (default) advertises when the bind is not loopback; minimal always; off never. */
+export const DiscoveryConfigSchema = Type.Object(
+  {
+    mdns: Type.Optional(Type.Object({ mode: Type.Optional(Type.Enum(['off', 'minimal', 'auto'])) }, Closed)),
+  },
+  Closed,
+);
+
 export const ClawgateConfigSchema = Type.Object(
   {
     $schema: Type.Optional(Type.String()),
     gateway: Type.Optional(GatewayConfigSchema),
     logging: Type.Optional(LoggingConfigSchema),
+    discovery: Type.Optional(DiscoveryConfigSchema),
     models: Type.Optional(ModelsConfigSchema),
     agents: Type.Optional(AgentsConfigSchema),
     tools: Type.Optional(ToolsConfigSchema),

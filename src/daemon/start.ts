@@ -19,6 +19,8 @@ import {
   orderFeatures,
   resolveGatewaySettings,
   resolveTlsMaterial,
+  startConfigReload,
+  startDiscovery,
   startTailscaleExposure,
   TailscaleIdentityVerifier,
   type GatewayFeature,
@@ -40,6 +42,8 @@ export interface StartGatewayOptions {
   /** Extra sink for JSON log lines (tests). */
   logSink?: { write(line: string): unknown };
   logLevel?: string;
+  /** Quiet period before a config edit is reloaded, in ms (default 250; tests shorten it). */
+  configReloadDebounceMs?: number;
   methodFamilies?: readonly (readonly MethodDefinition[])[];
   /** The features to plug in (default: DEFAULT_FEATURES in daemon/features.ts). */
   features?: readonly GatewayFeature[];
@@ -142,6 +146,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   logger.info(
     { addresses: server.addresses, bind: settings.bind, auth: settings.auth.mode, authSource: settings.authSource, tls: tls !== undefined },
     `gateway listening on ${server.addresses.map((a) => `${scheme}://${a}`).join(', ')}`,
+  );
+  server.addStopHook(await startDiscovery(settings, logger, { mode: config.config.discovery?.mdns?.mode, port: server.port, isTls: tls !== undefined }));
+  server.addStopHook(
+    startConfigReload({
+      current: config,
+      load: () => loadConfig(options.paths.configPath, { sections: featureConfigSections(features) }),
+      resolveSettings: (next) => resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: next, paths: options.paths }),
+      settings,
+      secrets,
+      logger,
+      applyControlUi: (controlUi) => server.updateControlUi(controlUi),
+      ...(options.configReloadDebounceMs === undefined ? {} : { debounceMs: options.configReloadDebounceMs }),
+    }),
   );
   if (tls !== undefined) {
     logger.info(

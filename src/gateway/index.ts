@@ -39,3 +39,5 @@ export {
   type AuthRateLimitSettings,
 } from './pairing/auth-rate-limit.js';
 export { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
+export { startDiscovery, shouldAdvertise, discoveryTxt, MDNS_MODES, MDNS_SERVICE_TYPE, type MdnsMode, type DiscoveryOptions } from './discovery.js';
+export { startConfigReload, planConfigReload, type ConfigReloadOptions, type ReloadPlan } from './config-reload.js';

@@ -98,7 +98,10 @@ export class GatewayServer {
     const broadcast = (event: string, payload: unknown): void => void this.events.emitByName(event, payload);
     const pairingDeps: PairingDeps = {
       store: this.#store,
-      auth: settings.auth,
+      // Read at each connect, so a live config reload that replaces settings.auth takes effect.
+      get auth() {
+        return settings.auth;
+      },
       now,
       logger: this.#logger,
       emit: broadcast,
@@ -267,6 +270,12 @@ export class GatewayServer {
     const port = bound.port;
     this.#port = port;
     this.#browserAccess = new BrowserAccessPolicy({ ...settings.hardening.controlUi, listenHosts: settings.listenHosts.map(({ host }) => host), port });
+  }
+
+  /** Replaces the browser Origin/Host policy (live config reload of gateway.controlUi). */
+  updateControlUi(controlUi: { allowedOrigins: string[]; allowedHosts: string[] }): void {
+    const { settings } = this.#options;
+    this.#browserAccess = new BrowserAccessPolicy({ ...controlUi, listenHosts: settings.listenHosts.map(({ host }) => host), port: this.#port });
   }
 
   /** Every tick: `tick` to everyone, and `health` when its summary changed since the last one. */

@@ -36,6 +36,11 @@ export interface NodeHostOptions {
   url: string;
   token?: string | undefined;
   password?: string | undefined;
+  /**
+   * Setup-code bootstrap token (`clawgate node run --pair`): used only until the gateway issues a
+   * device token, which is stored and preferred from then on (so re-running with a spent code works).
+   */
+  bootstrapToken?: string | undefined;
   /** Clawgate state dir; the node's files live in `<stateDir>/node/`. */
   stateDir: string;
   displayName?: string | undefined;
@@ -52,7 +57,7 @@ export interface NodeHostOptions {
 }
 
 /** Error codes after which reconnecting cannot succeed without the operator fixing something. */
-const TERMINAL_CODES = new Set(['AUTH_TOKEN_MISSING', 'AUTH_TOKEN_MISMATCH', 'AUTH_PASSWORD_MISSING', 'AUTH_PASSWORD_MISMATCH', 'AUTH_DEVICE_TOKEN_MISMATCH', 'PROTOCOL_MISMATCH', 'CONNECT_PARAMS_INVALID', 'INVALID_ROLE']);
+const TERMINAL_CODES = new Set(['AUTH_TOKEN_MISSING', 'AUTH_TOKEN_MISMATCH', 'AUTH_PASSWORD_MISSING', 'AUTH_PASSWORD_MISMATCH', 'AUTH_DEVICE_TOKEN_MISMATCH', 'PROTOCOL_MISMATCH', 'CONNECT_PARAMS_INVALID', 'INVALID_ROLE', 'AUTH_BOOTSTRAP_TOKEN_INVALID']);
 
 const invokeRequest = compileSchema(NodeInvokeRequestEventSchema);
 
@@ -127,6 +132,7 @@ export class NodeHost {
       connectExtras: { caps: ['system'], commands: [...this.#commands.keys()], ...(pathEnv !== undefined ? { pathEnv } : {}) },
       deviceIdentity: this.identity,
       deviceToken: loadDeviceToken(this.paths.deviceAuthPath, this.identity.deviceId),
+      bootstrapToken: this.#options.bootstrapToken,
       tlsFingerprint: this.#options.tlsFingerprint,
       connectTimeoutMs: this.#options.connectTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
       // Nodes live for days behind proxies that cut idle WebSockets (Tailscale Serve at ~60 s): a

@@ -16,13 +16,14 @@ import { NODES_ERRORS } from './errors/nodes.js';
 import { CLIENT_ERRORS } from './errors/client.js';
 import { STARTUP_ERRORS } from './errors/startup.js';
 import { FEATURE_ERRORS } from './errors/features.js';
+import { OPERATIONS_ERRORS } from './errors/operations.js';
 import { AGENT_ERRORS } from './errors/agent.js';
 import { CHANNELS_ERRORS } from './errors/channels.js';
 
 export type { ErrorDefinition, WireErrorCode } from './errors/definition.js';
 
 /** Every area's entries; a code defined in two areas fails the errors test (a spread would hide it). */
-export const ERROR_AREAS = [FRAMING_ERRORS, AUTH_ERRORS, DISPATCH_ERRORS, NODES_ERRORS, CLIENT_ERRORS, STARTUP_ERRORS, FEATURE_ERRORS, AGENT_ERRORS, CHANNELS_ERRORS] as const;
+export const ERROR_AREAS = [FRAMING_ERRORS, AUTH_ERRORS, DISPATCH_ERRORS, NODES_ERRORS, CLIENT_ERRORS, STARTUP_ERRORS, FEATURE_ERRORS, OPERATIONS_ERRORS, AGENT_ERRORS, CHANNELS_ERRORS] as const;
 
 export const ERROR_CATALOGUE = {
   ...FRAMING_ERRORS,
@@ -32,6 +33,7 @@ export const ERROR_CATALOGUE = {
   ...CLIENT_ERRORS,
   ...STARTUP_ERRORS,
   ...FEATURE_ERRORS,
+  ...OPERATIONS_ERRORS,
   ...AGENT_ERRORS,
   ...CHANNELS_ERRORS,
 } as const;

@@ -155,7 +155,7 @@ function connectWithoutCredential(url: string): Promise<{ isRefused: boolean; de
       socket.terminate();
       resolve(result);
     };
-    const timer = setTimeout(() => finish({ isRefused: true, detail: 'no answer (treated as refused)' }), PROBE_TIMEOUT_MS);
+    const timer = setTimeout(() => finish({ isRefused: true, detail: 'no answer, treated as refused' }), PROBE_TIMEOUT_MS);
     socket.on('error', (error) => finish({ isRefused: true, detail: `socket error: ${error.message}` }));
     socket.on('message', (data) => {
       let frame: { type?: string; event?: string; ok?: boolean; error?: { details?: { code?: string } } };
@@ -182,7 +182,7 @@ function connectWithoutCredential(url: string): Promise<{ isRefused: boolean; de
         return;
       }
       if (frame.type === 'res') {
-        finish(frame.ok === true ? { isRefused: false, detail: 'hello-ok' } : { isRefused: true, detail: `refused (${frame.error?.details?.code ?? 'error'})` });
+        finish(frame.ok === true ? { isRefused: false, detail: 'hello-ok' } : { isRefused: true, detail: frame.error?.details?.code ?? 'error' });
       }
     });
   });

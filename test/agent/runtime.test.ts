@@ -75,6 +75,13 @@ describe('AgentRuntime', () => {
     assert.deepEqual((nodes.invokes[0]?.params as { command: string[] }).command, ['uname', '-a']);
   });
 
+  it('refuses /run and exec when tools.exec.mode is deny', async () => {
+    const { runtime, nodes } = createTestRuntime({ tools: { exec: { mode: 'deny' } } });
+    const run = await runtime.submit({ message: '/run box uname -a', idempotencyKey: 'deny-1' }).done;
+    assert.match(run.text, /exec denied: tools\.exec\.mode is "deny"/);
+    assert.equal(nodes.invokes.length, 0);
+  });
+
   it('runs the model\'s exec call on the node and feeds the output back (tools.exec.mode full)', async () => {
     const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a', host: 'node' } }, (req) => ({ kind: 'text', chunks: [`Output: ${lastToolResultText(req)}`] }));
     const { runtime, nodes, sink } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'full' } } });

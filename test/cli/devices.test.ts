@@ -2,7 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../../src/cli/main.js';
-import { parseDurationMs } from '../../src/cli/commands/devices.js';
+import { parseTtlMs } from '../../src/cli/commands/devices-setup-code.js';
 import { decodeSetupCode } from '../../src/protocol/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectDevice, createDeviceIdentity } from '../helpers/device.js';
@@ -32,7 +32,9 @@ describe('clawgate devices', () => {
     assert.equal(setup.code, 0, setup.stderr);
     const link = /Setup link: (oc-pair:\/\/\S+)/.exec(setup.stdout)?.[1];
     assert.ok(link !== undefined, setup.stdout);
-    assert.match(setup.stdout, /openclaw node run --pair "oc-pair:\/\//);
+    assert.match(setup.stdout, /clawgate node run --pair "oc-pair:\/\//);
+    assert.match(setup.stdout, /clawgate devices approve --latest/);
+    assert.match(setup.stdout, /clawgate nodes approve/, 'the output names the second approval too');
     const payload = decodeSetupCode(link, Date.now());
     assert.ok(payload !== undefined, 'the link decodes the way openclaw node run --pair reads it');
     assert.equal(payload.url, gateway.url);
@@ -72,14 +74,35 @@ describe('clawgate devices', () => {
     assert.equal((await cli(gateway, ['devices', 'approve'])).code, 2);
     const unknown = await cli(gateway, ['devices', 'approve', 'nope']);
     assert.equal(unknown.code, 1);
-    assert.match(unknown.stderr, /PAIRING_REQUEST_NOT_FOUND/);
+    assert.match(unknown.stderr, /no pending pairing request matches "nope"/);
   });
 
-  it('reads --ttl as 90s, 10m, 1h or milliseconds', () => {
-    assert.equal(parseDurationMs('90s'), 90_000);
-    assert.equal(parseDurationMs('10m'), 600_000);
-    assert.equal(parseDurationMs('1h'), 3_600_000);
-    assert.equal(parseDurationMs('1500'), 1500);
-    assert.throws(() => parseDurationMs('ten minutes'));
+  it('reads --ttl as 90s, 10m, 1h or 15000ms, and refuses a bare number with a readable hint', () => {
+    assert.equal(parseTtlMs('90s'), 90_000);
+    assert.equal(parseTtlMs('10m'), 600_000);
+    assert.equal(parseTtlMs('1h'), 3_600_000);
+    assert.equal(parseTtlMs('15000ms'), 15_000);
+    assert.throws(() => parseTtlMs('90'), /--ttl needs a unit: did you mean 90s or 90m\?/);
+    assert.throws(() => parseTtlMs('ten minutes'), /--ttl must look like 90s/);
+    assert.throws(() => parseTtlMs('5s'), /between 10s and 24h/);
+  });
+
+  it('exits 2 with the hint for `setup-code --ttl 90`, before any call', async () => {
+    const result = await cli(gateway, ['devices', 'setup-code', '--ttl', '90']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /did you mean 90s/);
+  });
+
+  it('prints the setup link as a QR code with --qr', async () => {
+    const result = await cli(gateway, ['devices', 'setup-code', '--qr']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /[▀▄█]{10}/u, 'half-block QR rows');
+  });
+
+  it('`clawgate qr` prints a fresh setup link as a QR code', async () => {
+    const result = await cli(gateway, ['qr', '--ttl', '2m']);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /[▀▄█]{10}/u);
+    assert.match(result.stdout, /Setup link: oc-pair:\/\//);
   });
 });

@@ -77,6 +77,16 @@ describe('clawgate nodes / approvals', () => {
     assert.equal(JSON.parse(ran.stdout).payload.stdout, 'hi\n');
   });
 
+  it('exits 1 when system.run is killed by its timeout (and still prints the result)', async () => {
+    const slow = await cli(['nodes', 'invoke', '--node', 'cli-box', '--command', 'system.run', '--params', '{command:["sh","-c","sleep 5"],timeoutMs:200}', '--json', ...port()]);
+    assert.equal(slow.code, 1);
+    assert.equal(JSON.parse(slow.stdout).payload.timedOut, true);
+    assert.equal(slow.stderr, 'clawgate: system.run was killed by its timeout\n');
+    const failed = await cli(['nodes', 'invoke', '--node', 'cli-box', '--command', 'system.run', '--params', '{command:["sh","-c","exit 3"]}', ...port()]);
+    assert.equal(failed.code, 1);
+    assert.equal(failed.stderr, 'clawgate: system.run exited with code 3\n');
+  });
+
   it('fails clearly for an unknown node and for bad --params', async () => {
     const unknown = await cli(['nodes', 'describe', '--node', 'nobody', ...port()]);
     assert.equal(unknown.code, 1);

@@ -34,8 +34,15 @@ describe('POST /v1/chat/completions', () => {
       body: JSON.stringify(body),
     });
 
-  it('is 404 unless gateway.http.endpoints.chatCompletions.enabled', async () => {
+  it('is 404 unless gateway.http.endpoints.chatCompletions.enabled (and /v1/models too)', async () => {
     assert.equal((await post(disabled, { model: 'openclaw', messages: [{ role: 'user', content: 'hi' }] })).status, 404);
+    assert.equal((await fetch(`http://127.0.0.1:${disabled.server.port}/v1/models`, { headers: { authorization: `Bearer ${disabled.token}` } })).status, 404);
+  });
+
+  it('lists the agents as models on GET /v1/models', async () => {
+    const response = await fetch(`http://127.0.0.1:${enabled.server.port}/v1/models`, { headers: { authorization: `Bearer ${enabled.token}` } });
+    const body = (await response.json()) as { data: { id: string }[] };
+    assert.deepEqual(body.data.map((m) => m.id), ['openclaw', 'openclaw/default', 'openclaw/main']);
   });
 
   it('is 401 without the gateway token', async () => {

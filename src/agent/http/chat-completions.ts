@@ -87,6 +87,14 @@ export async function handleChatCompletions(request: IncomingMessage, response: 
   response.end('data: [DONE]\n\n');
 }
 
+/** `GET /v1/models`: the agents a client may name as `model` (OpenClaw lists openclaw, openclaw/default, openclaw/<agentId>). */
+export function handleModels(request: IncomingMessage, response: ServerResponse, isAuthorized: (request: IncomingMessage) => boolean): void {
+  if (!isAuthorized(request)) return sendError(response, 401, 'Unauthorized', 'unauthorized');
+  const created = Math.floor(Date.now() / 1000);
+  const data = ['openclaw', 'openclaw/default', 'openclaw/main'].map((id) => ({ id, object: 'model', created, owned_by: 'openclaw' }));
+  response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data }));
+}
+
 /** `openclaw`, `openclaw/default` → main; `openclaw/<id>`, `openclaw:<id>`, `agent:<id>` → id. */
 export function agentOfModel(model: string): string | undefined {
   if (model === 'openclaw' || model === 'openclaw/default') return 'main';

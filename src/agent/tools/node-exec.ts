@@ -22,7 +22,7 @@ export interface NodeExecRequest {
   node?: string;
   cwd?: string;
   timeoutMs?: number;
-  /** The operator typed it (`/run`): the gateway's ask step is skipped; the node's approvals still apply. */
+  /** The operator typed it (`/run`): the gateway's ask step is skipped; `deny` and the node's approvals still apply. */
   isOperatorCommand?: boolean;
 }
 
@@ -67,7 +67,8 @@ export async function runOnNode(request: NodeExecRequest, context: ToolContext):
 }
 
 async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext): Promise<ToolResult> {
-  if (context.execMode === 'deny' && request.isOperatorCommand !== true) throw new GatewayError('EXEC_DENIED', { reason: 'tools.exec.mode is "deny"' });
+  // `deny` also stops /run: whoever can send a message (later: a channel peer) must not get a shell.
+  if (context.execMode === 'deny') throw new GatewayError('EXEC_DENIED', { reason: 'tools.exec.mode is "deny"' });
   const node = selectExecNode(context.nodes.list(), request.node ?? context.defaultNode);
   const argv = commandArgv(request.command);
   const policy = policyOf(context.execMode);

@@ -2,7 +2,8 @@
  * @module cli/commands/devices — `clawgate devices list|approve|reject|remove|rotate|revoke|setup-code`.
  *
  * The CLI connects device-less with the gateway's shared secret, like OpenClaw's CLI: the owner's
- * credential is what lets it approve others. Each subcommand is one RPC (approve --latest is two).
+ * credential is what lets it approve others. A device argument is a full id, a unique prefix (6+
+ * characters) or a name, resolved over `device.pair.list` first (devices-resolve.ts).
  */
 import type { Command } from 'commander';
 import {
@@ -14,6 +15,8 @@ import {
   devicePairSetupCode,
   deviceTokenRevoke,
   deviceTokenRotate,
+  nodePairRemove,
+  nodeRename,
   type ContractParams,
   type ContractResult,
   type DeviceTokenRotateParams,
@@ -25,6 +28,9 @@ import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
+import { matchDevice, matchPendingRequest } from './devices-resolve.js';
+import { formatSetupCodeLines, parseTtlMs } from './devices-setup-code.js';
+import { fitToWidth, terminalColumns } from '../style.js';
 
 type GetContext = (command: Command) => CliContext;
 
@@ -40,6 +46,18 @@ export function registerDevices(program: Command, getContext: GetContext): void 
     const { payload } = await callTarget(resolveCliTarget(context, flags), contract, params, { timeoutMs: parseTimeoutMs(flags), context });
     return payload;
   };
+  // Arguments take a full id, a unique prefix or a name (as `nodes` does), resolved over a list call.
+  const list = (command: Command, flags: ConnectionFlags): Promise<{ pending: PairingRequestView[]; paired: PairedDeviceView[] }> => call(command, flags, devicePairList, {});
+  const deviceIdOf = async (command: Command, flags: ConnectionFlags, ref: string): Promise<string> => matchDevice((await list(command, flags)).paired, ref).deviceId;
+  const requestIdOf = async (command: Command, flags: ConnectionFlags, ref: string): Promise<string> => matchPendingRequest((await list(command, flags)).pending, ref).requestId;
+  // Mirrors to the node record; a device that never was a node has none, which is fine.
+  const mirrorToNode = async (mirror: () => Promise<unknown>): Promise<void> => {
+    try {
+      await mirror();
+    } catch (error) {
+      if (!(error instanceof CliError) || error.exitCode !== ExitCode.FAILURE) throw error;
+    }
+  };
 
   withConnectionOptions(devices.command('list'))
     .description('list pending pairing requests and paired devices')
@@ -47,7 +65,7 @@ export function registerDevices(program: Command, getContext: GetContext): void 
       const result = await call(command, flags, devicePairList, {});
       const context = getContext(command);
       if (flags.json === true) return printJson(context.stdout, result);
-      printLines(context.stdout, formatList(result.pending, result.paired, Date.now()));
+      printLines(context.stdout, fitToWidth(formatList(result.pending, result.paired, Date.now()), terminalColumns(context.stdout, context.env)));
     });
 
   withConnectionOptions(devices.command('approve [requestId]'))
@@ -55,7 +73,7 @@ export function registerDevices(program: Command, getContext: GetContext): void 
     .option('--latest', 'approve the most recent pending request', false)
     .action(async (requestId: string | undefined, flags: ConnectionFlags & { latest?: boolean }, command: Command) => {
       if ((requestId === undefined) === (flags.latest !== true)) throw new CliError('give a <requestId> or --latest (not both)', ExitCode.USAGE);
-      let id = requestId;
+      let id = requestId === undefined ? undefined : await requestIdOf(command, flags, requestId);
       if (id === undefined) {
         const { pending } = await call(command, flags, devicePairList, {});
         id = pending[0]?.requestId;
@@ -68,35 +86,43 @@ export function registerDevices(program: Command, getContext: GetContext): void 
         `Approved ${result.requestId}: device ${shortId(result.device.deviceId)} (${result.device.displayName ?? result.device.clientId ?? 'unnamed'})`,
         `Roles: ${result.device.roles.join(', ')}  Scopes: ${result.device.scopes.join(', ') || '(none)'}`,
         'The device receives its device token on its next connect.',
+        ...(result.device.roles.includes('node')
+          ? [`Next, once the node reconnects, approve its commands: clawgate nodes approve ${result.device.deviceId.slice(0, 12)}`]
+          : []),
       ]);
     });
 
   withConnectionOptions(devices.command('reject <requestId>'))
     .description('reject a pending pairing request')
     .action(async (requestId: string, flags: ConnectionFlags, command: Command) => {
-      const result = await call(command, flags, devicePairReject, { requestId });
+      const result = await call(command, flags, devicePairReject, { requestId: await requestIdOf(command, flags, requestId) });
       printResult(getContext(command), flags, result, `Rejected ${result.requestId} (device ${shortId(result.deviceId)})`);
     });
 
-  withConnectionOptions(devices.command('remove <deviceId>'))
+  withConnectionOptions(devices.command('remove <device>'))
     .description('forget a paired device: its tokens stop working and its sessions close')
-    .action(async (deviceId: string, flags: ConnectionFlags, command: Command) => {
+    .action(async (deviceRef: string, flags: ConnectionFlags, command: Command) => {
+      const deviceId = await deviceIdOf(command, flags, deviceRef);
       const result = await call(command, flags, devicePairRemove, { deviceId });
+      await mirrorToNode(() => call(command, flags, nodePairRemove, { nodeId: deviceId }));
       printResult(getContext(command), flags, result, `Removed device ${result.deviceId}; it must pair again (setup code or shared secret).`);
     });
 
-  withConnectionOptions(devices.command('rename <deviceId> <label>'))
+  withConnectionOptions(devices.command('rename <device> <label>'))
     .description('give a paired device a name of your choice (1-64 characters)')
-    .action(async (deviceId: string, label: string, flags: ConnectionFlags, command: Command) => {
+    .action(async (deviceRef: string, label: string, flags: ConnectionFlags, command: Command) => {
+      const deviceId = await deviceIdOf(command, flags, deviceRef);
       const result = await call(command, flags, devicePairRename, { deviceId, label });
+      await mirrorToNode(() => call(command, flags, nodeRename, { nodeId: deviceId, displayName: label }));
       printResult(getContext(command), flags, result, `Device ${shortId(result.deviceId)} is now "${result.label}".`);
     });
 
-  withRoleOptions(withConnectionOptions(devices.command('rotate <deviceId>')))
+  withRoleOptions(withConnectionOptions(devices.command('rotate <device>')))
     .description("replace a device's token for a role (prints the new token once); sessions using the old one close")
     .option('--scope <scope...>', 'scopes for the new token (default: the current ones)')
-    .action(async (deviceId: string, flags: RoleFlags, command: Command) => {
-      const params: DeviceTokenRotateParams = { deviceId, role: parseRole(flags.role) };
+    .action(async (deviceRef: string, flags: RoleFlags, command: Command) => {
+      const role = parseRole(flags.role);
+      const params: DeviceTokenRotateParams = { deviceId: await deviceIdOf(command, flags, deviceRef), role };
       if (flags.scope !== undefined) params.scopes = flags.scope;
       const result = await call(command, flags, deviceTokenRotate, params);
       printResult(getContext(command), flags, result, [
@@ -105,10 +131,12 @@ export function registerDevices(program: Command, getContext: GetContext): void 
       ]);
     });
 
-  withRoleOptions(withConnectionOptions(devices.command('revoke <deviceId>')))
+  withRoleOptions(withConnectionOptions(devices.command('revoke <device>')))
     .description("revoke a device's token for a role; its live sessions close at once")
-    .action(async (deviceId: string, flags: RoleFlags, command: Command) => {
-      const result = await call(command, flags, deviceTokenRevoke, { deviceId, role: parseRole(flags.role) });
+    .action(async (deviceRef: string, flags: RoleFlags, command: Command) => {
+      const role = parseRole(flags.role);
+      const deviceId = await deviceIdOf(command, flags, deviceRef);
+      const result = await call(command, flags, deviceTokenRevoke, { deviceId, role });
       printResult(getContext(command), flags, result, `Revoked the ${result.role} token of ${shortId(result.deviceId)}; its sessions were closed.`);
     });
 
@@ -116,21 +144,13 @@ export function registerDevices(program: Command, getContext: GetContext): void 
     .description('print a one-time setup code (and oc-pair:// link) a new device pairs with')
     .option('--ttl <duration>', 'how long the code stays valid (e.g. 90s, 10m, 1h)', '10m')
     .option('--public-url <url>', 'gateway URL to put in the code (default: from the bind address)')
-    .action(async (flags: ConnectionFlags & { ttl?: string; publicUrl?: string }, command: Command) => {
-      const ttlMs = parseDurationMs(flags.ttl ?? '10m');
+    .option('--qr', 'also print the setup link as a terminal QR code (scan it with the phone app)', false)
+    .action(async (flags: ConnectionFlags & { ttl?: string; publicUrl?: string; qr?: boolean }, command: Command) => {
+      const ttlMs = parseTtlMs(flags.ttl ?? '10m');
       const result = await call(command, flags, devicePairSetupCode, flags.publicUrl === undefined ? { ttlMs } : { ttlMs, url: flags.publicUrl });
       const context = getContext(command);
       if (flags.json === true) return printJson(context.stdout, result);
-      printLines(context.stdout, [
-        `Setup code (one device, valid until ${new Date(result.expiresAtMs).toISOString()}):`,
-        result.setupCode,
-        '',
-        `Setup link: ${result.setupLink}`,
-        `Gateway:    ${result.url}`,
-        '',
-        `Headless node: openclaw node run --pair "${result.setupLink}"`,
-        'Then approve the request it creates: clawgate devices approve --latest',
-      ]);
+      printLines(context.stdout, await formatSetupCodeLines(result, { isQr: flags.qr === true }));
     });
 }
 
@@ -147,14 +167,6 @@ function withRoleOptions(command: Command): Command {
 function printResult(context: CliContext, flags: ConnectionFlags, result: unknown, text: string | string[]): void {
   if (flags.json === true) return printJson(context.stdout, result);
   printLines(context.stdout, typeof text === 'string' ? [text] : text);
-}
-
-/** `90s`, `10m`, `1h`, `1500ms` or plain milliseconds → ms; a usage error otherwise. */
-export function parseDurationMs(text: string): number {
-  const match = /^(\d+)(ms|s|m|h)?$/.exec(text.trim());
-  if (match === null) throw new CliError(`--ttl must look like 90s, 10m or 1h (got "${text}")`, ExitCode.USAGE);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 'ms') as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * unit;
 }
 
 function shortId(deviceId: string): string {

@@ -5,6 +5,8 @@ import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { callTargetRaw, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
+import { formatLogLine } from '../log-format.js';
+import { createPaint } from '../style.js';
 
 interface CallFlags extends ConnectionFlags {
   params?: string;
@@ -33,8 +35,17 @@ export function registerGatewayCall(gateway: Command, getContext: (command: Comm
         context,
       });
       if (flags.json === true) return printJson(context.stdout, payload);
+      if (method === 'logs.tail' && isLogsTail(payload)) {
+        // Log lines are JSON strings inside JSON: print them as text, not doubly escaped.
+        const paint = createPaint(context.stdout, context.env);
+        return printLines(context.stdout, [`Gateway call: ${method} (${payload.file}, cursor ${payload.cursor})`, ...payload.lines.map((line) => formatLogLine(line, paint))]);
+      }
       printLines(context.stdout, [`Gateway call: ${method}`, JSON.stringify(payload, null, 2)]);
     });
+}
+
+function isLogsTail(payload: unknown): payload is { file: string; cursor: number; lines: string[] } {
+  return typeof payload === 'object' && payload !== null && 'lines' in payload && Array.isArray(payload.lines) && 'file' in payload && 'cursor' in payload;
 }
 
 function parseParams(text: string): unknown {

@@ -12,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { parsePort, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
+import { withSpinner } from '../style.js';
 
 interface ProbeFlags extends ConnectionFlags {
   ssh?: string;
@@ -31,7 +32,7 @@ export function registerGatewayProbe(gateway: Command, getContext: (command: Com
       // --ssh, else the configured tunnel target (OpenClaw's gateway.remote.sshTarget default).
       const sshTarget = flags.ssh ?? context.config().config.gateway?.remote?.ssh?.target;
       if (sshTarget !== undefined) results.push(await probeOverSsh(context, { ...flags, ssh: sshTarget }, timeoutMs));
-      for (const { label, target } of targets) results.push({ label, report: await diagnoseTarget(target, { timeoutMs }) });
+      for (const { label, target } of targets) results.push({ label, report: await withSpinner(context, `probing ${label}`, () => diagnoseTarget(target, { timeoutMs })) });
       const isReachable = results.some(({ report }) => report.layers.some((l) => l.layer === 'handshake' && l.status === 'ok'));
       if (flags.json === true) {
         printJson(context.stdout, { ok: isReachable, targets: results.map(({ label, report }) => ({ id: label, ...report })) });

@@ -7,6 +7,7 @@ import { AUTH_MODES, GatewayError, type AuthMode } from '../../protocol/index.js
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { parsePort } from '../connection-options.js';
+import { clearRunState, writeRunState } from '../run-state.js';
 
 interface RunFlags {
   port?: string;
@@ -20,7 +21,7 @@ interface RunFlags {
 
 export function registerGatewayRun(gateway: Command, getContext: (command: Command) => CliContext): void {
   gateway
-    .command('run', { isDefault: true })
+    .command('run')
     .description('run the gateway in the foreground (WebSocket + HTTP on one port)')
     .option('--port <port>', 'port to listen on (default: gateway.port, then 18789)')
     .option('--bind <mode>', `bind mode: ${BIND_MODES.join('|')} (default: loopback)`)
@@ -62,10 +63,16 @@ async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
     context.stdout.write(
       `Auth: token (generated, stored in ${settings.paths.tokenPath}; \`clawgate gateway auth-token\` prints it; local CLI commands use it automatically)\n`,
     );
+  } else {
+    context.stdout.write(`Auth: ${settings.auth.mode} from ${settings.authSource} (local CLI commands need the same secret: --token/--password or the env variable)\n`);
   }
+  writeRunState(context.paths.stateDir, {
+    pid: process.pid, port: settings.port, bind: settings.bind, authMode: settings.auth.mode, authSource: settings.authSource, startedAtMs: Date.now(),
+  });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       started.logger.info({ signal }, 'shutting down');
+      clearRunState(context.paths.stateDir, process.pid);
       void started.close(`gateway stopping (${signal})`).then(resolve);
     };
     process.once('SIGINT', () => shutdown('SIGINT'));

@@ -5,6 +5,7 @@ import type { CliContext } from '../context.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
 import { formatDuration } from './status.js';
+import { describeService } from './service.js';
 
 export function registerGatewayStatus(gateway: Command, getContext: (command: Command) => CliContext): void {
   withConnectionOptions(gateway.command('status'))
@@ -26,6 +27,7 @@ export function registerGatewayStatus(gateway: Command, getContext: (command: Co
         ...(info.tailscale === undefined ? [] : [`Tailscale: ${info.tailscale.mode}${info.tailscale.url === undefined ? '' : ` · ${info.tailscale.url}`}`]),
         `Clients: ${payload.connections.operators} operator(s), ${payload.connections.nodes} node(s)`,
         ...(info.warnings ?? []).map((warning) => `Warning: ${warning}`),
+        await describeService(context, 'gateway', command),
       ]);
     });
 }

@@ -7,13 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import JSON5 from 'json5';
-import { nodeDescribe, nodeInvoke, nodeList, nodePairApprove, nodePairList, nodePairReject, nodePairRemove, nodeRename, type NodeEntry } from '../../protocol/index.js';
+import { devicePairRename, nodeDescribe, nodeInvoke, nodeList, nodePairApprove, nodePairList, nodePairReject, nodePairRemove, nodeRename, type NodeEntry } from '../../protocol/index.js';
 import type { ResolvedTarget } from '../../remote/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
 import { formatNodeDetail, formatNodeRows, formatPendingRows, matchNode, shortId } from './nodes-format.js';
+import { fitToWidth, terminalColumns } from '../style.js';
 
 interface NodeFlags extends ConnectionFlags {
   node?: string;
@@ -35,7 +36,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const pairing = await callTarget(target, nodePairList, {}, { timeoutMs, context });
       const list = await listNodes(context, target, timeoutMs);
       if (flags.json === true) return printJson(context.stdout, { pending: pairing.payload.pending, nodes: list });
-      printLines(context.stdout, [`Pending: ${pairing.payload.pending.length} · Paired: ${pairing.payload.paired.length}`, ...formatNodeRows(list)]);
+      printLines(context.stdout, fitToWidth([`Pending: ${pairing.payload.pending.length} · Paired: ${pairing.payload.paired.length}`, ...formatNodeRows(list)], terminalColumns(context.stdout, context.env)));
     });
 
   withConnectionOptions(nodes.command('status'))
@@ -55,7 +56,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const { payload } = await callTarget(target, nodePairList, {}, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload.pending);
-      printLines(context.stdout, formatPendingRows(payload.pending));
+      printLines(context.stdout, fitToWidth(formatPendingRows(payload.pending), terminalColumns(context.stdout, context.env)));
     });
 
   withConnectionOptions(nodes.command('approve <request>'))
@@ -105,6 +106,10 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const node = await resolveNode(context, target, flags, timeoutMs);
       const { payload } = await callTarget(target, nodeRename, { nodeId: node.nodeId, displayName: flags.name ?? '' }, { timeoutMs, context });
+      // The node id is its device id: keep `clawgate devices` showing the same name (absent device is fine).
+      await callTarget(target, devicePairRename, { deviceId: node.nodeId, label: payload.displayName }, { timeoutMs, context }).catch((error: unknown) => {
+        if (!(error instanceof CliError) || error.exitCode !== ExitCode.FAILURE) throw error;
+      });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Renamed node ${payload.nodeId} to "${payload.displayName}"`]);
     });
@@ -121,8 +126,11 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const invokeParams = { nodeId: node.nodeId, command: flags.command ?? '', params, timeoutMs, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
       // The gateway's own timeout answer must arrive before the client gives up.
       const { payload } = await callTarget(target, nodeInvoke, invokeParams, { timeoutMs: timeoutMs + 5000, context });
-      if (flags.json === true) return printJson(context.stdout, payload);
-      printLines(context.stdout, [JSON.stringify(payload.payload, null, 2)]);
+      if (flags.json === true) printJson(context.stdout, payload);
+      else printLines(context.stdout, [JSON.stringify(payload.payload, null, 2)]);
+      // OpenClaw's result shape says `success: false` for a failed or timed-out run: scripts must see it.
+      const failure = describeUnsuccessfulRun(payload.payload);
+      if (failure !== undefined) throw new CliError(`${flags.command} ${failure}`, ExitCode.FAILURE);
     });
 }
 
@@ -157,6 +165,16 @@ async function resolveRequestId(context: CliContext, target: ResolvedTarget, que
     }
     throw error;
   }
+}
+
+/** Why a command result with `success: false` failed (timeout, exit code, signal), or undefined. */
+function describeUnsuccessfulRun(result: unknown): string | undefined {
+  if (typeof result !== 'object' || result === null || !('success' in result) || result.success !== false) return undefined;
+  const record = result as Record<string, unknown>;
+  if (record['timedOut'] === true) return 'was killed by its timeout';
+  if (typeof record['exitCode'] === 'number') return `exited with code ${record['exitCode']}`;
+  if (typeof record['signal'] === 'string') return `was killed by ${record['signal']}`;
+  return 'failed';
 }
 
 function parseParams(text: string): unknown {

@@ -22,6 +22,7 @@ import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { describeCallFailure, parseTimeoutMs } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
+import { withSpinner } from '../style.js';
 
 interface TunnelFlags {
   ssh?: string;
@@ -54,7 +55,7 @@ export function registerTunnel(program: Command, getContext: (command: Command) 
       const startedAt = performance.now();
       let state: TunnelState;
       try {
-        state = await ensureTunnel({ stateDir: context.paths.stateDir, spec, timeoutMs: Math.max(timeoutMs, 20_000) });
+        state = await withSpinner(context, `bringing the SSH tunnel to ${spec.target} up`, () => ensureTunnel({ stateDir: context.paths.stateDir, spec, timeoutMs: Math.max(timeoutMs, 20_000) }));
       } catch (error) {
         throw asCliError(error, ExitCode.UNREACHABLE);
       }

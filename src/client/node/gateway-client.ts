@@ -51,6 +51,8 @@ export interface GatewayClientOptions {
   deviceIdentity?: DeviceIdentity;
   /** Stored device token, sent as `auth.deviceToken` when no shared token or password is given. */
   deviceToken?: string | undefined;
+  /** Setup-code bootstrap token (`auth.bootstrapToken`), sent only when no other credential is given. */
+  bootstrapToken?: string | undefined;
   /** Pin the gateway certificate: SHA-256 of its DER (64 hex; colons and `sha256:` accepted). Needs wss://. */
   tlsFingerprint?: string | undefined;
   /** Allow plaintext ws:// to public hosts. Default: CLAWGATE_ALLOW_INSECURE_WS=1 in process.env. */
@@ -161,6 +163,7 @@ export class GatewayClient {
     if (options.token !== undefined) auth.token = options.token;
     if (options.password !== undefined) auth.password = options.password;
     if (options.deviceToken !== undefined && auth.token === undefined && auth.password === undefined) auth.deviceToken = options.deviceToken;
+    if (options.bootstrapToken !== undefined && Object.keys(auth).length === 0) auth.bootstrapToken = options.bootstrapToken;
     if (Object.keys(auth).length > 0) params.auth = auth;
     if (options.deviceIdentity !== undefined) {
       params.device = signDeviceProof(options.deviceIdentity, {

@@ -74,6 +74,9 @@ describe('clawgate security audit --deep', () => {
     assert.match(report.deep.probes[1]!.detail, /HTTP 403 CONTROL_UI_ORIGIN_NOT_ALLOWED/);
     assert.match(report.deep.probes[2]!.detail, /HTTP 403 CONTROL_UI_HOST_NOT_ALLOWED/);
     assert.match(report.deep.probes[3]!.detail, /AUTH_TOKEN_MISSING/);
+    const text = await cli(['security', 'audit', '--deep', '--port', String(safe.server.port)], { CLAWGATE_STATE_DIR: safe.paths.stateDir });
+    assert.match(text.stdout, /ok {3}connect without credential refused \(AUTH_TOKEN_MISSING\)\n/);
+    assert.ok(!text.stdout.includes('refused (refused'), 'no doubled wording');
   });
 
   it('reports what got through on an unsafe gateway, as critical findings', async () => {
