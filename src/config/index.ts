@@ -6,3 +6,4 @@ export * from './env.js';
 export * from './redact.js';
 export * from './token-file.js';
 export { listStateEntries, tightenStatePermissions, isLooserThanPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type PermissionEntry } from './permissions.js';
+export * from './secret-strength.js';

@@ -8,7 +8,7 @@ import { closeLogger, createLogger, SecretRegistry, type Logger } from '../loggi
 import type { Clock } from './pairing/auth-rate-limit.js';
 import type { MethodDefinition } from './method-registry.js';
 import { GatewayServer } from './server.js';
-import { resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
+import { assertExposedSecretStrength, resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
 import { resolveTlsMaterial, type TlsMaterial } from './http/tls.js';
 import { createTailscaleRunner } from './tailscale/cli.js';
 import { assertTailscaleModeAllowed, startTailscaleExposure, type TailscaleExposure } from './tailscale/exposure.js';
@@ -49,6 +49,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
   const tailscaleMode = options.flags?.tailscale ?? config.config.gateway?.tailscale?.mode ?? 'off';
   assertTailscaleModeAllowed(tailscaleMode, settings.auth.mode); // before anything listens
+  if (tailscaleMode === 'funnel') assertExposedSecretStrength(settings.auth, 'tailscale funnel');
   const runTailscale = createTailscaleRunner(env);
   // OpenClaw's default: identity headers are trusted with Serve, never by default otherwise.
   // Explicit opt-in only (unlike OpenClaw, whose default follows serve mode): any local process can

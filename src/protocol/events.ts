@@ -9,7 +9,8 @@ import type { OperatorScope } from './scopes.js';
 export const EVENT_SCOPES = {
   'connect.challenge': null,
   tick: null,
-  presence: null,
+  // Presence lists other clients' addresses, device ids and scopes: readers only (security hole 6).
+  presence: 'operator.read',
   health: null,
   shutdown: null,
   // Pairing events carry device ids, keys and addresses: pairing managers only (OpenClaw broadcast scoping).

@@ -30,6 +30,7 @@ import {
 } from '../../protocol/index.js';
 import type { MethodContext } from '../method-context.js';
 import { defineMethod } from '../method-registry.js';
+import { requireOwnerOrSelf } from '../owner.js';
 
 /** The node id of the calling node connection (node-only methods run on registered nodes). */
 function callerNodeId({ caller, services }: MethodContext): string {
@@ -66,14 +67,19 @@ export const nodeMethods = [
     access: 'operator.pairing',
     params: NodePairRemoveParamsSchema,
     result: NodePairRemoveResultSchema,
-    handler: ({ nodeId }, { services }) => services.nodes.remove(nodeId),
+    // A paired-device session with operator.pairing may remove only its own node (gateway/owner.ts).
+    handler: ({ nodeId }, { caller, services }) => {
+      requireOwnerOrSelf(caller, nodeId, 'remove');
+      return services.nodes.remove(nodeId);
+    },
   }),
   defineMethod({
     name: 'node.rename',
     access: 'operator.pairing',
     params: NodeRenameParamsSchema,
     result: NodeRenameResultSchema,
-    handler: ({ nodeId, displayName }, { services }) => {
+    handler: ({ nodeId, displayName }, { caller, services }) => {
+      requireOwnerOrSelf(caller, nodeId, 'rename');
       const trimmed = displayName.trim();
       if (trimmed === '') throw new GatewayError('INVALID_PARAMS', { method: 'node.rename', reason: 'displayName must not be blank' });
       return services.nodes.rename(nodeId, trimmed);

@@ -121,7 +121,7 @@ export const AUTH_ERRORS = defineErrors({
   DEVICE_NOT_FOUND: { wire: 'INVALID_REQUEST', message: 'unknown device: {deviceId}', retryable: false },
   DEVICE_NOT_OWN: {
     wire: 'FORBIDDEN',
-    message: 'a device-token session may only {action} its own device ({deviceId} is another device); use the gateway token or an operator.admin session',
+    message: 'a paired-device session (device token or setup code) may only {action} its own device ({deviceId} is another device); use the gateway token or an operator.admin session',
     retryable: false,
     httpStatus: 403,
   },
