@@ -10,6 +10,8 @@ import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { connectFrame, openAuthenticatedSocket, openRawSocket, type RawSocket } from '../../helpers/raw-socket.js';
 import { connectDevice, createDeviceIdentity, request, type DeviceConnection } from '../../helpers/device.js';
 import { approveNode, openNodeSocket } from '../../helpers/node-socket.js';
+import { createFakeClock } from '../../helpers/fake-clock.js';
+import fc from 'fast-check';
 
 const OWNER_SCOPES = ['operator.admin', 'operator.pairing', 'operator.read', 'operator.write'];
 
@@ -112,5 +114,52 @@ describe('T-AUTH: privilege of non-owner sessions', () => {
     assert.ok(tick !== undefined);
     assert.equal(watcher.frames.some((f) => f['event'] === 'presence'), false, 'no presence event reached the zero-scope socket');
     for (const raw of [watcher, reader, ui]) raw.socket.close();
+  });
+});
+
+describe('T-AUTH-2: connect-frame fuzzing', () => {
+  let gateway: TestGateway;
+  before(async () => {
+    // A fake clock: the limiter's back-off for wrong guesses is recorded, not waited for.
+    gateway = await startTestGateway({ clock: createFakeClock() });
+  });
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('presence of token, device token, setup code, device block or nonce without their validity never yields a session', async () => {
+    const real = (): string => gateway.token!;
+    const secretish = fc.oneof(
+      fc.constant(''),
+      fc.string({ maxLength: 40 }),
+      fc.constant('__REAL__x'), // the real token plus a character
+      fc.constant('__REAL_PREFIX__'), // the real token minus its last character
+      fc.constant('__REAL__'), // the real token, in a field where it is not the shared secret
+    );
+    const field = (name: 'token' | 'password' | 'deviceToken' | 'bootstrapToken') =>
+      name === 'token' ? secretish.filter((value) => value !== '__REAL__') : secretish;
+    const auth = fc.record(
+      { token: field('token'), password: field('password'), deviceToken: field('deviceToken'), bootstrapToken: field('bootstrapToken') },
+      { requiredKeys: [] },
+    );
+    const device = fc.option(
+      fc.record({ id: fc.string({ minLength: 1, maxLength: 64 }), publicKey: fc.string({ minLength: 1, maxLength: 64 }), signature: fc.string({ minLength: 1, maxLength: 90 }), signedAt: fc.nat(), nonce: fc.string({ minLength: 1, maxLength: 40 }) }),
+      { nil: undefined },
+    );
+    const resolve = (value: string): string =>
+      value === '__REAL__' ? real() : value === '__REAL__x' ? `${real()}x` : value === '__REAL_PREFIX__' ? real().slice(0, -1) : value;
+    await fc.assert(
+      fc.asyncProperty(auth, device, fc.constantFrom('operator', 'node'), async (rawAuth, rawDevice, role) => {
+        const resolved = Object.fromEntries(Object.entries(rawAuth).map(([key, value]) => [key, resolve(value as string)]));
+        const raw = await openRawSocket(gateway.url);
+        await raw.waitFor((f) => f['event'] === 'connect.challenge');
+        const params: Record<string, unknown> = { auth: resolved, ...(rawDevice === undefined ? {} : { device: rawDevice }) };
+        raw.send(connectFrame({ role, scopes: role === 'operator' ? ['operator.admin'] : [], params }));
+        const res = await raw.waitFor((f) => f['id'] === 'c1');
+        raw.socket.terminate();
+        assert.equal(res['ok'], false, `authenticated with ${JSON.stringify(params)}`);
+      }),
+      { numRuns: 40, seed: 1206 },
+    );
   });
 });
