@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_KEEPALIVE_INTERVAL_MS, callGateway, GatewayRequestError, GatewayTransportError, type CallGatewayResult } from '../client/index.js';
-import { readGeneratedToken } from '../config/index.js';
+import { findOwnerSocket, readGeneratedToken } from '../config/index.js';
 import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, normalizeTlsFingerprint } from '../protocol/index.js';
 import { ensureTunnel, resolveTarget, type ResolvedTarget } from '../remote/index.js';
 import type { CliContext } from './context.js';
@@ -60,6 +60,7 @@ export function resolveCliTarget(context: CliContext, flags: ConnectionFlags): R
       config: context.config().config,
       readGeneratedToken: () => readGeneratedToken(context.paths),
       readLocalTlsFingerprint: () => readLocalTlsFingerprint(context),
+      readOwnerSocket: () => findOwnerSocket(context.paths.stateDir),
     });
   } catch (error) {
     if (error instanceof GatewayError) {

@@ -7,3 +7,4 @@ export * from './redact.js';
 export * from './token-file.js';
 export { listStateEntries, tightenStatePermissions, isLooserThanPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type PermissionEntry } from './permissions.js';
 export * from './secret-strength.js';
+export * from './owner-socket.js';
