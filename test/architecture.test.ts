@@ -44,12 +44,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   logging: [],
   store: ['protocol'],
   client: ['protocol', 'config'],
-  gateway: ['protocol', 'config', 'logging', 'store'],
+  time: [],
+  gateway: ['protocol', 'config', 'logging', 'store', 'time'],
   remote: ['protocol', 'config', 'client'],
   'node-host': ['protocol', 'config', 'client', 'logging'],
   security: ['protocol', 'config', 'client', 'gateway', 'remote'],
-  cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store'],
+  cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store', 'daemon'],
+  // The composition root: everything except the CLI on top of it (features register in daemon/features.ts).
+  daemon: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent', 'channels', 'control-ui'],
 };
+
+/** Folders the gateway core must never import: the composition root and the features it hosts. */
+const NEVER_FROM_GATEWAY = ['daemon', 'agent', 'channels', 'control-ui'];
 
 describe('architecture', () => {
   const edges = importEdges();
@@ -68,6 +74,18 @@ describe('architecture', () => {
 
   it('never lets gateway/ and client/ import each other', () => {
     const crossing = edges.filter(({ from, to }) => new Set([layerOf(from), layerOf(to)]).size === 2 && [layerOf(from), layerOf(to)].every((l) => l === 'gateway' || l === 'client'));
+    assert.deepEqual(crossing, []);
+  });
+
+  it('never lets gateway/ import the composition root or a feature (the seam runs one way)', () => {
+    const crossing = edges
+      .filter(({ from, to }) => layerOf(from) === 'gateway' && NEVER_FROM_GATEWAY.includes(layerOf(to)))
+      .map(({ from, to }) => `${from} → ${to}`);
+    assert.deepEqual(crossing, []);
+  });
+
+  it('keeps time/ a leaf', () => {
+    const crossing = edges.filter(({ from, to }) => layerOf(from) === 'time' && layerOf(to) !== 'time').map(({ from, to }) => `${from} → ${to}`);
     assert.deepEqual(crossing, []);
   });
 

@@ -27,10 +27,25 @@ import {
   NodeSkillsUpdateParamsSchema,
   NodeSkillsUpdateResultSchema,
   GatewayError,
+  type NodeInvokeParams,
 } from '../../protocol/index.js';
 import type { MethodContext } from '../method-context.js';
-import { defineMethod } from '../method-registry.js';
+import { defineMethod, type IdempotencyPolicy } from '../method-registry.js';
 import { requireOwnerOrSelf } from '../owner.js';
+
+/**
+ * A repeated idempotencyKey joins the first invoke or gets its outcome for 5 min (OpenClaw's dedupe
+ * TTL); the node never runs the command twice. A key reused for another node or command is
+ * IDEMPOTENCY_KEY_CONFLICT. Refusals before the node was asked (not connected, not allowed) are not
+ * remembered, so a retry after the node reconnects runs.
+ */
+const NODE_INVOKE_IDEMPOTENCY: IdempotencyPolicy<NodeInvokeParams> = {
+  key: (params) => params.idempotencyKey,
+  ttlMs: 5 * 60_000,
+  onDuplicate: 'join',
+  fingerprint: (params) => `${params.nodeId}\u0000${params.command}`,
+  isRemembered: (outcome) => outcome.ok || outcome.error.details?.['nodeCommandDispatched'] === true,
+};
 
 /** The node id of the calling node connection (node-only methods run on registered nodes). */
 function callerNodeId({ caller, services }: MethodContext): string {
@@ -105,6 +120,9 @@ export const nodeMethods = [
     access: 'operator.write',
     params: NodeInvokeParamsSchema,
     result: NodeInvokeResultSchema,
+    authorize: ({ command }, { caller, services }) => services.nodes.authorizeInvoke(command, caller.scopes),
+    idempotency: NODE_INVOKE_IDEMPOTENCY,
+    // No signal: a CLI that reconnects and repeats the key joins the invoke still running.
     handler: (params, { caller, services }) => services.nodes.invoke(params, caller.scopes),
   }),
   defineMethod({

@@ -6,6 +6,7 @@ import {
   PROTOCOL_VERSION,
   StatusParamsSchema,
   StatusResultSchema,
+  type StatusResult,
   SystemPresenceParamsSchema,
   SystemPresenceResultSchema,
 } from '../../protocol/index.js';
@@ -33,7 +34,7 @@ export const systemMethods = [
       const { runtime } = services;
       const memory = memoryUsage();
       const nowMs = services.now();
-      const result = {
+      const result: StatusResult = {
         ok: true as const,
         ts: nowMs,
         gateway: {
@@ -55,6 +56,7 @@ export const systemMethods = [
         channels: [],
         sessions: { count: 0 },
       };
+      services.contributeStatus(result);
       return result;
     },
   }),

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { resolveStatePaths } from '../../../src/config/index.js';
-import { startGateway } from '../../../src/gateway/index.js';
+import { startGateway } from '../../../src/daemon/index.js';
 import { createTempStateDir, startTestGateway } from '../../helpers/gateway.js';
 import { runCliProcess } from '../../helpers/cli.js';
 import { connectDevice, createDeviceIdentity, request } from '../../helpers/device.js';
