@@ -24,7 +24,7 @@ import {
   type HealthSummary,
   type HelloOk,
 } from '../protocol/index.js';
-import type { LoadedConfig } from '../config/index.js';
+import { ownerSocketPathFor, type LoadedConfig } from '../config/index.js';
 import type { Logger, SecretRegistry } from '../logging/index.js';
 import { StateStore } from '../store/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/index.js';
@@ -42,6 +42,9 @@ import { createProbeRoutes } from './http/routes.js';
 import { HttpRouter } from './http/router.js';
 import { buildHelloOk } from './hello.js';
 import { closeServers, errnoCode, listen } from './http/listeners.js';
+import { Admission } from './http/admission.js';
+import { hardenHttpServer, listenOwnerSocket, type OwnerChannel } from './http/owner-listener.js';
+import { SendBudget } from './send-budget.js';
 import { LogReader } from './log-reader.js';
 import { MethodRegistry, type MethodDefinition } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
@@ -104,6 +107,10 @@ export class GatewayServer {
   readonly #lifecycle: ConnectionLifecycle;
   readonly #router: HttpRouter;
   readonly #httpServers: Server[] = [];
+  readonly #admission: Admission;
+  /** Raw sockets accepted on the owner socket (their upgrades skip the counts). */
+  readonly #ownerSockets = new WeakSet<object>();
+  #ownerChannel: OwnerChannel | undefined;
   #browserAccess: BrowserAccessPolicy | undefined;
   readonly #stopHooks: (() => Promise<void>)[] = [];
   #boundAddresses: string[] = [];
@@ -187,6 +194,7 @@ export class GatewayServer {
     const authLimiter = new AuthRateLimiter(settings.hardening.authRateLimit, this.#clock, {
       onLockout: (bucket, lockoutMs) => this.#logger.warn({ bucket: bucket.key, lockoutMs }, 'auth rate limit: too many failed attempts, locked out'),
     });
+    this.#admission = new Admission({ maxPendingHandshakes: settings.maxPendingHandshakes, maxConnections: settings.maxConnections });
     this.#lifecycle = new ConnectionLifecycle({
       settings,
       logger: this.#logger,
@@ -200,6 +208,9 @@ export class GatewayServer {
       dispatcher: this.#dispatcher,
       authLimiter,
       tailscaleIdentity: options.tailscaleIdentity,
+      admission: this.#admission,
+      sendBudget: new SendBudget(() => [...this.#lifecycle.connections].map((connection) => connection.bufferedBytes)),
+      isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
       helloOk: (connId, accepted) => this.#helloOk(connId, accepted),
       broadcastPresence: () => this.events.emit(presenceEvent, { presence: this.#presence.list() }, {}, { stateVersion: this.#stateVersion() }),
       isDraining: () => this.#isDraining,
@@ -273,8 +284,9 @@ export class GatewayServer {
     const gate = new UpgradeGate({
       wss,
       logger: this.#logger,
-      maxPendingHandshakes: settings.maxPendingHandshakes,
       maxConnections: settings.maxConnections,
+      admitHandshake: (request) => this.#lifecycle.admitHandshake(request),
+      isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
       isDraining: () => this.#isDraining,
       browserAccess: () => this.#browserAccess,
       counts: () => this.#lifecycle.counts(),
@@ -288,6 +300,7 @@ export class GatewayServer {
       const server: Server =
         tls === undefined ? createServer(onRequest) : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.3' }, onRequest);
       if (tls !== undefined) server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
+      hardenHttpServer(server, this.#admission);
       server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => gate.handle(request, socket, head));
       server.on('clientError', (_error, socket) => socket.destroy());
       try {
@@ -306,6 +319,7 @@ export class GatewayServer {
       this.#boundAddresses.push(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
     }
     this.#port = port;
+    await this.#listenOwnerSocket((request, socket, head) => gate.handle(request, socket, head));
     this.#browserAccess = new BrowserAccessPolicy({ ...settings.hardening.controlUi, listenHosts: settings.listenHosts.map(({ host }) => host), port });
   }
 
@@ -364,6 +378,18 @@ export class GatewayServer {
 
   async #closeHttpServers(): Promise<void> {
     await closeServers(this.#httpServers.splice(0));
+    await this.#ownerChannel?.close();
+    this.#ownerChannel = undefined;
+  }
+
+  /** The owner socket in the state dir (config/owner-socket.ts); a failure only costs that channel. */
+  async #listenOwnerSocket(onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): Promise<void> {
+    const onRequest = (request: IncomingMessage, response: Parameters<HttpRouter['handle']>[1]): void => this.#router.handle(request, response);
+    try {
+      this.#ownerChannel = await listenOwnerSocket(ownerSocketPathFor(this.#options.settings.paths.stateDir), onRequest, onUpgrade, this.#ownerSockets);
+    } catch (error) {
+      this.#logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'owner socket unavailable; local CLI commands use TCP');
+    }
   }
 }
 

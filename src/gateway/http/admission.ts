@@ -59,9 +59,15 @@ class KeyedCounter {
   }
 }
 
+/** The part of a raw TCP socket the tracker needs. */
+interface TrackableSocket {
+  once(event: 'close', listener: () => void): unknown;
+}
+
 export class Admission {
   readonly limits: AdmissionLimits;
   readonly #sockets = new KeyedCounter();
+  readonly #socketSources = new WeakMap<object, string>();
   readonly #pending = new KeyedCounter();
   readonly #principals = new KeyedCounter();
   #ownerConnections = 0;
@@ -81,6 +87,25 @@ export class Admission {
   /** The socket authenticated or closed: it no longer counts as unauthenticated. */
   releaseSocket(source: string): void {
     this.#sockets.remove(source);
+  }
+
+  /**
+   * Counts a raw TCP socket as unauthenticated until it closes or `untrackSocket` is called; false =
+   * refused (the caller destroys it).
+   */
+  trackSocket(socket: TrackableSocket, source: string): boolean {
+    if (this.admitSocket(source) !== undefined) return false;
+    this.#socketSources.set(socket, source);
+    socket.once('close', () => this.untrackSocket(socket));
+    return true;
+  }
+
+  /** The socket authenticated (or closed): it stops counting against the unauthenticated caps. */
+  untrackSocket(socket: object): void {
+    const source = this.#socketSources.get(socket);
+    if (source === undefined) return;
+    this.#socketSources.delete(socket);
+    this.releaseSocket(source);
   }
 
   /** A WebSocket upgrade from `source`; undefined = admitted (call `releaseHandshake` once). */
