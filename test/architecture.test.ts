@@ -46,8 +46,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   client: ['protocol', 'config'],
   time: [],
   gateway: ['protocol', 'config', 'logging', 'store', 'time'],
-  remote: ['protocol', 'config', 'client'],
-  'node-host': ['protocol', 'config', 'client', 'logging'],
+  remote: ['protocol', 'config', 'client', 'time'],
+  'node-host': ['protocol', 'config', 'client', 'logging', 'time'],
   security: ['protocol', 'config', 'client', 'gateway', 'remote'],
   cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store', 'daemon'],
   // The composition root: everything except the CLI on top of it (features register in daemon/features.ts).

@@ -9,7 +9,7 @@ import { loadConfig, logRedactPathsFor, readGatewayEnv, secretValuesAt, tightenS
 import { closeLogger, createLogger, SecretRegistry, type Logger } from '../logging/index.js';
 import { formatTlsFingerprint } from '../protocol/index.js';
 import { StateStore } from '../store/index.js';
-import type { Clock } from '../time/index.js';
+import { systemClock, type Clock } from '../time/index.js';
 import {
   assertExposedSecretStrength,
   assertTailscaleModeAllowed,
@@ -108,7 +108,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   if (options.maxInFlightPerConnection !== undefined) serverOptions.maxInFlightPerConnection = options.maxInFlightPerConnection;
   if (options.closeTimeoutMs !== undefined) serverOptions.closeTimeoutMs = options.closeTimeoutMs;
   if (tls !== undefined) serverOptions.tls = tls;
-  if (allowTailscale) serverOptions.tailscaleIdentity = new TailscaleIdentityVerifier({ run: runTailscale });
+  const clock = options.clock ?? systemClock;
+  if (allowTailscale) serverOptions.tailscaleIdentity = new TailscaleIdentityVerifier({ run: runTailscale, now: () => clock.now() });
   serverOptions.tailscaleStatus = () => (tailscale === undefined ? undefined : tailscale.url === undefined ? { mode: tailscale.mode } : { mode: tailscale.mode, url: tailscale.url });
   let server: GatewayServer;
   try {

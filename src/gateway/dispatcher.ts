@@ -2,9 +2,10 @@
  * @module gateway/dispatcher — runs one request through the shared policy, then its handler.
  *
  * Order (each step a guard with its own error): in-flight cap → method exists → caller's role and
- * scope allow it → params validate → the method's own `authorize` → `preHandler` hooks →
- * idempotency (join or in-flight answer) → handler. A `GatewayError` becomes its catalogue shape;
- * anything else becomes INTERNAL_ERROR with the request id, and the cause goes only to the log.
+ * scope allow it → params validate → the method's own `authorize` → `preHandler` hooks → not
+ * aborted meanwhile → idempotency (join or in-flight answer) → handler. A `GatewayError` becomes
+ * its catalogue shape; anything else becomes INTERNAL_ERROR with the request id, and the cause goes
+ * only to the log.
  *
  * Long-running methods: the handler's `signal` aborts when the connection closes or `abort()` is
  * called, and `accept(ack)` sends the interim response on the same id before the final one.
@@ -135,6 +136,8 @@ export class Dispatcher {
       const context = this.#context(request, method, sink, signal, acks);
       method.definition.authorize?.(params, context);
       for (const hooks of this.#hooks) await hooks.preHandler?.(request, params);
+      // The connection may have closed while a hook awaited: the handler would only see a dead signal.
+      if (signal.aborted) throw signal.reason;
       const policy = method.definition.idempotency;
       const key = policy?.key(params, caller);
       if (policy === undefined || key === undefined) return await this.#invoke(method, params, context);
@@ -165,7 +168,9 @@ export class Dispatcher {
     const entry = this.#idempotency.begin(cacheKey, fingerprint);
     acks.push((ack) => entry.recordAck(ack));
     const final = await this.#invoke(method, params, context);
-    this.#idempotency.settle(cacheKey, entry, final.outcome, policy.ttlMs, policy.isRemembered?.(final.outcome) ?? true);
+    // Cancelled work is never remembered: a retry after a reconnect must run, not replay the abort.
+    const isAborted = !final.outcome.ok && final.outcome.error.details?.['code'] === 'REQUEST_ABORTED';
+    this.#idempotency.settle(cacheKey, entry, final.outcome, policy.ttlMs, !isAborted && (policy.isRemembered?.(final.outcome) ?? true));
     return final;
   }
 

@@ -46,7 +46,7 @@ export interface MethodDefinition<P extends TSchema = TSchema, R extends TSchema
    * A caller check beyond the `access` floor that depends on the params (e.g. admin-only node
    * commands). Runs before idempotency, so a repeat can never join an outcome its caller may not see.
    */
-  readonly authorize?: (params: Static<P>, context: MethodContext<Static<A>>) => void;
+  authorize?(params: Static<P>, context: MethodContext<Static<A>>): void;
   /** Runs with validated params; returns the result or throws a `GatewayError`. */
   readonly handler: (params: Static<P>, context: MethodContext<Static<A>>) => Static<R> | Promise<Static<R>>;
 }

@@ -8,20 +8,16 @@
  * connection-lifecycle.ts, the upgrade checks in upgrade-gate.ts, event delivery in event-bus.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import {
   CLAWGATE_VERSION,
   CORE_EVENTS,
   CloseCode,
-  GatewayError,
-  healthEvent,
   presenceEvent,
   shutdownEvent,
   tickEvent,
-  type HealthSummary,
   type HelloOk,
 } from '../protocol/index.js';
 import { ownerSocketPathFor, type LoadedConfig } from '../config/index.js';
@@ -36,12 +32,14 @@ import { UpgradeGate } from './upgrade-gate.js';
 import { Dispatcher } from './dispatcher.js';
 import { EventBus } from './event-bus.js';
 import { FeatureHost } from './feature-host.js';
-import type { GatewayFeature, FeatureContext } from './feature.js';
+import type { GatewayFeature } from './feature.js';
+import { createFeatureContext } from './feature-context.js';
+import { HealthBroadcast } from './health-broadcast.js';
 import { HealthMonitor } from './health-monitor.js';
 import { createProbeRoutes } from './http/routes.js';
 import { HttpRouter } from './http/router.js';
 import { buildHelloOk } from './hello.js';
-import { closeServers, errnoCode, listen } from './http/listeners.js';
+import { bindListeners, closeServers } from './http/listeners.js';
 import { Admission } from './http/admission.js';
 import { hardenHttpServer, listenOwnerSocket, type OwnerChannel } from './http/owner-listener.js';
 import { SendBudget } from './send-budget.js';
@@ -119,8 +117,7 @@ export class GatewayServer {
   #isReady = false;
   #isDraining = false;
   #tickTimer: TimerHandle;
-  /** What the last `health` event said; a tick broadcasts health again only when this changes. */
-  #lastHealthSignature = '';
+  readonly #healthBroadcast: HealthBroadcast;
 
   constructor(options: GatewayServerOptions) {
     this.#options = options;
@@ -137,6 +134,7 @@ export class GatewayServer {
     const settings = options.settings;
     this.#health = new HealthMonitor({ now, sessionsPath: `${settings.paths.stateDir}/sessions`, contribute: (snapshot) => this.#features.contributeHealth(snapshot) });
     this.#presence = new PresenceRegistry({ version: CLAWGATE_VERSION, instanceId: this.bootId, now });
+    this.#healthBroadcast = new HealthBroadcast(this.#health, this.events, () => this.#stateVersion());
     this.#store = options.store ?? StateStore.openForStateDir(settings.paths.stateDir, { migrations: this.#features.migrations() });
     const broadcast = (event: string, payload: unknown): void => void this.events.emitByName(event, payload);
     const pairingDeps: PairingDeps = {
@@ -228,15 +226,29 @@ export class GatewayServer {
 
   /** Starts every feature (dependency order), binds every listen host on one port, starts the tick. */
   async start(): Promise<void> {
-    await this.#features.start((feature) => this.#featureContext(feature));
     try {
+      await this.#features.start((feature) =>
+        createFeatureContext(feature, {
+          store: this.#store,
+          events: this.events,
+          nodes: this.#nodes,
+          dispatcher: this.#dispatcher,
+          clock: this.#clock,
+          logger: this.#logger,
+          config: this.#options.config,
+          secrets: this.#options.secrets,
+        }),
+      );
       await this.#listen();
     } catch (error) {
+      // A failed start leaves nothing behind: started features closed, no listener, store closed.
       await this.#features.close();
+      this.#health.stop();
       this.#store.close();
       throw error;
     }
     this.#startedAtMs = this.#clock.now();
+    this.#healthBroadcast.baseline();
     this.#tickTimer = this.#clock.setInterval(() => this.#tick(), this.#options.settings.tickIntervalMs);
     this.#isReady = true;
   }
@@ -292,32 +304,18 @@ export class GatewayServer {
       counts: () => this.#lifecycle.counts(),
       onSocket: (socket, request) => void this.#lifecycle.accept(socket, request),
     });
-    let port = settings.port;
-    for (const { host, isRequired } of settings.listenHosts) {
-      const onRequest = (request: IncomingMessage, response: Parameters<HttpRouter['handle']>[1]): void => this.#router.handle(request, response);
-      const tls = this.#options.tls;
-      // https.Server is an http.Server with a TLS front; everything after the handshake is shared.
-      const server: Server =
-        tls === undefined ? createServer(onRequest) : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.3' }, onRequest);
-      if (tls !== undefined) server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
-      hardenHttpServer(server, this.#admission);
-      server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => gate.handle(request, socket, head));
-      server.on('clientError', (_error, socket) => socket.destroy());
-      try {
-        port = await listen(server, host, port);
-      } catch (error) {
-        const code = errnoCode(error);
-        if (!isRequired && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) {
-          this.#logger.debug({ host, code }, 'optional listen address unavailable');
-          continue;
-        }
-        await this.#closeHttpServers();
-        if (code === 'EADDRINUSE') throw new GatewayError('PORT_IN_USE', { port, host });
-        throw error;
-      }
-      this.#httpServers.push(server);
-      this.#boundAddresses.push(host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
-    }
+    const bound = await bindListeners({
+      listenHosts: settings.listenHosts,
+      port: settings.port,
+      tls: this.#options.tls,
+      onRequest: (request, response) => this.#router.handle(request, response),
+      onUpgrade: (request, socket, head) => gate.handle(request, socket, head),
+      logger: this.#logger,
+      onServer: (server) => hardenHttpServer(server, this.#admission),
+    });
+    this.#httpServers.push(...bound.servers);
+    this.#boundAddresses = bound.addresses;
+    const port = bound.port;
     this.#port = port;
     await this.#listenOwnerSocket((request, socket, head) => gate.handle(request, socket, head));
     this.#browserAccess = new BrowserAccessPolicy({ ...settings.hardening.controlUi, listenHosts: settings.listenHosts.map(({ host }) => host), port });
@@ -326,32 +324,7 @@ export class GatewayServer {
   /** Every tick: `tick` to everyone, and `health` when its summary changed since the last one. */
   #tick(): void {
     this.events.emit(tickEvent, { ts: this.#clock.now() });
-    const snapshot = this.#health.snapshot();
-    const signature = healthSignature(snapshot);
-    if (signature === this.#lastHealthSignature) return;
-    const isFirst = this.#lastHealthSignature === '';
-    this.#lastHealthSignature = signature;
-    if (isFirst) return; // the hello snapshot already carried this state
-    this.#health.version++;
-    this.events.emit(healthEvent, snapshot, {}, { stateVersion: this.#stateVersion() });
-  }
-
-  #featureContext(feature: GatewayFeature): FeatureContext {
-    const section = feature.config === undefined ? undefined : (this.#options.config.config as Record<string, unknown>)[feature.config.key];
-    return {
-      store: this.#store,
-      events: this.events,
-      nodes: {
-        list: () => this.#nodes.list(),
-        invoke: (params, { signal, scopes }) => this.#nodes.invoke(params, scopes, signal),
-      },
-      clock: this.#clock,
-      logger: this.#logger.child({ feature: feature.name }),
-      config: this.#options.config,
-      configSection: section,
-      secrets: this.#options.secrets,
-      requests: { abort: (connId, requestId, reason) => this.#dispatcher.abort(connId, requestId, reason) },
-    };
+    this.#healthBroadcast.check();
   }
 
   #helloOk(connId: string, accepted: AcceptedConnect): HelloOk {
@@ -391,9 +364,4 @@ export class GatewayServer {
       this.#logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'owner socket unavailable; local CLI commands use TCP');
     }
   }
-}
-
-/** The parts of a health snapshot worth telling clients about when they change (not the timings). */
-function healthSignature(snapshot: HealthSummary): string {
-  return JSON.stringify([snapshot.ok, snapshot.eventLoop.degraded, snapshot.eventLoop.reasons, snapshot.channels, snapshot.agents, snapshot.sessions.count]);
 }

@@ -6,6 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { GatewayError } from '../../src/protocol/index.js';
+import type { GatewayFeature } from '../../src/gateway/index.js';
 import { openSqlite } from '../../src/store/sqlite-driver.js';
 import { stateDatabasePath } from '../../src/store/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -130,5 +132,28 @@ describe('feature readiness', () => {
     } finally {
       await gateway.stop();
     }
+  });
+});
+
+describe('feature start-up refusals', () => {
+  it('refuses to start when a dependency is missing, before anything listens', async () => {
+    await assert.rejects(
+      startTestGateway({ features: [{ ...createSampleFeature(), dependsOn: ['agent'] }] }),
+      (e: unknown) => e instanceof GatewayError && e.code === 'FEATURE_DEPENDENCY_MISSING' && e.message === 'feature sample depends on agent, which is not registered',
+    );
+  });
+
+  it('stops cleanly with FEATURE_START_FAILED when onReady throws, closing the features already started', async () => {
+    const closed: string[] = [];
+    const first: GatewayFeature = { name: 'first', onReady: () => undefined, onClose: () => void closed.push('first') };
+    const failing: GatewayFeature = {
+      name: 'failing',
+      dependsOn: ['first'],
+      onReady: () => {
+        throw new Error('no bot token');
+      },
+    };
+    await assert.rejects(startTestGateway({ features: [failing, first] }), (e: unknown) => e instanceof GatewayError && e.code === 'FEATURE_START_FAILED' && e.message.includes('no bot token'));
+    assert.deepEqual(closed, ['first']);
   });
 });
