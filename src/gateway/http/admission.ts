@@ -128,7 +128,8 @@ export class Admission {
       this.#ownerConnections++;
       return undefined;
     }
-    if (total >= this.limits.maxConnections - this.limits.ownerReservedConnections) return 'connections-full';
+    // Non-owners together stay below the reserve line, whatever the owner holds.
+    if (this.#principals.total >= this.limits.maxConnections - this.limits.ownerReservedConnections) return 'connections-full';
     if (this.#principals.get(principal) >= this.limits.maxConnectionsPerPrincipal) return 'principal-full';
     this.#principals.add(principal);
     return undefined;

@@ -12,6 +12,7 @@ import { connectDevice, createDeviceIdentity, request, type DeviceConnection } f
 import { approveNode, openNodeSocket } from '../../helpers/node-socket.js';
 import { createFakeClock } from '../../helpers/fake-clock.js';
 import fc from 'fast-check';
+import { isOwner, requireOwnerOrSelf } from '../../../src/gateway/owner.js';
 
 const OWNER_SCOPES = ['operator.admin', 'operator.pairing', 'operator.read', 'operator.write'];
 
@@ -114,6 +115,31 @@ describe('T-AUTH: privilege of non-owner sessions', () => {
     assert.ok(tick !== undefined);
     assert.equal(watcher.frames.some((f) => f['event'] === 'presence'), false, 'no presence event reached the zero-scope socket');
     for (const raw of [watcher, reader, ui]) raw.socket.close();
+  });
+});
+
+describe('T-AUTH-3: owner rule over every auth method', () => {
+  it('only the shared secret, auth none/Tailscale and operator.admin are owners; any other method, known or new, acts for itself', () => {
+    const methods = fc.constantFrom('token', 'password', 'none', 'device-token', 'bootstrap-token', 'tailscale-device', 'future-method', undefined);
+    const scopes = fc.uniqueArray(fc.constantFrom('operator.read', 'operator.write', 'operator.pairing', 'operator.admin', 'operator.approvals'), { maxLength: 5 });
+    fc.assert(
+      fc.property(methods, scopes, fc.boolean(), (authMethod, held, isSameDevice) => {
+        const caller = { authMethod, scopes: held, deviceId: 'dev-self' };
+        const expectedOwner = (authMethod !== undefined && ['token', 'password', 'none'].includes(authMethod)) || held.includes('operator.admin');
+        assert.equal(isOwner(caller), expectedOwner);
+        const target = isSameDevice ? 'dev-self' : 'dev-other';
+        const allowed = (() => {
+          try {
+            requireOwnerOrSelf(caller, target, 'remove');
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+        assert.equal(allowed, expectedOwner || isSameDevice);
+      }),
+      { numRuns: 200, seed: 1203 },
+    );
   });
 });
 
