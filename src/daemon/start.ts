@@ -63,6 +63,12 @@ export interface StartedGateway {
   tls: TlsMaterial | undefined;
   /** Tailscale Serve/Funnel, when gateway.tailscale.mode is not off. */
   tailscale: TailscaleExposure | undefined;
+  /**
+   * Re-reads the config file and the generated token (flags and the environment stay as started) and,
+   * when the shared secret changed, switches to it and closes the old secret's sessions (T-AUTH-1).
+   * Throws the settings error (e.g. a weak secret on an exposed bind) and keeps the old secret.
+   */
+  reloadAuth(): { isChanged: boolean; closedSessions: number };
 }
 
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
@@ -155,5 +161,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     await server.stop(reason);
     await closeLogger(logger);
   };
-  return { server, settings, logger, secrets, tls, tailscale, close };
+  const reloadAuth = (): { isChanged: boolean; closedSessions: number } => {
+    const reloaded = loadConfig(options.paths.configPath, { sections: featureConfigSections(features) });
+    const next = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: reloaded.config, paths: options.paths });
+    if (tailscaleMode === 'funnel') assertExposedSecretStrength(next.auth, 'tailscale funnel');
+    const current = server.isSharedSecretDifferent(next.auth);
+    if (!current) return { isChanged: false, closedSessions: 0 };
+    secrets.add(next.auth.token);
+    secrets.add(next.auth.password);
+    const closedSessions = server.rotateSharedSecret(next.auth);
+    logger.warn({ mode: next.auth.mode, closedSessions }, 'gateway secret changed: the old one is refused and its sessions were closed');
+    return { isChanged: true, closedSessions };
+  };
+  return { server, settings, logger, secrets, tls, tailscale, close, reloadAuth };
 }

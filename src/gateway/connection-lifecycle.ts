@@ -246,6 +246,23 @@ export class ConnectionLifecycle implements ConnectionHandler {
   }
 
   /**
+   * Closes, right after the current reply goes out, every socket that authenticated with the shared
+   * secret (token or password): after a rotation the old secret must stop working at once (T-AUTH-1).
+   * Returns how many were closed.
+   */
+  closeSharedSecretSessions(): number {
+    const error = new GatewayError('SHARED_SECRET_ROTATED');
+    let closed = 0;
+    for (const connection of this.connections) {
+      const method = connection.caller?.authMethod;
+      if (method !== 'token' && method !== 'password') continue;
+      closed++;
+      setImmediate(() => connection.fail(error));
+    }
+    return closed;
+  }
+
+  /**
    * Schedules one `presence` broadcast for all changes within PRESENCE_COALESCE_MS. Broadcasting the
    * full list on every connect is O(n²) when many clients (re)connect at once, e.g. after a restart.
    */

@@ -49,6 +49,7 @@ import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PresenceRegistry } from './presence.js';
 import { DeviceAdmin } from './pairing/device-admin.js';
 import { PairingService, type PairingDeps } from './pairing/service.js';
+import type { SharedSecretAuth } from './pairing/shared-secret.js';
 import { NodeService } from './nodes/service.js';
 import type { NodeSurfaceStore } from './nodes/surface-store.js';
 import type { GatewayServices } from './services.js';
@@ -106,6 +107,7 @@ export class GatewayServer {
   readonly #router: HttpRouter;
   readonly #httpServers: Server[] = [];
   readonly #admission: Admission;
+  readonly #pairingDeps: PairingDeps;
   /** Raw sockets accepted on the owner socket (their upgrades skip the counts). */
   readonly #ownerSockets = new WeakSet<object>();
   #ownerChannel: OwnerChannel | undefined;
@@ -145,6 +147,7 @@ export class GatewayServer {
       emit: broadcast,
       disconnectDevice: (deviceId, role, change) => this.#lifecycle.disconnectDevice(deviceId, role, change),
     };
+    this.#pairingDeps = pairingDeps;
     this.#pairing = new PairingService(pairingDeps);
     this.#nodes = new NodeService({
       store: options.nodeSurfaceStore ?? this.#store.nodeSurfaces,
@@ -278,6 +281,24 @@ export class GatewayServer {
     this.#health.stop();
     this.#store.close();
     for (const hook of this.#stopHooks.splice(0)) await hook();
+  }
+
+  /**
+   * Replaces the shared secret (a SIGHUP reload, daemon/start.ts): from now on only `auth` is
+   * accepted, and every session that authenticated with the old secret is closed at once with
+   * SHARED_SECRET_ROTATED (security lessons T-AUTH-1). Device tokens are unaffected. Returns how
+   * many sessions were closed.
+   */
+  /** True when `auth` differs from the secret in use (mode, token or password). */
+  isSharedSecretDifferent(auth: SharedSecretAuth): boolean {
+    const current = this.#options.settings.auth;
+    return current.mode !== auth.mode || current.token !== auth.token || current.password !== auth.password;
+  }
+
+  rotateSharedSecret(auth: SharedSecretAuth): number {
+    this.#options.settings.auth = auth;
+    this.#pairingDeps.auth = auth;
+    return this.#lifecycle.closeSharedSecretSessions();
   }
 
   /** Runs `hook` after the gateway stopped listening (e.g. undo Tailscale Serve). */

@@ -75,6 +75,15 @@ async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
       void started.close(`gateway stopping (${signal})`).then(resolve);
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // SIGHUP re-reads the config and generated token: a changed secret takes over at once (T-AUTH-1).
+    process.on('SIGHUP', () => {
+      try {
+        const { isChanged, closedSessions } = started.reloadAuth();
+        started.logger.info({ isChanged, closedSessions }, 'SIGHUP: auth reloaded');
+      } catch (error) {
+        started.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'SIGHUP: reload refused, the old secret stays');
+      }
+    });
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
 }

@@ -151,4 +151,10 @@ export const AUTH_ERRORS = defineErrors({
     retryable: false,
     httpStatus: 403,
   },
+  SHARED_SECRET_ROTATED: {
+    wire: 'INVALID_REQUEST',
+    message: 'the gateway secret was changed; reconnect with the new one',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
+  },
 });

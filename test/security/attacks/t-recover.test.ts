@@ -6,11 +6,12 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { statSync } from 'node:fs';
-import { resolveStatePaths } from '../../../src/config/index.js';
-import { startGateway } from '../../../src/daemon/index.js';
+import { spawn } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createTempStateDir, startTestGateway } from '../../helpers/gateway.js';
-import { runCliProcess } from '../../helpers/cli.js';
+import { CLAWGATE_BIN, runCliProcess, withPortGuard } from '../../helpers/cli.js';
+import { findFreePort } from '../../helpers/ports.js';
 import { connectDevice, createDeviceIdentity, request } from '../../helpers/device.js';
 import { connectFrame, openAuthenticatedSocket, openRawSocket } from '../../helpers/raw-socket.js';
 
@@ -39,29 +40,49 @@ describe('T-RECOVER: the owner regains admin locally', () => {
     }
   });
 
-  it('T-AUTH-1 changed secret: the old token is refused and its sessions are closed (restart with a new token)', async () => {
+  it('T-AUTH-1 rotating the secret (config + SIGHUP): the old one is refused and its sessions close within 1 s', async () => {
     const stateDir = createTempStateDir();
-    const paths = resolveStatePaths({ env: { CLAWGATE_STATE_DIR: stateDir } });
     const oldToken = 'old-secret-0123456789abcdef-0123456789';
-    const first = await startGateway({ paths, flags: { port: 0, token: oldToken }, env: { CLAWGATE_STATE_DIR: stateDir } });
-    const port = first.server.port;
-    const session = await openAuthenticatedSocket(`ws://127.0.0.1:${port}`, oldToken);
-    const startedMs = Date.now();
-    await first.close('secret rotated');
-    const closed = await session.closed;
-    assert.ok(Date.now() - startedMs < 5000, 'the old session ends with the old secret');
-    assert.ok(closed.code === 1001 || closed.code === 1012, `close code ${closed.code}`);
-
-    const second = await startGateway({ paths, flags: { port, token: 'new-secret-0123456789abcdef-0123456789' }, env: { CLAWGATE_STATE_DIR: stateDir } });
+    const newToken = 'new-secret-0123456789abcdef-0123456789';
+    writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { auth: { token: oldToken } } }));
+    const port = await findFreePort();
+    const child = spawn(process.execPath, [CLAWGATE_BIN, 'gateway', 'run', '--port', String(port)], {
+      env: withPortGuard({ CLAWGATE_STATE_DIR: stateDir, PATH: process.env['PATH'] }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
     try {
-      const raw = await openRawSocket(`ws://127.0.0.1:${second.server.port}`);
+      let output = '';
+      await new Promise<void>((resolve, reject) => {
+        const onData = (chunk: Buffer): void => {
+          output += chunk.toString();
+          if (output.includes('gateway listening on')) resolve();
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', onData);
+        child.once('exit', () => reject(new Error(`gateway exited: ${output}`)));
+      });
+      const url = `ws://127.0.0.1:${port}`;
+      const session = await openAuthenticatedSocket(url, oldToken);
+      writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { auth: { token: newToken } } }));
+      const rotatedAtMs = Date.now();
+      child.kill('SIGHUP');
+      const closed = await session.closed;
+      const elapsedMs = Date.now() - rotatedAtMs;
+      assert.equal(closed.code, 1008);
+      assert.match(closed.reason, /secret was changed/);
+      assert.ok(elapsedMs < 1000, `old session closed after ${elapsedMs} ms`);
+
+      const raw = await openRawSocket(url);
       await raw.waitFor((f) => f['event'] === 'connect.challenge');
       raw.send(connectFrame({ token: oldToken }));
-      const res = (await raw.waitFor((f) => f['id'] === 'c1')) as Record<string, any>;
-      assert.equal(res['ok'], false);
-      assert.equal(res['error'].details.code, 'AUTH_TOKEN_MISMATCH');
+      const refused = (await raw.waitFor((f) => f['id'] === 'c1')) as Record<string, any>;
+      assert.equal(refused['error'].details.code, 'AUTH_TOKEN_MISMATCH', 'the old token is refused');
+      const fresh = await openAuthenticatedSocket(url, newToken);
+      fresh.socket.close();
     } finally {
-      await second.close('test finished');
+      child.kill('SIGTERM');
+      await exited;
     }
   });
 });
