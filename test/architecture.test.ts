@@ -51,7 +51,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   security: ['protocol', 'config', 'client', 'gateway', 'remote'],
   cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store', 'daemon'],
   // The composition root: everything except the CLI on top of it (features register in daemon/features.ts).
-  daemon: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent', 'channels', 'control-ui'],
+  daemon: ['protocol', 'config', 'logging', 'store', 'time', 'client', 'remote', 'node-host', 'security', 'gateway', 'agent', 'channels', 'control-ui'],
 };
 
 /** Folders the gateway core must never import: the composition root and the features it hosts. */

@@ -20,8 +20,8 @@ import {
   tickEvent,
   type HelloOk,
 } from '../protocol/index.js';
-import { ownerSocketPathFor, type LoadedConfig } from '../config/index.js';
-import type { Logger, SecretRegistry } from '../logging/index.js';
+import { ownerSocketPathFor } from '../config/index.js';
+import type { Logger } from '../logging/index.js';
 import { StateStore } from '../store/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/index.js';
 import type { AcceptedConnect } from './handshake.js';
@@ -32,7 +32,6 @@ import { UpgradeGate } from './upgrade-gate.js';
 import { Dispatcher } from './dispatcher.js';
 import { EventBus } from './event-bus.js';
 import { FeatureHost } from './feature-host.js';
-import type { GatewayFeature } from './feature.js';
 import { createFeatureContext } from './feature-context.js';
 import { HealthBroadcast } from './health-broadcast.js';
 import { HealthMonitor } from './health-monitor.js';
@@ -44,48 +43,17 @@ import { Admission } from './http/admission.js';
 import { hardenHttpServer, listenOwnerSocket, type OwnerChannel } from './http/owner-listener.js';
 import { SendBudget } from './send-budget.js';
 import { LogReader } from './log-reader.js';
-import { MethodRegistry, type MethodDefinition } from './method-registry.js';
+import { MethodRegistry } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PresenceRegistry } from './presence.js';
 import { DeviceAdmin } from './pairing/device-admin.js';
 import { PairingService, type PairingDeps } from './pairing/service.js';
 import type { SharedSecretAuth } from './pairing/shared-secret.js';
 import { NodeService } from './nodes/service.js';
-import type { NodeSurfaceStore } from './nodes/surface-store.js';
 import type { GatewayServices } from './services.js';
-import type { GatewaySettings } from './settings.js';
-import type { TlsMaterial } from './http/tls.js';
-import type { TailscaleIdentityVerifier } from './tailscale/identity.js';
+import type { GatewayServerOptions } from './server-options.js';
 
-export interface GatewayServerOptions {
-  settings: GatewaySettings;
-  config: LoadedConfig;
-  logger: Logger;
-  secrets: SecretRegistry;
-  /** Features plugged in through the seam (gateway/feature.ts), in any order; see daemon/start.ts. */
-  features?: readonly GatewayFeature[];
-  /** Extra method families without a feature around them (tests). */
-  methodFamilies?: readonly (readonly MethodDefinition[])[];
-  /** Time and timers for everything in the core (tick, handshake, presence, invokes, rate limits). */
-  clock?: Clock;
-  createId?: () => string;
-  /** Validate every result, ack and event payload against its schema (tests). */
-  shouldValidateResults?: boolean;
-  /** Durable state; default: `<stateDir>/state/clawgate.sqlite` with the features' migrations, closed by `stop()`. */
-  store?: StateStore;
-  /** Where approved node command surfaces live (default: the state store's SQLite tables). */
-  nodeSurfaceStore?: NodeSurfaceStore;
-  /** Serve HTTPS/WSS (TLS 1.3 minimum) on the same port with this certificate. */
-  tls?: TlsMaterial | undefined;
-  /** `gateway.auth.allowTailscale`: verifies Tailscale Serve identity headers on upgrade requests. */
-  tailscaleIdentity?: TailscaleIdentityVerifier | undefined;
-  /** Serve/Funnel state for `status`, once the exposure is up. */
-  tailscaleStatus?: () => { mode: string; url?: string } | undefined;
-  /** Requests one connection may run at once (default 64). */
-  maxInFlightPerConnection?: number;
-  /** How long a peer gets to answer a close frame before it is cut off (default 2000 ms). */
-  closeTimeoutMs?: number;
-}
+export type { GatewayServerOptions } from './server-options.js';
 
 export class GatewayServer {
   readonly bootId: string;
@@ -304,11 +272,6 @@ export class GatewayServer {
   /** Runs `hook` after the gateway stopped listening (e.g. undo Tailscale Serve). */
   addStopHook(hook: () => Promise<void>): void {
     this.#stopHooks.push(hook);
-  }
-
-  /** Sends a declared core event by name to every connection allowed to see it. */
-  broadcast(event: string, payload: unknown): void {
-    this.events.emitByName(event, payload);
   }
 
   async #listen(): Promise<void> {
