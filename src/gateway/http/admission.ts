@@ -27,7 +27,7 @@ export const DEFAULT_ADMISSION_LIMITS: AdmissionLimits = {
   maxUnauthenticatedSockets: 512,
   maxUnauthenticatedPerSource: 64,
   maxPendingHandshakes: 64,
-  maxPendingPerSource: 16,
+  maxPendingPerSource: 32,
   maxConnections: 4096,
   ownerReservedConnections: 64,
   maxConnectionsPerPrincipal: 256,

@@ -85,8 +85,8 @@ describe('brute force with parallel sockets from one local client', () => {
   it('parallel sockets get the documented ~12 guesses a minute, not 970', async () => {
     for (let guess = 0; guess < 10; guess++) assert.equal(code(await attemptConnect(gateway.url, { token: `free-${guess}` })), 'AUTH_TOKEN_MISMATCH');
     const startedMs = clock.now();
-    // As many sockets as one host may hold in the handshake at once (16; more get 503, see
-    // t-exhaustion) send their guesses at the same moment.
+    // 16 sockets from one host (it may hold 32 handshakes at once; more get 503, see t-exhaustion)
+    // send their guesses at the same moment.
     const parallel = 16;
     const sockets = await Promise.all(Array.from({ length: parallel }, (_, index) => openRawSocket(gateway.url, { localAddress: `127.0.1.${index + 1}` })));
     await Promise.all(sockets.map((raw) => raw.waitFor((f) => f['event'] === 'connect.challenge')));

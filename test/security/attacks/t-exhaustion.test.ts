@@ -87,7 +87,7 @@ describe('pre-auth exhaustion', () => {
     socket.destroy();
   });
 
-  it('one host cannot hold all 64 pre-auth slots: its 17th pending handshake gets 503, the owner socket still connects', async () => {
+  it('one host cannot hold all 64 pre-auth slots: past its share (32) it gets 503, the owner socket still connects', async () => {
     const perSource = DEFAULT_ADMISSION_LIMITS.maxPendingPerSource;
     const outcomes = await Promise.all(
       Array.from({ length: perSource + 1 }, (_, index) =>
