@@ -12,11 +12,10 @@ import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type HelloOk, type RequestFram
 import type { Logger } from '../logging/index.js';
 import type { Clock, TimerHandle } from '../time/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
-import type { AuthRateLimiter } from './pairing/auth-rate-limit.js';
 import { ownerChannelAddress, resolveClientAddress, type ResolvedClientAddress } from './http/client-address.js';
 import type { Admission, AdmissionRefusal } from './http/admission.js';
 import { limitPreAuthReads } from './http/preauth-reader.js';
-import { globalSourceFor } from './pairing/auth-rate-limit.js';
+import { globalSourceFor, type AuthRateLimiter } from './pairing/auth-rate-limit.js';
 import { isOwner } from './owner.js';
 import type { SendBudget } from './send-budget.js';
 import { GatewayConnection, type ConnectionHandler } from './connection.js';
@@ -90,8 +89,13 @@ export class ConnectionLifecycle implements ConnectionHandler {
     if (this.#options.isOwnerChannel(request)) return undefined;
     const source = globalSourceFor(resolveClientAddress(request, this.#options.settings.hardening.trustedProxies));
     const refusal = this.#options.admission.admitHandshake(source);
-    if (refusal === undefined) this.#handshakeSources.set(request, source);
-    return refusal;
+    if (refusal !== undefined) return refusal;
+    this.#handshakeSources.set(request, source);
+    // An upgrade ws refuses (bad key, bad version) never becomes a connection: free its slot on close.
+    request.socket.once('close', () => {
+      if (this.#handshakeSources.delete(request)) this.#options.admission.releaseHandshake(source);
+    });
+    return undefined;
   }
 
   /** Wraps an upgraded socket in a connection and sends `connect.challenge`. */
@@ -126,7 +130,9 @@ export class ConnectionLifecycle implements ConnectionHandler {
     const disarmPreAuthReads = limitPreAuthReads(request.socket, (bytesRead) =>
       connection.fail(new GatewayError('PAYLOAD_TOO_LARGE', { sizeBytes: bytesRead, limitBytes: MAX_PREAUTH_PAYLOAD_BYTES })),
     );
-    this.#held.set(connection, { handshakeSource: this.#handshakeSources.get(request), disarmPreAuthReads, rawSocket: request.socket });
+    const handshakeSource = this.#handshakeSources.get(request);
+    this.#handshakeSources.delete(request); // the connection owns the slot now
+    this.#held.set(connection, { handshakeSource, disarmPreAuthReads, rawSocket: request.socket });
     // Tailscale whois runs only once a connect frame arrives, never for a bare upgrade (hole 3).
     if (this.#options.tailscaleIdentity !== undefined) this.#tailscaleRequests.set(connection, request);
     connection.sendEvent('connect.challenge', { nonce, ts: clock.now() });

@@ -9,6 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { runCliProcess } from '../../helpers/cli.js';
 import { openRawSocket, type RawSocket } from '../../helpers/raw-socket.js';
+import { attemptUpgrade } from '../../helpers/upgrade.js';
 import { connectDevice, createDeviceIdentity } from '../../helpers/device.js';
 import { TailscaleIdentityVerifier, MAX_CONCURRENT_WHOIS } from '../../../src/gateway/tailscale/identity.js';
 import { SendBudget } from '../../../src/gateway/send-budget.js';
@@ -106,6 +107,30 @@ describe('pre-auth exhaustion', () => {
     const env = { CLAWGATE_STATE_DIR: gateway.paths.stateDir, PATH: process.env['PATH'], CLAWGATE_GATEWAY_TOKEN: gateway.token! };
     const result = await runCliProcess(['health', '--json'], env);
     assert.equal(result.code, 0, `the owner is locked out: ${result.stderr}`);
+    for (const socket of opened.splice(0)) socket.terminate();
+  });
+
+  it('refused upgrades (bad WebSocket version) do not leak handshake slots', async () => {
+    const port = gateway.server.port;
+    // Wait until the previous test's sockets have been released.
+    for (let tries = 0; (await attemptUpgrade(port, {})).status !== 101; tries++) {
+      assert.ok(tries < 100, 'slots never came back');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (let attempt = 0; attempt < DEFAULT_ADMISSION_LIMITS.maxPendingPerSource + 8; attempt++) {
+      const status = await new Promise<string>((resolve) => {
+        const socket = connect({ host: '127.0.0.1', port });
+        let text = '';
+        socket.on('data', (chunk: Buffer) => (text += chunk.toString('latin1')));
+        socket.on('error', () => undefined);
+        socket.on('close', () => resolve(text.split('\r\n')[0] ?? ''));
+        socket.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 7\r\nSec-WebSocket-Key: ${Buffer.from('0123456789abcdef').toString('base64')}\r\n\r\n`);
+      });
+      assert.match(status, /^HTTP\/1\.1 400/);
+    }
+    const raw = await openRawSocket(gateway.url);
+    opened.push(raw.socket);
+    await raw.waitFor((f) => f['event'] === 'connect.challenge');
   });
 
   it('half-open TCP sockets: past the per-host cap new sockets are closed at once, without holding an fd', async () => {
