@@ -48,7 +48,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   gateway: ['protocol', 'config', 'logging', 'store', 'time'],
   remote: ['protocol', 'config', 'client', 'time'],
   'node-host': ['protocol', 'config', 'client', 'logging', 'time'],
-  security: ['protocol', 'config', 'client', 'gateway', 'remote'],
+  security: ['protocol', 'config', 'client', 'remote'],
   cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store', 'daemon'],
   // The composition root: everything except the CLI on top of it (features register in daemon/features.ts).
   daemon: ['protocol', 'config', 'logging', 'store', 'time', 'client', 'remote', 'node-host', 'security', 'gateway', 'agent', 'channels', 'control-ui'],
@@ -87,6 +87,42 @@ describe('architecture', () => {
   it('keeps time/ a leaf', () => {
     const crossing = edges.filter(({ from, to }) => layerOf(from) === 'time' && layerOf(to) !== 'time').map(({ from, to }) => `${from} → ${to}`);
     assert.deepEqual(crossing, []);
+  });
+
+  it('loads gateway/ and daemon/ outside themselves only on demand (type-only or dynamic imports), so client commands never pay for them', () => {
+    // daemon/ is the server's composition root: it may load gateway/ eagerly, since it is itself loaded on demand.
+    const serverSide = new Set(['gateway', 'daemon']);
+    const eager = sourceFiles(SRC)
+      .filter((file) => !serverSide.has(layerOf(relative(SRC, file))))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/^import\s+(?!type\s)[^;]*?from\s+'(\.{1,2}\/[^']+)'/gms)]
+          .map((match) => relative(SRC, resolve(dirname(file), match[1]!)))
+          .filter((target) => serverSide.has(layerOf(target)))
+          .map((target) => `${relative(SRC, file)} → ${target}`),
+      );
+    assert.deepEqual(eager, []);
+  });
+
+  it('keeps protocol/ and client/core/ browser-safe: no node: module, no ws, no Buffer', () => {
+    const browserSafe = sourceFiles(SRC).filter((file) => /^(protocol|client\/core)\//.test(relative(SRC, file)));
+    assert.ok(browserSafe.some((file) => relative(SRC, file).startsWith('client/core/')), 'client/core/ exists');
+    const violations = browserSafe.flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      const found: string[] = [];
+      for (const match of text.matchAll(/(?:from|import\()\s*'([^']+)'/g)) {
+        const specifier = match[1]!;
+        if (specifier.startsWith('node:') || specifier === 'ws' || specifier.startsWith('ws/')) found.push(`imports ${specifier}`);
+        // client/core may lean on protocol/ and itself only, never on the Node side beside it.
+        if (specifier.startsWith('.') && relative(SRC, file).startsWith('client/core/')) {
+          const target = relative(SRC, resolve(dirname(file), specifier));
+          if (!target.startsWith('client/core/') && !target.startsWith('protocol/')) found.push(`imports ${target}`);
+        }
+      }
+      if (/\bBuffer\b/.test(text)) found.push('uses Buffer');
+      if (/\bNodeJS\./.test(text)) found.push('uses NodeJS types');
+      return found.map((what) => `${relative(SRC, file)} ${what}`);
+    });
+    assert.deepEqual(violations, []);
   });
 
   it('never lets one method family import another (shared logic is a gateway service)', () => {

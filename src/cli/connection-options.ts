@@ -6,9 +6,17 @@ import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_KEEPALIVE_INTERVAL_MS, callGateway, GatewayRequestError, GatewayTransportError, type CallGatewayResult } from '../client/index.js';
+import {
+  DEFAULT_KEEPALIVE_INTERVAL_MS,
+  callContract,
+  callGateway,
+  GatewayRequestError,
+  GatewayTransportError,
+  type CallGatewayOptions,
+  type CallGatewayResult,
+} from '../client/index.js';
 import { findOwnerSocket, readGeneratedToken } from '../config/index.js';
-import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, normalizeTlsFingerprint } from '../protocol/index.js';
+import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, normalizeTlsFingerprint, type ContractParams, type ContractResult, type MethodContract } from '../protocol/index.js';
 import { ensureTunnel, resolveTarget, type ResolvedTarget } from '../remote/index.js';
 import type { CliContext } from './context.js';
 import { CliError, ExitCode } from './exit-codes.js';
@@ -99,29 +107,60 @@ export async function prepareTarget(context: CliContext, target: ResolvedTarget,
   }
 }
 
-/** Calls one method on the target as an operator with `scopes`; failures become `CliError`s. */
-export async function callTarget<T>(
+/** How a command calls the target: its budget and context (scopes come from the contract). */
+export interface CallTargetOptions {
+  timeoutMs: number;
+  context: CliContext;
+}
+
+/**
+ * Calls one method by its contract as an operator asking for the scopes the contract derives for
+ * these params; the result is typed (and validated in tests and CI). Failures become `CliError`s.
+ */
+export async function callTarget<C extends MethodContract>(
   target: ResolvedTarget,
-  method: string,
-  params: unknown,
-  options: { scopes: string[]; timeoutMs: number; expectFinal?: boolean; context: CliContext },
-): Promise<CallGatewayResult<T>> {
+  contract: C,
+  params: ContractParams<C>,
+  options: CallTargetOptions,
+): Promise<CallGatewayResult<ContractResult<C>>> {
   const ready = await prepareTarget(options.context, target, options.timeoutMs);
   try {
-    return await callGateway<T>(method, params, {
-      url: ready.url,
-      token: ready.token,
-      password: ready.password,
-      tlsFingerprint: ready.tlsFingerprint,
-      scopes: options.scopes,
-      timeoutMs: options.timeoutMs,
-      expectFinal: options.expectFinal ?? false,
-      // A call that may wait longer than a proxy's idle cut-off (an agent run) pings every 20 s.
-      ...(options.timeoutMs > DEFAULT_KEEPALIVE_INTERVAL_MS ? { keepalive: {} } : {}),
-    });
+    return await callContract(contract, params, { ...clientOptions(ready, options.timeoutMs), ...validation(options.context) });
   } catch (error) {
     throw describeCallFailure(error, target);
   }
+}
+
+/** A raw call by method name (`gateway call`): the caller picks the scopes and whether to wait past an ack. */
+export async function callTargetRaw(
+  target: ResolvedTarget,
+  method: string,
+  params: unknown,
+  options: CallTargetOptions & { scopes: string[]; expectFinal: boolean },
+): Promise<CallGatewayResult<unknown>> {
+  const ready = await prepareTarget(options.context, target, options.timeoutMs);
+  try {
+    return await callGateway(method, params, { ...clientOptions(ready, options.timeoutMs), scopes: options.scopes, expectFinal: options.expectFinal });
+  } catch (error) {
+    throw describeCallFailure(error, target);
+  }
+}
+
+function clientOptions(ready: ResolvedTarget, timeoutMs: number): CallGatewayOptions {
+  return {
+    url: ready.url,
+    token: ready.token,
+    password: ready.password,
+    tlsFingerprint: ready.tlsFingerprint,
+    timeoutMs,
+    // A call that may wait longer than a proxy's idle cut-off (an agent run) pings every 20 s.
+    ...(timeoutMs > DEFAULT_KEEPALIVE_INTERVAL_MS ? { keepalive: {} } : {}),
+  };
+}
+
+/** CLAWGATE_VALIDATE_RESULTS=1 in the command's environment turns result validation on (tests, CI). */
+function validation(context: CliContext): { validateResults?: boolean } {
+  return context.env['CLAWGATE_VALIDATE_RESULTS'] === '1' ? { validateResults: true } : {};
 }
 
 /** Maps a client failure to a one-line message, a fix, and the exit code. */

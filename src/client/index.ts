@@ -1,7 +1,3 @@
-/** @module client — the gateway client used by the CLI, the node host and tests. */
-export * from './errors.js';
-export * from './gateway-client.js';
-export * from './call.js';
-export * from './device-identity.js';
-export * from './url-policy.js';
-export * from './tls-pin.js';
+/** @module client — the gateway client used by the CLI, the node host and tests: the browser-safe core plus its Node side. */
+export * from './core/index.js';
+export * from './node/index.js';

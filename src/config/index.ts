@@ -7,5 +7,7 @@ export * from './redact.js';
 export * from './secrets.js';
 export * from './token-file.js';
 export { listStateEntries, tightenStatePermissions, isLooserThanPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type PermissionEntry } from './permissions.js';
+export * from './network-address.js';
+export * from './hardening.js';
 export * from './secret-strength.js';
 export * from './owner-socket.js';

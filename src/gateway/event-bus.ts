@@ -86,8 +86,12 @@ export class EventBus {
     this.#subscriptions.delete(connId);
   }
 
-  /** Subscribes `connId` to `subscribers` events emitted with `key`; returns the unsubscribe. */
+  /**
+   * Subscribes `connId` to `subscribers` events emitted with `key`; returns the unsubscribe. A
+   * connection that is gone (closed while its request ran) is not subscribed, so nothing leaks.
+   */
   subscribe(connId: string, key: string): () => void {
+    if (!this.#recipients.has(connId)) return () => undefined;
     let connIds = this.#subscribers.get(key);
     if (connIds === undefined) this.#subscribers.set(key, (connIds = new Set()));
     connIds.add(connId);

@@ -5,7 +5,7 @@
  * and refused, so nothing is callable by default. `node` methods need the node role; every other
  * method needs the operator role and a scope that satisfies its `access` (admin satisfies all).
  */
-import { GatewayError, scopeSatisfies, type MethodAccess } from '../protocol/index.js';
+import { GatewayError, missingScope, scopeSatisfies, type MethodAccess } from '../protocol/index.js';
 
 /** Throws ROLE_NOT_ALLOWED or MISSING_SCOPE unless `role`/`scopes` may call a method with `access`. */
 export function checkMethodAccess(method: string, access: MethodAccess, role: string, scopes: readonly string[]): void {
@@ -14,7 +14,6 @@ export function checkMethodAccess(method: string, access: MethodAccess, role: st
     return;
   }
   if (role !== 'operator') throw new GatewayError('ROLE_NOT_ALLOWED', { role, method });
-  // Exactly OpenClaw's closed MissingScopeErrorDetails shape: an extra key (e.g. the method) fails
-  // clients that validate details against protocol.schema.json. The dispatcher logs the method.
-  if (!scopeSatisfies(scopes, access)) throw new GatewayError('MISSING_SCOPE', { missingScope: access, requiredScopes: [access] });
+  // The dispatcher logs the method; the error's details stay OpenClaw's closed shape.
+  if (!scopeSatisfies(scopes, access)) throw missingScope(access);
 }

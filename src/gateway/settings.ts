@@ -23,10 +23,19 @@ import {
   MINIMUM_EXPOSED_PASSWORD_BITS,
   RECOMMENDED_TOKEN_BITS,
   estimateSecretBits,
+  isLoopbackHost,
   isTokenStrongForExposure,
-  loadOrCreateGeneratedToken, type TailscaleMode, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
+  loadOrCreateGeneratedToken,
+  type TailscaleMode,
+  type BindMode,
+  type ClawgateConfig,
+  type GatewayEnv,
+  type StatePaths,
+} from '../config/index.js';
 import type { SharedSecretAuth } from './pairing/shared-secret.js';
 import { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
+
+export { isLoopbackHost } from '../config/index.js';
 
 export interface GatewayFlags {
   port?: number | undefined;
@@ -217,6 +226,3 @@ export function isDottedIPv4(host: string): boolean {
   return octets.length === 4 && octets.every((octet) => /^(0|[1-9]\d{0,2})$/.test(octet) && Number(octet) <= 255);
 }
 
-export function isLoopbackHost(host: string): boolean {
-  return host === '::1' || host === 'localhost' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}

@@ -9,9 +9,20 @@
  */
 import { platform } from 'node:os';
 import type WebSocket from 'ws';
-import { GatewayClient, GatewayRequestError, loadOrCreateDeviceIdentity, type DeviceIdentity } from '../client/index.js';
-import { CLAWGATE_VERSION, GatewayError, NodeInvokeRequestEventSchema, compileSchema, deviceFamilyFor, type ClientInfo, type EventFrame, type HelloOk } from '../protocol/index.js';
-import { backoffDelayMs, type BackoffOptions } from './backoff.js';
+import { GatewayClient, GatewayRequestError, loadOrCreateDeviceIdentity, Reconnector, type BackoffOptions, type DeviceIdentity } from '../client/index.js';
+import {
+  CLAWGATE_VERSION,
+  DEFAULT_RPC_TIMEOUT_MS,
+  GatewayError,
+  NodeInvokeRequestEventSchema,
+  compileSchema,
+  deviceFamilyFor,
+  nodeInvokeResult,
+  type ClientInfo,
+  type EventFrame,
+  type HelloOk,
+  type NodeInvokeResultParams,
+} from '../protocol/index.js';
 import { createBuiltinCommands, type CommandTable } from './commands/index.js';
 import type { Clock } from '../time/index.js';
 import { loadDeviceToken, loadOrCreateNodeConfig, resolveNodeStatePaths, saveDeviceToken, type NodeStatePaths } from './node-state.js';
@@ -53,19 +64,17 @@ export class NodeHost {
   readonly identity: DeviceIdentity;
   readonly paths: NodeStatePaths;
   readonly #options: NodeHostOptions;
-  readonly #timers: NodeHostTimers;
   readonly #commands: CommandTable;
   readonly #instanceId: string;
   readonly #displayName: string | undefined;
   #state: NodeHostState = 'idle';
   #client: GatewayClient | undefined;
-  #attempt = 0;
-  #retryTimer: unknown;
+  readonly #reconnector: Reconnector;
   #finished: { resolve: (state: NodeHostState) => void; promise: Promise<NodeHostState> };
 
   constructor(options: NodeHostOptions) {
     this.#options = options;
-    this.#timers = options.timers ?? DEFAULT_TIMERS;
+    this.#reconnector = new Reconnector(options.timers ?? DEFAULT_TIMERS, options.backoff);
     this.#commands = options.commands ?? createBuiltinCommands();
     this.paths = resolveNodeStatePaths(options.stateDir);
     this.identity = loadOrCreateDeviceIdentity(this.paths.identityPath);
@@ -95,7 +104,7 @@ export class NodeHost {
   /** Closes the connection and stops reconnecting. */
   stop(): void {
     if (this.#state === 'stopped' || this.#state === 'failed') return;
-    this.#timers.clearTimeout(this.#retryTimer);
+    this.#reconnector.cancel();
     this.#setState('stopped', 'stopped');
     this.#client?.close();
     this.#finished.resolve('stopped');
@@ -103,7 +112,7 @@ export class NodeHost {
 
   #connect(): void {
     const { url, token, password } = this.#options;
-    this.#setState('connecting', `connecting to ${url}${this.#attempt > 0 ? ` (attempt ${this.#attempt + 1})` : ''}`);
+    this.#setState('connecting', `connecting to ${url}${this.#reconnector.attempt > 0 ? ` (attempt ${this.#reconnector.attempt + 1})` : ''}`);
     const pathEnv = this.#searchPath();
     // ClientInfo's id and mode are closed enums; 'node-host'/'node' is what OpenClaw's node host sends.
     const clientInfo = { id: 'node-host', mode: 'node', version: CLAWGATE_VERSION, platform: platform(), deviceFamily: deviceFamilyFor(platform()), instanceId: this.#instanceId } as Partial<ClientInfo>;
@@ -119,7 +128,7 @@ export class NodeHost {
       deviceIdentity: this.identity,
       deviceToken: loadDeviceToken(this.paths.deviceAuthPath, this.identity.deviceId),
       tlsFingerprint: this.#options.tlsFingerprint,
-      connectTimeoutMs: this.#options.connectTimeoutMs ?? 10_000,
+      connectTimeoutMs: this.#options.connectTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
       // Nodes live for days behind proxies that cut idle WebSockets (Tailscale Serve at ~60 s): a
       // node-allowed request every 20 s keeps traffic flowing both ways and refreshes last-seen
       // (`background` is a trigger OpenClaw's NodePresenceAlivePayload accepts).
@@ -137,7 +146,7 @@ export class NodeHost {
 
   #clientOnHello(client: GatewayClient, hello: HelloOk): void {
     if (client !== this.#client || this.#state !== 'connecting') return;
-    this.#attempt = 0;
+    this.#reconnector.reset();
     if (hello.auth.deviceToken !== undefined) saveDeviceToken(this.paths.deviceAuthPath, this.identity.deviceId, hello.auth.deviceToken, Date.now());
     this.#setState('connected', `connected as node ${this.nodeId} (protocol ${hello.protocol}; commands: ${[...this.#commands.keys()].join(', ')})`);
   }
@@ -167,11 +176,10 @@ export class NodeHost {
   }
 
   #retry(why: string): void {
-    const delayMs = backoffDelayMs(this.#attempt++, this.#options.backoff);
-    this.#setState('waiting', `${why}; reconnecting in ${delayMs} ms`);
-    this.#retryTimer = this.#timers.setTimeout(() => {
+    const delayMs = this.#reconnector.schedule(() => {
       if (this.#state === 'waiting') this.#connect();
-    }, delayMs);
+    });
+    this.#setState('waiting', `${why}; reconnecting in ${delayMs} ms`);
   }
 
   #clientOnEvent(client: GatewayClient, event: EventFrame): void {
@@ -185,7 +193,7 @@ export class NodeHost {
 
   async #answerInvoke(client: GatewayClient, request: { id: string; command: string; paramsJSON?: string | undefined; timeoutMs?: number | undefined }): Promise<void> {
     const base = { id: request.id, nodeId: this.nodeId };
-    let result: Record<string, unknown>;
+    let result: NodeInvokeResultParams;
     try {
       const payload = await this.#runCommand(request);
       result = { ...base, ok: true, payloadJSON: JSON.stringify(payload ?? null) };
@@ -194,7 +202,7 @@ export class NodeHost {
       result = { ...base, ok: false, error: { code: coded.code, message: coded.message } };
     }
     try {
-      await client.request('node.invoke.result', result, { timeoutMs: 10_000 });
+      await client.call(nodeInvokeResult, result, { timeoutMs: DEFAULT_RPC_TIMEOUT_MS });
     } catch (error) {
       this.#options.log(`node host: could not deliver the result of ${request.command}: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -1,7 +1,7 @@
 /**
  * @module node-host/node-state — the node host's files under `<stateDir>/node/` (dir 0700, files 0600).
  *
- * - `device.json`: the Ed25519 device identity (client/device-identity.ts); its id is the node id.
+ * - `device.json`: the Ed25519 device identity (client/node/device-identity.ts); its id is the node id.
  * - `device-auth.json`: the device token the gateway issued in `hello-ok.auth.deviceToken`.
  * - `node.json`: the stable `client.instanceId` and display name.
  * - `exec-approvals.json`: the local system.run allowlist (exec-approvals.ts).

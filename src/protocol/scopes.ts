@@ -1,4 +1,5 @@
-/** @module protocol/scopes — roles, operator scopes and the rule for when a held scope satisfies a required one. */
+/** @module protocol/scopes — roles, operator scopes, the rule for when a held scope satisfies a required one, and the MISSING_SCOPE error. */
+import { GatewayError } from './errors.js';
 
 export const ROLES = ['operator', 'node'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,4 +31,17 @@ export function scopeSatisfies(held: readonly string[], required: OperatorScope)
   if (held.includes(required) || held.includes('operator.admin')) return true;
   if (required === 'operator.read' || required === 'operator.talk') return held.includes('operator.write');
   return false;
+}
+
+/**
+ * The one way to build a MISSING_SCOPE error, wherever it is raised (dispatcher, node service, device
+ * admin). Its details are exactly OpenClaw's closed `MissingScopeErrorDetails`
+ * (`{code, missingScope, requiredScopes}`): an extra key such as the method or the action fails every
+ * client that validates details against protocol.schema.json, so context goes to the log, not here.
+ *
+ * @param scope the first required scope the caller lacks
+ * @param requiredScopes every scope the operation needs (default: just `scope`)
+ */
+export function missingScope(scope: string, requiredScopes: readonly string[] = [scope]): GatewayError {
+  return new GatewayError('MISSING_SCOPE', { missingScope: scope, requiredScopes: [...requiredScopes] });
 }

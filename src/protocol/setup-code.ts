@@ -7,6 +7,7 @@
  * --pair` rejects a payload whose url does not round-trip through its own normalization.
  */
 import { normalizeTlsFingerprint } from './tls-fingerprint.js';
+import { base64UrlToUtf8, utf8ToBase64Url } from './device-auth-payload.js';
 
 export const SETUP_LINK_PREFIX = 'oc-pair://';
 
@@ -20,7 +21,7 @@ export interface SetupPayload {
 }
 
 export function encodeSetupCode(payload: SetupPayload): string {
-  return Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
+  return utf8ToBase64Url(JSON.stringify(payload));
 }
 
 /** `oc-pair://<setup code>`, what `openclaw node run --pair` accepts. */
@@ -35,7 +36,7 @@ export function decodeSetupCode(input: string, nowMs: number): SetupPayload | un
   if (!/^[A-Za-z0-9_-]+$/.test(code)) return undefined;
   let decoded: unknown;
   try {
-    decoded = JSON.parse(Buffer.from(code, 'base64url').toString('utf8'));
+    decoded = JSON.parse(base64UrlToUtf8(code));
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@
 import { connect as connectTcp, isIP } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { GatewayClient, GatewayRequestError, GatewayTransportError } from '../client/index.js';
-import { formatTlsFingerprint, normalizeTlsFingerprint, type HealthSummary } from '../protocol/index.js';
+import { contractScopes, formatTlsFingerprint, health, normalizeTlsFingerprint, type HealthSummary } from '../protocol/index.js';
 import type { ResolvedTarget } from './target.js';
 
 export type LayerName = 'config' | 'target' | 'tunnel' | 'tcp' | 'tls' | 'handshake' | 'auth' | 'rpc';
@@ -82,7 +82,7 @@ export async function diagnoseTarget(target: ResolvedTarget, options: DiagnoseOp
     token: target.token,
     password: target.password,
     tlsFingerprint: target.tlsFingerprint,
-    scopes: options.scopes ?? ['operator.read'],
+    scopes: options.scopes ?? contractScopes(health),
     connectTimeoutMs: options.timeoutMs,
   });
   const startedAt = performance.now();
@@ -99,7 +99,7 @@ export async function diagnoseTarget(target: ResolvedTarget, options: DiagnoseOp
     report.server = { version: hello.server.version, protocol: hello.protocol };
     const rpcStartedAt = performance.now();
     try {
-      report.health = await client.request<HealthSummary>('health', {}, { timeoutMs: options.timeoutMs });
+      report.health = await client.call(health, {}, { timeoutMs: options.timeoutMs });
       report.layers.push({ layer: 'rpc', status: 'ok', detail: 'health answered', latencyMs: Math.round(performance.now() - rpcStartedAt) });
       report.ok = true;
     } catch (error) {

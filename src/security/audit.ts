@@ -9,14 +9,16 @@
 import { lstatSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
+  isLoopbackHost,
   isLooserThanPrivate,
   listStateEntries,
+  parseCidr,
+  resolveHardeningConfig,
   type ClawgateConfig,
   type GatewayEnv,
   type PermissionEntry,
   type StatePaths,
 } from '../config/index.js';
-import { isLoopbackHost, parseCidr, resolveHardeningSettings } from '../gateway/index.js';
 import { GatewayError } from '../protocol/index.js';
 import { estimateSecretBits, MINIMUM_TOKEN_BITS, RECOMMENDED_TOKEN_BITS } from './secret-strength.js';
 
@@ -117,7 +119,7 @@ function checkHardening(config: ClawgateConfig, isLoopbackOnly: boolean, add: Ad
     });
   }
   try {
-    resolveHardeningSettings(config);
+    resolveHardeningConfig(config);
   } catch (error) {
     if (!(error instanceof GatewayError)) throw error;
     add({ checkId: 'config.invalid', severity: 'critical', title: 'The gateway refuses this config', detail: error.message, fix: 'Correct the entry named above.' });

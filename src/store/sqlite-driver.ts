@@ -6,8 +6,15 @@
  * (env) != nullptr` in RemoveEnvironmentCleanupHook) when a prepared statement is garbage-collected
  * outside a JS scope — it did in our CI — and its fixed 13.x needs Node 22+. The interface is the
  * subset of better-sqlite3's API the repositories use, so they do not know which engine runs.
+ *
+ * Where neither exists (Node 20 on a machine that could not build the addon), bin/clawgate.js runs
+ * the gateway on the Node.js 24 that scripts/install-runtime.mjs installs from the npm registry; the
+ * error below names that script, the one fix that needs neither a compiler nor a download outside npm.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface SqliteRunResult {
   changes: number;
@@ -83,13 +90,17 @@ function openBetterSqlite(path: string): SqliteDatabase {
   try {
     BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as typeof import('better-sqlite3');
   } catch (error) {
-    throw new Error(
-      `this Node.js (${process.version}) has no built-in node:sqlite and the better-sqlite3 addon is not available ` +
-        `(${error instanceof Error ? error.message.split('\n')[0] : 'unknown'}). Fix: use Node.js 22.13 or newer, or install ` +
-        'python3, make and g++ and run `npm rebuild better-sqlite3`.',
-    );
+    throw new Error(missingEngineMessage(error instanceof Error ? (error.message.split('\n')[0] ?? '') : 'unknown'));
   }
-  const db = new BetterSqlite(path);
+  let db: import('better-sqlite3').Database;
+  try {
+    db = new BetterSqlite(path);
+  } catch (error) {
+    // The JS half can install without its addon (skipped or failed build, another Node's ABI).
+    const message = error instanceof Error ? error.message : String(error);
+    if (/bindings|\.node\b|NODE_MODULE_VERSION/.test(message)) throw new Error(missingEngineMessage(message.split('\n')[0] ?? ''));
+    throw error;
+  }
   const statements = new Map<string, SqliteStatement>();
   return {
     get name() {
@@ -191,4 +202,26 @@ class NodeSqliteDatabase implements SqliteDatabase {
       this.#savepointDepth--;
     }
   }
+}
+
+/** The store error's text when no engine loads: names the command that fixes it on this machine. */
+function missingEngineMessage(cause: string): string {
+  const script = findInstallRuntimeScript();
+  const fix =
+    script === undefined
+      ? 'use Node.js 22.13 or newer'
+      : `run \`node ${script}\` (installs Node.js 24 from the npm registry, about 50 MB; \`clawgate gateway run\` then ` +
+        'runs on it, no compiler needed), or use Node.js 22.13 or newer';
+  return `this Node.js (${process.version}) has no built-in node:sqlite and the better-sqlite3 addon is not available (${cause}). Fix: ${fix}.`;
+}
+
+/** scripts/install-runtime.mjs of this package (from dist/clawgate.mjs or dist/src/store/), if shipped. */
+function findInstallRuntimeScript(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    const script = join(dir, 'scripts', 'install-runtime.mjs');
+    if (existsSync(script)) return script;
+    dir = dirname(dir);
+  }
+  return undefined;
 }

@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { GatewayClient, createDeviceIdentity } from '../../src/client/index.js';
-import { buildDeviceAuthPayload, rawPublicKeyFrom, verifyDeviceSignature, type ClientInfo } from '../../src/protocol/index.js';
+import { buildDeviceAuthPayload, type ClientInfo } from '../../src/protocol/index.js';
+import { rawPublicKeyFrom, verifyDeviceSignature } from '../../src/gateway/pairing/device-signature.js';
 
 /** Node client info (ClientInfo's id and mode are closed enums the derived type cannot narrow from a spread). */
 function nodeClient(extra: Partial<ClientInfo>): Partial<ClientInfo> {

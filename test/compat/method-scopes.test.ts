@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_METHOD_FAMILIES } from '../../src/gateway/methods/index.js';
+import { AGENT_CONTRACTS, DEVICE_CONTRACTS, NODE_CONTRACTS, SEND_CONTRACTS, SYSTEM_CONTRACTS } from '../../src/protocol/index.js';
 import { protocolSchemaPath } from '../helpers/protocol-schema.js';
 
 function publishedScopes(): Record<string, { scope: string }> {
@@ -32,5 +33,22 @@ describe('method scopes vs OpenClaw', () => {
 
   it('serves no method that OpenClaw does not publish', () => {
     assert.deepEqual(ours.filter((method) => published[method.name] === undefined).map((m) => m.name), []);
+  });
+
+  it('declares every contract in protocol/ (served, or only called by our clients) with the published scope', () => {
+    const contracts = [...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS, ...AGENT_CONTRACTS, ...SEND_CONTRACTS];
+    const differences = contracts
+      .filter((contract) => published[contract.name]?.scope !== 'dynamic' && published[contract.name]?.scope !== contract.access)
+      .map((contract) => `${contract.name}: ours ${contract.access}, OpenClaw ${published[contract.name]?.scope ?? 'unpublished'}`);
+    assert.deepEqual(differences, []);
+  });
+
+  it('serves every method from a contract in protocol/ (the gateway never re-declares one)', () => {
+    const contracts = new Map<string, unknown>([...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS].map((contract) => [contract.name, contract]));
+    const redeclared = ours.filter((method) => {
+      const contract = contracts.get(method.name) as { params: unknown; result: unknown; access: string } | undefined;
+      return contract === undefined || contract.params !== method.params || contract.result !== method.result || contract.access !== method.access;
+    });
+    assert.deepEqual(redeclared.map((method) => method.name), []);
   });
 });

@@ -11,6 +11,8 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { connectFrame } from '../helpers/raw-socket.js';
 import { openRecordedSocket, type FrameRecorder } from '../helpers/frame-recorder.js';
 import { formatViolations, ProtocolSchema } from '../helpers/protocol-schema.js';
+import { openNodeSocket } from '../helpers/node-socket.js';
+import { connectDevice, createDeviceIdentity } from '../helpers/device.js';
 
 const schema = new ProtocolSchema();
 
@@ -124,6 +126,37 @@ describe('protocol schema conformance of gateway frames', () => {
 
     reader.recorder.assertConforms(schema);
     reader.socket.close();
+  });
+
+  it('MISSING_SCOPE raised outside the dispatcher (node pair approve, node invoke, device admin) conforms', async () => {
+    const closed = (scope: string, required: string[]): Record<string, unknown> => ({ code: 'MISSING_SCOPE', missingScope: scope, requiredScopes: required });
+    const admin = await openSession(gateway, ['operator.admin']);
+    const pairing = await openSession(gateway, ['operator.pairing', 'operator.write']);
+
+    // Node surface approval: system.which needs admin on top of pairing (checked in the node service).
+    const node = await openNodeSocket(gateway.url, gateway.token!, { commands: ['system.which'] });
+    const { pending } = (await pairing.call('node.pair.list', {}))['payload'] as { pending: { nodeId: string; requestId: string }[] };
+    const nodeRequest = pending.find((request) => request.nodeId === node.nodeId);
+    assert.ok(nodeRequest !== undefined, 'the node filed a pending surface');
+    const approve = errorOf(await pairing.call('node.pair.approve', { requestId: nodeRequest.requestId }));
+    assert.deepEqual(approve.details, closed('operator.admin', ['operator.pairing', 'operator.admin']));
+
+    // node.invoke of an admin-only command by a write operator (checked before the node is looked up).
+    const invoke = errorOf(await pairing.call('node.invoke', { nodeId: node.nodeId, command: 'fs.listDir', idempotencyKey: 'conformance-admin-invoke' }));
+    assert.deepEqual(invoke.details, closed('operator.admin', ['operator.admin']));
+
+    // Device admin: approving a device that asks for admin needs admin (checked in the device admin).
+    const setup = await admin.call('device.pair.setupCode', {});
+    assert.equal(setup['ok'], true, JSON.stringify(setup['error']));
+    const bootstrapToken = (setup['payload'] as { bootstrapToken: string }).bootstrapToken;
+    const identity = createDeviceIdentity();
+    const device = await connectDevice(gateway.url, { identity, scopes: ['operator.admin'], auth: { bootstrapToken } });
+    const deviceRequestId = String(device.error?.['details'].requestId);
+    const deviceApprove = errorOf(await pairing.call('device.pair.approve', { requestId: deviceRequestId }));
+    assert.deepEqual(deviceApprove.details, closed('operator.admin', ['operator.admin']));
+
+    pairing.recorder.assertConforms(schema);
+    for (const socket of [admin.socket, pairing.socket, node.socket, device.raw.socket]) socket.close();
   });
 
   it('a node session refused an operator method gets a conforming ROLE_NOT_ALLOWED', async () => {

@@ -73,6 +73,8 @@ describe('EventBus', () => {
     assert.equal(bus.subscriberCount('session-1'), 0);
     assert.equal(bus.emit(chatEvent, { text: 'again' }, { key: 'session-1' }), 0);
     assert.deepEqual([names(a), names(b), names(c)], [['test.chat'], ['test.chat'], []]);
+    bus.subscribe('b', 'session-1'); // b closed while its subscribe request ran
+    assert.equal(bus.subscriberCount('session-1'), 0);
   });
 
   it('still applies the scope to subscribers', () => {

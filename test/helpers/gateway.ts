@@ -44,17 +44,23 @@ export async function startTestGateway(options: StartTestGatewayOptions = {}): P
   }
   const flags: GatewayFlags = { port: 0, ...(options.flags?.auth === undefined && options.flags?.token === undefined && options.flags?.password === undefined ? { token: 'test-token-0123456789abcdef' } : {}), ...options.flags };
   const logLines: string[] = [];
-  const started = await startGateway({
-    paths,
-    flags,
-    env,
-    logSink: { write: (line: string) => logLines.push(line) },
-    logLevel: 'debug',
-    shouldValidateResults: true,
-    features: options.features ?? [],
-    ...(options.clock === undefined ? {} : { clock: options.clock }),
-    ...(options.maxInFlightPerConnection === undefined ? {} : { maxInFlightPerConnection: options.maxInFlightPerConnection }),
-  });
+  let started: StartedGateway;
+  try {
+    started = await startGateway({
+      paths,
+      flags,
+      env,
+      logSink: { write: (line: string) => logLines.push(line) },
+      logLevel: 'debug',
+      shouldValidateResults: true,
+      features: options.features ?? [],
+      ...(options.clock === undefined ? {} : { clock: options.clock }),
+      ...(options.maxInFlightPerConnection === undefined ? {} : { maxInFlightPerConnection: options.maxInFlightPerConnection }),
+    });
+  } catch (error) {
+    rmSync(stateDir, { recursive: true, force: true }); // tests of start-up refusals leave nothing behind
+    throw error;
+  }
   return {
     ...started,
     url: `ws://127.0.0.1:${started.server.port}`,

@@ -5,14 +5,26 @@
  * credential is what lets it approve others. Each subcommand is one RPC (approve --latest is two).
  */
 import type { Command } from 'commander';
-import type { PairedDeviceView, PairingRequestView } from '../../protocol/index.js';
+import {
+  devicePairApprove,
+  devicePairList,
+  devicePairReject,
+  devicePairRemove,
+  devicePairRename,
+  devicePairSetupCode,
+  deviceTokenRevoke,
+  deviceTokenRotate,
+  type ContractParams,
+  type ContractResult,
+  type DeviceTokenRotateParams,
+  type MethodContract,
+  type PairedDeviceView,
+  type PairingRequestView,
+} from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
-
-/** What the owner's CLI asks for: enough to approve anything it may grant and to mint setup codes. */
-const DEVICES_SCOPES = ['operator.admin', 'operator.pairing', 'operator.read'];
 
 type GetContext = (command: Command) => CliContext;
 
@@ -23,16 +35,16 @@ interface RoleFlags extends ConnectionFlags {
 
 export function registerDevices(program: Command, getContext: GetContext): void {
   const devices = program.command('devices').description('pair devices and manage their tokens');
-  const call = async <T>(command: Command, flags: ConnectionFlags, method: string, params: unknown): Promise<T> => {
+  const call = async <C extends MethodContract>(command: Command, flags: ConnectionFlags, contract: C, params: ContractParams<C>): Promise<ContractResult<C>> => {
     const context = getContext(command);
-    const { payload } = await callTarget<T>(resolveCliTarget(context, flags), method, params, { scopes: DEVICES_SCOPES, timeoutMs: parseTimeoutMs(flags), context });
+    const { payload } = await callTarget(resolveCliTarget(context, flags), contract, params, { timeoutMs: parseTimeoutMs(flags), context });
     return payload;
   };
 
   withConnectionOptions(devices.command('list'))
     .description('list pending pairing requests and paired devices')
     .action(async (flags: ConnectionFlags, command: Command) => {
-      const result = await call<{ pending: PairingRequestView[]; paired: PairedDeviceView[] }>(command, flags, 'device.pair.list', {});
+      const result = await call(command, flags, devicePairList, {});
       const context = getContext(command);
       if (flags.json === true) return printJson(context.stdout, result);
       printLines(context.stdout, formatList(result.pending, result.paired, Date.now()));
@@ -45,11 +57,11 @@ export function registerDevices(program: Command, getContext: GetContext): void 
       if ((requestId === undefined) === (flags.latest !== true)) throw new CliError('give a <requestId> or --latest (not both)', ExitCode.USAGE);
       let id = requestId;
       if (id === undefined) {
-        const { pending } = await call<{ pending: PairingRequestView[] }>(command, flags, 'device.pair.list', {});
+        const { pending } = await call(command, flags, devicePairList, {});
         id = pending[0]?.requestId;
         if (id === undefined) throw new CliError('no pending pairing requests', ExitCode.FAILURE);
       }
-      const result = await call<{ requestId: string; device: PairedDeviceView }>(command, flags, 'device.pair.approve', { requestId: id });
+      const result = await call(command, flags, devicePairApprove, { requestId: id });
       const context = getContext(command);
       if (flags.json === true) return printJson(context.stdout, result);
       printLines(context.stdout, [
@@ -62,21 +74,21 @@ export function registerDevices(program: Command, getContext: GetContext): void 
   withConnectionOptions(devices.command('reject <requestId>'))
     .description('reject a pending pairing request')
     .action(async (requestId: string, flags: ConnectionFlags, command: Command) => {
-      const result = await call<{ requestId: string; deviceId: string }>(command, flags, 'device.pair.reject', { requestId });
+      const result = await call(command, flags, devicePairReject, { requestId });
       printResult(getContext(command), flags, result, `Rejected ${result.requestId} (device ${shortId(result.deviceId)})`);
     });
 
   withConnectionOptions(devices.command('remove <deviceId>'))
     .description('forget a paired device: its tokens stop working and its sessions close')
     .action(async (deviceId: string, flags: ConnectionFlags, command: Command) => {
-      const result = await call<{ deviceId: string }>(command, flags, 'device.pair.remove', { deviceId });
+      const result = await call(command, flags, devicePairRemove, { deviceId });
       printResult(getContext(command), flags, result, `Removed device ${result.deviceId}; it must pair again (setup code or shared secret).`);
     });
 
   withConnectionOptions(devices.command('rename <deviceId> <label>'))
     .description('give a paired device a name of your choice (1-64 characters)')
     .action(async (deviceId: string, label: string, flags: ConnectionFlags, command: Command) => {
-      const result = await call<{ deviceId: string; label: string }>(command, flags, 'device.pair.rename', { deviceId, label });
+      const result = await call(command, flags, devicePairRename, { deviceId, label });
       printResult(getContext(command), flags, result, `Device ${shortId(result.deviceId)} is now "${result.label}".`);
     });
 
@@ -84,9 +96,9 @@ export function registerDevices(program: Command, getContext: GetContext): void 
     .description("replace a device's token for a role (prints the new token once); sessions using the old one close")
     .option('--scope <scope...>', 'scopes for the new token (default: the current ones)')
     .action(async (deviceId: string, flags: RoleFlags, command: Command) => {
-      const params: Record<string, unknown> = { deviceId, role: flags.role ?? 'operator' };
-      if (flags.scope !== undefined) params['scopes'] = flags.scope;
-      const result = await call<{ deviceId: string; role: string; scopes: string[]; deviceToken?: string }>(command, flags, 'device.token.rotate', params);
+      const params: DeviceTokenRotateParams = { deviceId, role: parseRole(flags.role) };
+      if (flags.scope !== undefined) params.scopes = flags.scope;
+      const result = await call(command, flags, deviceTokenRotate, params);
       printResult(getContext(command), flags, result, [
         `Rotated the ${result.role} token of ${shortId(result.deviceId)} (scopes: ${result.scopes.join(', ') || 'none'})`,
         ...(result.deviceToken === undefined ? [] : [`New device token (shown once): ${result.deviceToken}`]),
@@ -96,7 +108,7 @@ export function registerDevices(program: Command, getContext: GetContext): void 
   withRoleOptions(withConnectionOptions(devices.command('revoke <deviceId>')))
     .description("revoke a device's token for a role; its live sessions close at once")
     .action(async (deviceId: string, flags: RoleFlags, command: Command) => {
-      const result = await call<{ deviceId: string; role: string }>(command, flags, 'device.token.revoke', { deviceId, role: flags.role ?? 'operator' });
+      const result = await call(command, flags, deviceTokenRevoke, { deviceId, role: parseRole(flags.role) });
       printResult(getContext(command), flags, result, `Revoked the ${result.role} token of ${shortId(result.deviceId)}; its sessions were closed.`);
     });
 
@@ -105,9 +117,8 @@ export function registerDevices(program: Command, getContext: GetContext): void 
     .option('--ttl <duration>', 'how long the code stays valid (e.g. 90s, 10m, 1h)', '10m')
     .option('--public-url <url>', 'gateway URL to put in the code (default: from the bind address)')
     .action(async (flags: ConnectionFlags & { ttl?: string; publicUrl?: string }, command: Command) => {
-      const params: Record<string, unknown> = { ttlMs: parseDurationMs(flags.ttl ?? '10m') };
-      if (flags.publicUrl !== undefined) params['url'] = flags.publicUrl;
-      const result = await call<{ setupCode: string; setupLink: string; url: string; expiresAtMs: number }>(command, flags, 'device.pair.setupCode', params);
+      const ttlMs = parseDurationMs(flags.ttl ?? '10m');
+      const result = await call(command, flags, devicePairSetupCode, flags.publicUrl === undefined ? { ttlMs } : { ttlMs, url: flags.publicUrl });
       const context = getContext(command);
       if (flags.json === true) return printJson(context.stdout, result);
       printLines(context.stdout, [
@@ -121,6 +132,12 @@ export function registerDevices(program: Command, getContext: GetContext): void 
         'Then approve the request it creates: clawgate devices approve --latest',
       ]);
     });
+}
+
+/** `--role`: operator or node; anything else is a usage error before any call. */
+function parseRole(role: string | undefined): 'operator' | 'node' {
+  if (role === undefined || role === 'operator' || role === 'node') return role ?? 'operator';
+  throw new CliError(`--role must be operator or node (got "${role}")`, ExitCode.USAGE);
 }
 
 function withRoleOptions(command: Command): Command {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import JSON5 from 'json5';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
-import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
+import { callTargetRaw, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
 
 interface CallFlags extends ConnectionFlags {
@@ -26,7 +26,7 @@ export function registerGatewayCall(gateway: Command, getContext: (command: Comm
       const params = parseParams(flags.params ?? '{}');
       const target = resolveCliTarget(context, flags);
       const scopes = flags.scopes === undefined ? RAW_CALL_SCOPES : flags.scopes.split(',').map((s) => s.trim()).filter(Boolean);
-      const { payload } = await callTarget(target, method, params, {
+      const { payload } = await callTargetRaw(target, method, params, {
         scopes,
         timeoutMs: parseTimeoutMs(flags),
         expectFinal: flags.expectFinal === true,

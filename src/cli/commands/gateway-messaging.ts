@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
+import { agent, send, type AgentParams, type SendParams } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
@@ -44,12 +45,12 @@ export function registerGatewayMessaging(gateway: Command, getContext: (command:
     .action(async (flags: SendFlags, command: Command) => {
       const context = getContext(command);
       if (flags.message === undefined && flags.mediaUrl === undefined) throw new CliError('send needs --message or --media-url', ExitCode.USAGE);
-      const params: Record<string, unknown> = { to: flags.to, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
-      if (flags.message !== undefined) params['message'] = flags.message;
-      if (flags.mediaUrl !== undefined) params['mediaUrl'] = flags.mediaUrl;
-      if (flags.channel !== undefined) params['channel'] = flags.channel;
+      const params: SendParams = { to: flags.to ?? '', idempotencyKey: flags.idempotencyKey ?? randomUUID() };
+      if (flags.message !== undefined) params.message = flags.message;
+      if (flags.mediaUrl !== undefined) params.mediaUrl = flags.mediaUrl;
+      if (flags.channel !== undefined) params.channel = flags.channel;
       const target = resolveCliTarget(context, flags);
-      const { payload } = await callTarget(target, 'send', params, { scopes: ['operator.write'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload } = await callTarget(target, send, params, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, ['Sent.', JSON.stringify(payload, null, 2)]);
     });
@@ -68,23 +69,23 @@ export function registerGatewayMessaging(gateway: Command, getContext: (command:
     .option('--idempotency-key <key>', 'dedupe key (default: a random UUID)')
     .action(async (flags: AgentFlags, command: Command) => {
       const context = getContext(command);
-      const params: Record<string, unknown> = { message: flags.message, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
-      if (flags.to !== undefined) params['to'] = flags.to;
-      if (flags.agent !== undefined) params['agentId'] = flags.agent;
-      if (flags.sessionId !== undefined) params['sessionId'] = flags.sessionId;
-      if (flags.sessionKey !== undefined) params['sessionKey'] = flags.sessionKey;
-      if (flags.thinking !== undefined) params['thinking'] = flags.thinking;
-      if (flags.deliver === true) params['deliver'] = true;
-      if (flags.channel !== undefined) params['channel'] = flags.channel;
+      const params: AgentParams = { message: flags.message ?? '', idempotencyKey: flags.idempotencyKey ?? randomUUID() };
+      if (flags.to !== undefined) params.to = flags.to;
+      if (flags.agent !== undefined) params.agentId = flags.agent;
+      if (flags.sessionId !== undefined) params.sessionId = flags.sessionId;
+      if (flags.sessionKey !== undefined) params.sessionKey = flags.sessionKey;
+      if (flags.thinking !== undefined) params.thinking = flags.thinking;
+      if (flags.deliver === true) params.deliver = true;
+      if (flags.channel !== undefined) params.channel = flags.channel;
       let timeoutMs = parseTimeoutMs(flags);
       if (flags.timeoutSeconds !== undefined) {
         const seconds = Number(flags.timeoutSeconds);
         if (!Number.isInteger(seconds) || seconds < 1) throw new CliError(`--timeout-seconds must be a positive whole number (got "${flags.timeoutSeconds}")`, ExitCode.USAGE);
-        params['timeout'] = seconds;
+        params.timeout = seconds;
         timeoutMs = Math.max(timeoutMs, seconds * 1000 + 5000);
       }
       const target = resolveCliTarget(context, flags);
-      const { payload } = await callTarget(target, 'agent', params, { scopes: ['operator.write'], timeoutMs, expectFinal: true, context });
+      const { payload } = await callTarget(target, agent, params, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [JSON.stringify(payload, null, 2)]);
     });

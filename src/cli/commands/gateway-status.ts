@@ -1,6 +1,6 @@
 /** @module cli/commands/gateway-status — `clawgate gateway status`: the target, and what the gateway says about itself. */
 import type { Command } from 'commander';
-import { formatTlsFingerprint, type StatusResult } from '../../protocol/index.js';
+import { formatTlsFingerprint, status } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
@@ -12,7 +12,7 @@ export function registerGatewayStatus(gateway: Command, getContext: (command: Co
     .action(async (flags: ConnectionFlags, command: Command) => {
       const context = getContext(command);
       const target = resolveCliTarget(context, flags);
-      const { payload, latencyMs } = await callTarget<StatusResult>(target, 'status', {}, { scopes: ['operator.read'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload, latencyMs } = await callTarget(target, status, {}, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, { target: { url: target.url, source: target.sourceLabel }, latencyMs, ...payload });
       const { gateway: info } = payload;
       printLines(context.stdout, [

@@ -1,6 +1,6 @@
 /** @module cli/commands/health — `clawgate health` and `clawgate gateway health`: the `health` RPC. */
 import type { Command } from 'commander';
-import type { HealthSummary } from '../../protocol/index.js';
+import { health } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
@@ -17,11 +17,7 @@ export function registerHealth(parent: Command, name: string, getContext: (comma
       const context = getContext(command);
       const target = resolveCliTarget(context, flags);
       const params = flags.verbose === true ? { probe: true } : {};
-      const { payload, latencyMs } = await callTarget<HealthSummary>(target, 'health', params, {
-        scopes: ['operator.read'],
-        timeoutMs: parseTimeoutMs(flags),
-        context,
-      });
+      const { payload, latencyMs } = await callTarget(target, health, params, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       const lines: string[] = [];
       if (flags.verbose === true) lines.push(`Gateway connection:`, `  Gateway target: ${target.url}`, `  Source: ${target.sourceLabel}`, `  Config: ${context.paths.configPath}`);

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import JSON5 from 'json5';
-import type { NodeApprovedSurface, NodeEntry, NodeInvokeResult, NodePendingSurface } from '../../protocol/index.js';
+import { nodeDescribe, nodeInvoke, nodeList, nodePairApprove, nodePairList, nodePairReject, nodePairRemove, nodeRename, type NodeEntry } from '../../protocol/index.js';
 import type { ResolvedTarget } from '../../remote/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -25,9 +25,6 @@ interface NodeFlags extends ConnectionFlags {
 
 type GetContext = (command: Command) => CliContext;
 
-/** Approving may need admin (system.run, system.which …) or write; ask for all, the gateway decides. */
-const APPROVE_SCOPES = ['operator.pairing', 'operator.admin', 'operator.write'];
-
 export function registerNodes(program: Command, getContext: GetContext): void {
   const nodes = program.command('nodes').description('list, approve and invoke nodes connected to the gateway');
 
@@ -35,7 +32,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('known nodes and how many wait for approval')
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const pairing = await callTarget<{ pending: NodePendingSurface[]; paired: NodeApprovedSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
+      const pairing = await callTarget(target, nodePairList, {}, { timeoutMs, context });
       const list = await listNodes(context, target, timeoutMs);
       if (flags.json === true) return printJson(context.stdout, { pending: pairing.payload.pending, nodes: list });
       printLines(context.stdout, [`Pending: ${pairing.payload.pending.length} · Paired: ${pairing.payload.paired.length}`, ...formatNodeRows(list)]);
@@ -56,7 +53,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .description('command surfaces waiting for approval')
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
-      const { payload } = await callTarget<{ pending: NodePendingSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
+      const { payload } = await callTarget(target, nodePairList, {}, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload.pending);
       printLines(context.stdout, formatPendingRows(payload.pending));
     });
@@ -66,7 +63,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .action(async (request: string, flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const requestId = await resolveRequestId(context, target, request, timeoutMs);
-      const { payload } = await callTarget<{ requestId: string; node: NodeApprovedSurface }>(target, 'node.pair.approve', { requestId }, { scopes: APPROVE_SCOPES, timeoutMs, context });
+      const { payload } = await callTarget(target, nodePairApprove, { requestId }, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Approved node ${payload.node.displayName ?? shortId(payload.node.nodeId)} (${payload.node.nodeId})`, `Commands: ${payload.node.commands.join(', ') || '-'}`]);
     });
@@ -76,7 +73,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .action(async (request: string, flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const requestId = await resolveRequestId(context, target, request, timeoutMs);
-      const { payload } = await callTarget<{ requestId: string; nodeId: string }>(target, 'node.pair.reject', { requestId }, { scopes: ['operator.pairing'], timeoutMs, context });
+      const { payload } = await callTarget(target, nodePairReject, { requestId }, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Rejected request ${payload.requestId} of node ${payload.nodeId}`]);
     });
@@ -86,7 +83,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const node = await resolveNode(context, target, flags, timeoutMs);
-      const { payload } = await callTarget<{ nodeId: string; removed: boolean }>(target, 'node.pair.remove', { nodeId: node.nodeId }, { scopes: ['operator.pairing'], timeoutMs, context });
+      const { payload } = await callTarget(target, nodePairRemove, { nodeId: node.nodeId }, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [payload.removed ? `Removed node ${payload.nodeId}` : `Node ${payload.nodeId} had nothing approved`]);
     });
@@ -96,7 +93,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const node = await resolveNode(context, target, flags, timeoutMs);
-      const { payload } = await callTarget<{ node: NodeEntry }>(target, 'node.describe', { nodeId: node.nodeId }, { scopes: ['operator.read'], timeoutMs, context });
+      const { payload } = await callTarget(target, nodeDescribe, { nodeId: node.nodeId }, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload.node);
       printLines(context.stdout, formatNodeDetail(payload.node));
     });
@@ -107,7 +104,7 @@ export function registerNodes(program: Command, getContext: GetContext): void {
     .action(async (flags: NodeFlags, command: Command) => {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const node = await resolveNode(context, target, flags, timeoutMs);
-      const { payload } = await callTarget<{ nodeId: string; displayName: string }>(target, 'node.rename', { nodeId: node.nodeId, displayName: flags.name }, { scopes: ['operator.pairing'], timeoutMs, context });
+      const { payload } = await callTarget(target, nodeRename, { nodeId: node.nodeId, displayName: flags.name ?? '' }, { timeoutMs, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Renamed node ${payload.nodeId} to "${payload.displayName}"`]);
     });
@@ -121,9 +118,9 @@ export function registerNodes(program: Command, getContext: GetContext): void {
       const { context, target, timeoutMs } = setup(command, flags, getContext);
       const params = parseParams(flags.params ?? '{}');
       const node = await resolveNode(context, target, flags, timeoutMs);
-      const invokeParams = { nodeId: node.nodeId, command: flags.command, params, timeoutMs, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
+      const invokeParams = { nodeId: node.nodeId, command: flags.command ?? '', params, timeoutMs, idempotencyKey: flags.idempotencyKey ?? randomUUID() };
       // The gateway's own timeout answer must arrive before the client gives up.
-      const { payload } = await callTarget<NodeInvokeResult>(target, 'node.invoke', invokeParams, { scopes: ['operator.write'], timeoutMs: timeoutMs + 5000, context });
+      const { payload } = await callTarget(target, nodeInvoke, invokeParams, { timeoutMs: timeoutMs + 5000, context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [JSON.stringify(payload.payload, null, 2)]);
     });
@@ -139,7 +136,7 @@ function setup(command: Command, flags: NodeFlags, getContext: GetContext): { co
 }
 
 async function listNodes(context: CliContext, target: ResolvedTarget, timeoutMs: number): Promise<NodeEntry[]> {
-  const { payload } = await callTarget<{ nodes: NodeEntry[] }>(target, 'node.list', {}, { scopes: ['operator.read'], timeoutMs, context });
+  const { payload } = await callTarget(target, nodeList, {}, { timeoutMs, context });
   return payload.nodes;
 }
 
@@ -150,7 +147,7 @@ async function resolveNode(context: CliContext, target: ResolvedTarget, flags: N
 
 /** A request id as given, or the pending request of the node `query` names. */
 async function resolveRequestId(context: CliContext, target: ResolvedTarget, query: string, timeoutMs: number): Promise<string> {
-  const { payload } = await callTarget<{ pending: NodePendingSurface[] }>(target, 'node.pair.list', {}, { scopes: ['operator.pairing'], timeoutMs, context });
+  const { payload } = await callTarget(target, nodePairList, {}, { timeoutMs, context });
   if (payload.pending.some((request) => request.requestId === query)) return query;
   try {
     return matchNode(payload.pending, query).requestId;

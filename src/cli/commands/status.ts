@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { diagnoseTarget, readTunnelStatus, type DiagnosisReport, type LayerReport, type ResolvedTarget } from '../../remote/index.js';
-import type { StatusResult } from '../../protocol/index.js';
+import { status } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode, type ExitCodeValue } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, prepareTarget, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
@@ -24,7 +24,7 @@ export function registerStatus(program: Command, getContext: (command: Command) 
       const context = getContext(command);
       if (flags.deep === true) return deepStatus(context, flags);
       const target = resolveCliTarget(context, flags);
-      const { payload, latencyMs } = await callTarget<StatusResult>(target, 'status', {}, { scopes: ['operator.read'], timeoutMs: parseTimeoutMs(flags), context });
+      const { payload, latencyMs } = await callTarget(target, status, {}, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, { target: { url: target.url, source: target.sourceLabel }, latencyMs, status: payload });
       const { gateway, connections } = payload;
       printLines(context.stdout, [

@@ -6,8 +6,8 @@
  * supervisor process itself; see remote/tunnel-manager.ts for how the pieces fit.
  */
 import type { Command } from 'commander';
-import { callGateway } from '../../client/index.js';
-import { GatewayError, DEFAULT_RPC_TIMEOUT_MS } from '../../protocol/index.js';
+import { callContract } from '../../client/index.js';
+import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, health } from '../../protocol/index.js';
 import {
   ensureTunnel,
   parseSshTarget,
@@ -139,7 +139,7 @@ async function checkHealth(context: CliContext, flags: TunnelFlags, state: Tunne
   const password = flags.password ?? remote?.password ?? context.gatewayEnv.password;
   const url = `ws://127.0.0.1:${state.localPort}`;
   try {
-    const { latencyMs } = await callGateway('health', {}, { url, token, password, scopes: ['operator.read'], timeoutMs });
+    const { latencyMs } = await callContract(health, {}, { url, token, password, timeoutMs });
     return { ok: true, latencyMs };
   } catch (error) {
     const failure = describeCallFailure(error, { url, source: 'ssh tunnel', sourceLabel: 'ssh tunnel', credentialSource: 'gateway.remote', isRemote: true });

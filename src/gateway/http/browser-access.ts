@@ -14,7 +14,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { hostname as osHostname, networkInterfaces } from 'node:os';
 import { GatewayError } from '../../protocol/index.js';
-import { normalizeIp } from './trusted-proxies.js';
+import { normalizeIp, parseHostPort, type HostPort } from '../../config/index.js';
+
+export { parseHostPort } from '../../config/index.js';
 
 /** Names a loopback gateway answers to; always included (a tailnet or custom bind listens on 127.0.0.1 too). */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '::1'];
@@ -34,11 +36,6 @@ export interface BrowserAccessOptions {
   /** Injected for tests; defaults to the OS. */
   interfaces?: () => ReturnType<typeof networkInterfaces>;
   hostname?: () => string;
-}
-
-interface HostPort {
-  host: string;
-  port: number | undefined;
 }
 
 /** Decides whether a browser request may open a WebSocket; see the module header. */
@@ -93,16 +90,6 @@ function ownHostNames(options: BrowserAccessOptions): string[] {
   return [...names];
 }
 
-/** Parses a `Host` header (`name`, `name:port`, `[v6]:port`); undefined for anything malformed. */
-export function parseHostPort(value: string): HostPort | undefined {
-  const match = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(value.trim());
-  if (match?.[1] === undefined) return undefined;
-  const rawHost = match[1].startsWith('[') ? match[1].slice(1, -1) : match[1];
-  const host = normalizeIp(rawHost) ?? rawHost.toLowerCase().replace(/\.$/, '');
-  const port = match[2] === undefined ? undefined : Number(match[2]);
-  if (port !== undefined && port > 65535) return undefined;
-  return { host, port };
-}
 
 /** Serialized origin (`scheme://host[:port]`, default port dropped, lower case); the raw text when unparseable. */
 export function normalizeOrigin(value: string): string {

@@ -5,96 +5,40 @@
  */
 import { networkInterfaces } from 'node:os';
 import {
-  DevicePairApproveParamsSchema,
-  DevicePairApproveResultSchema,
-  DevicePairListParamsSchema,
-  DevicePairListResultSchema,
-  DevicePairRejectParamsSchema,
-  DevicePairRejectResultSchema,
-  DevicePairRemoveParamsSchema,
-  DevicePairRenameParamsSchema,
-  DevicePairRenameResultSchema,
-  DevicePairRemoveResultSchema,
-  DevicePairSetupCodeParamsSchema,
-  DevicePairSetupCodeResultSchema,
-  DeviceTokenRevokeParamsSchema,
-  DeviceTokenRevokeResultSchema,
-  DeviceTokenRotateParamsSchema,
-  DeviceTokenRotateResultSchema,
-  GatewayError,
+  devicePairApprove,
+  devicePairList,
+  devicePairReject,
+  devicePairRemove,
+  devicePairRename,
+  devicePairSetupCode,
+  deviceTokenRevoke,
+  deviceTokenRotate,
   encodeSetupCode,
+  GatewayError,
   normalizeSetupUrl,
   setupLink,
   type SetupPayload,
 } from '../../protocol/index.js';
 import { DEFAULT_BOOTSTRAP_TTL_MS } from '../../store/index.js';
-import { defineMethod } from '../method-registry.js';
+import { implement } from '../method-registry.js';
 import type { RuntimeInfo } from '../services.js';
 
 export const deviceMethods = [
-  defineMethod({
-    name: 'device.pair.list',
-    access: 'operator.pairing',
-    params: DevicePairListParamsSchema,
-    result: DevicePairListResultSchema,
-    handler: (_params, { services, caller }) => services.devices.list(caller),
-  }),
-  defineMethod({
-    name: 'device.pair.approve',
-    access: 'operator.pairing',
-    params: DevicePairApproveParamsSchema,
-    result: DevicePairApproveResultSchema,
-    handler: (params, { services, caller }) => services.devices.approve(params.requestId, caller),
-  }),
-  defineMethod({
-    name: 'device.pair.reject',
-    access: 'operator.pairing',
-    params: DevicePairRejectParamsSchema,
-    result: DevicePairRejectResultSchema,
-    handler: (params, { services, caller }) => services.devices.reject(params.requestId, caller),
-  }),
-  defineMethod({
-    name: 'device.pair.rename',
-    access: 'operator.pairing',
-    params: DevicePairRenameParamsSchema,
-    result: DevicePairRenameResultSchema,
-    handler: (params, { services, caller }) => services.devices.rename(params, caller),
-  }),
-  defineMethod({
-    name: 'device.pair.remove',
-    access: 'operator.pairing',
-    params: DevicePairRemoveParamsSchema,
-    result: DevicePairRemoveResultSchema,
-    handler: (params, { services, caller }) => services.devices.remove(params.deviceId, caller),
-  }),
-  defineMethod({
-    name: 'device.token.rotate',
-    access: 'operator.pairing',
-    params: DeviceTokenRotateParamsSchema,
-    result: DeviceTokenRotateResultSchema,
-    handler: (params, { services, caller }) => services.devices.rotate(params, caller),
-  }),
-  defineMethod({
-    name: 'device.token.revoke',
-    access: 'operator.pairing',
-    params: DeviceTokenRevokeParamsSchema,
-    result: DeviceTokenRevokeResultSchema,
-    handler: (params, { services, caller }) => services.devices.revoke(params, caller),
-  }),
-  defineMethod({
-    name: 'device.pair.setupCode',
-    access: 'operator.admin',
-    params: DevicePairSetupCodeParamsSchema,
-    result: DevicePairSetupCodeResultSchema,
-    handler: (params, { services, caller }) => {
-      const url = params.url === undefined ? defaultSetupUrl(services.runtime) : normalizeSetupUrl(params.url);
-      if (url === undefined) throw new GatewayError('SETUP_CODE_URL_INVALID', { url: params.url });
-      const issued = services.devices.issueBootstrapToken(params.ttlMs ?? DEFAULT_BOOTSTRAP_TTL_MS, caller);
-      const payload: SetupPayload = { url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
-      // With TLS on, the link carries the certificate pin so the new device trusts exactly this gateway.
-      if (services.runtime.tlsFingerprint !== undefined && url.startsWith('wss://')) payload.tlsFingerprint = services.runtime.tlsFingerprint;
-      return { setupCode: encodeSetupCode(payload), setupLink: setupLink(payload), url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
-    },
+  implement(devicePairList, (_params, { services, caller }) => services.devices.list(caller)),
+  implement(devicePairApprove, (params, { services, caller }) => services.devices.approve(params.requestId, caller)),
+  implement(devicePairReject, (params, { services, caller }) => services.devices.reject(params.requestId, caller)),
+  implement(devicePairRename, (params, { services, caller }) => services.devices.rename(params, caller)),
+  implement(devicePairRemove, (params, { services, caller }) => services.devices.remove(params.deviceId, caller)),
+  implement(deviceTokenRotate, (params, { services, caller }) => services.devices.rotate(params, caller)),
+  implement(deviceTokenRevoke, (params, { services, caller }) => services.devices.revoke(params, caller)),
+  implement(devicePairSetupCode, (params, { services, caller }) => {
+    const url = params.url === undefined ? defaultSetupUrl(services.runtime) : normalizeSetupUrl(params.url);
+    if (url === undefined) throw new GatewayError('SETUP_CODE_URL_INVALID', { url: params.url });
+    const issued = services.devices.issueBootstrapToken(params.ttlMs ?? DEFAULT_BOOTSTRAP_TTL_MS, caller);
+    const payload: SetupPayload = { url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
+    // With TLS on, the link carries the certificate pin so the new device trusts exactly this gateway.
+    if (services.runtime.tlsFingerprint !== undefined && url.startsWith('wss://')) payload.tlsFingerprint = services.runtime.tlsFingerprint;
+    return { setupCode: encodeSetupCode(payload), setupLink: setupLink(payload), url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
   }),
 ];
 

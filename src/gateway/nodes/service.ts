@@ -11,6 +11,7 @@ import {
   DEFAULT_NODE_INVOKE_TIMEOUT_MS,
   ADMIN_INVOKE_COMMANDS,
   GatewayError,
+  missingScope,
   scopeSatisfies,
   type ConnectParams,
   type NodeApprovedSurface,
@@ -127,7 +128,7 @@ export class NodeService {
     if (pending === undefined) throw new GatewayError('NODE_PAIR_REQUEST_NOT_FOUND', { requestId });
     const required = requiredApproveScopes(pending.commands);
     const missing = required.find((scope) => !scopeSatisfies(callerScopes, scope));
-    if (missing !== undefined) throw new GatewayError('MISSING_SCOPE', { missingScope: missing, requiredScopes: required, method: 'node.pair.approve' });
+    if (missing !== undefined) throw missingScope(missing, required);
     const nowMs = this.#options.now();
     const existing = this.#store.getApproved(pending.nodeId);
     const session = this.registry.get(pending.nodeId);
@@ -190,7 +191,7 @@ export class NodeService {
   /** The caller check of node.invoke beyond operator.write: some commands need admin (§4.4). */
   authorizeInvoke(command: string, callerScopes: readonly string[]): void {
     if ((ADMIN_INVOKE_COMMANDS as readonly string[]).includes(command) && !scopeSatisfies(callerScopes, 'operator.admin')) {
-      throw new GatewayError('MISSING_SCOPE', { missingScope: 'operator.admin', requiredScopes: ['operator.admin'], method: 'node.invoke' });
+      throw missingScope('operator.admin');
     }
   }
 

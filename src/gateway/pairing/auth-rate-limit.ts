@@ -17,6 +17,7 @@
  * longer multiply the documented ~12 guesses a minute. The owner socket is not metered.
  * Time and sleeping are injected so tests never wait.
  */
+import { DEFAULT_AUTH_RATE_LIMIT, type AuthRateLimitSettings } from '../../config/index.js';
 import { GatewayError } from '../../protocol/index.js';
 import type { ResolvedClientAddress } from '../http/client-address.js';
 import { GlobalFailureBudget, SerialDelay, DEFAULT_GLOBAL_FAILURE_BUDGET } from './auth-budget.js';
@@ -32,17 +33,7 @@ export const CREDENTIAL_FAILURE_CODES: ReadonlySet<string> = new Set([
   'AUTH_BOOTSTRAP_TOKEN_INVALID',
 ]);
 
-export interface AuthRateLimitSettings {
-  enabled: boolean;
-  /** Wrong credentials allowed within `windowMs` (default 10). */
-  maxAttempts: number;
-  /** Sliding window for counting failures (default 60 000 ms). */
-  windowMs: number;
-  /** How long a client stays locked out (default 300 000 ms). */
-  lockoutMs: number;
-}
-
-export const DEFAULT_AUTH_RATE_LIMIT: AuthRateLimitSettings = { enabled: true, maxAttempts: 10, windowMs: 60_000, lockoutMs: 300_000 };
+export { DEFAULT_AUTH_RATE_LIMIT, type AuthRateLimitSettings } from '../../config/index.js';
 
 /** First and largest delay for local non-browser clients past `maxAttempts` (OpenClaw PR #115959). */
 export const LOCAL_PENALTY_INITIAL_MS = 250;

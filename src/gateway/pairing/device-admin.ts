@@ -7,7 +7,7 @@
  * as in OpenClaw. Every change is one transaction, committed (durably) before the reply is sent, and
  * audited. Revoking or replacing a token closes the sockets that authenticated with it at once.
  */
-import { GatewayError, scopeSatisfies, type OperatorScope } from '../../protocol/index.js';
+import { GatewayError, missingScope, scopeSatisfies, type OperatorScope } from '../../protocol/index.js';
 import type { PairedDevice, PairingRequest } from '../../store/index.js';
 import type { CallerInfo } from '../method-context.js';
 import { isOwner, requireOwnerOrSelf } from '../owner.js';
@@ -37,8 +37,8 @@ export class DeviceAdmin {
     const nowMs = this.#deps.now();
     const request = store.pairingRequests.get(requestId, nowMs);
     if (request === undefined) throw new GatewayError('PAIRING_REQUEST_NOT_FOUND', { requestId });
-    if (request.role !== 'operator') requireScope(caller, 'operator.admin', `approve a ${request.role} device`);
-    for (const scope of request.scopes) requireScope(caller, scope as OperatorScope, 'grant it');
+    if (request.role !== 'operator') requireScope(caller, 'operator.admin');
+    for (const scope of request.scopes) requireScope(caller, scope as OperatorScope);
     const device = store.transaction(() => {
       const approved = store.devices.approve(
         { ...request, roles: [request.role], scopes: request.role === 'operator' ? request.scopes : [], approvedVia: 'operator' },
@@ -110,7 +110,7 @@ export class DeviceAdmin {
     const scopes = input.role === 'operator' ? [...new Set(input.scopes ?? current?.scopes ?? approvedScopes)].sort() : [];
     const notApproved = scopes.filter((scope) => !scopeSatisfies(approvedScopes, scope as OperatorScope));
     if (notApproved.length > 0) throw new GatewayError('DEVICE_SCOPES_NOT_APPROVED', { deviceId: input.deviceId, scopes: notApproved.join(',') });
-    this.#requireTokenAuthority(caller, input.role, scopes, 'rotate this token');
+    this.#requireTokenAuthority(caller, input.role, scopes);
     const nowMs = this.#deps.now();
     const issued = store.transaction(() => {
       const token = store.deviceTokens.issue(input.deviceId, input.role, scopes, nowMs);
@@ -136,7 +136,7 @@ export class DeviceAdmin {
     this.#requireDeviceRole(input.deviceId, input.role);
     const token = store.deviceTokens.get(input.deviceId, input.role);
     if (token === undefined || token.revokedAtMs !== undefined) throw new GatewayError('DEVICE_TOKEN_NOT_FOUND', { deviceId: input.deviceId, role: input.role });
-    this.#requireTokenAuthority(caller, input.role, token.scopes, 'revoke this token');
+    this.#requireTokenAuthority(caller, input.role, token.scopes);
     const nowMs = this.#deps.now();
     store.transaction(() => {
       store.deviceTokens.revoke(input.deviceId, input.role, nowMs);
@@ -166,9 +166,9 @@ export class DeviceAdmin {
   }
 
   /** Node tokens need admin; operator tokens need every scope they carry. */
-  #requireTokenAuthority(caller: CallerInfo, role: string, scopes: readonly string[], action: string): void {
-    if (role !== 'operator') requireScope(caller, 'operator.admin', action);
-    for (const scope of scopes) requireScope(caller, scope as OperatorScope, action);
+  #requireTokenAuthority(caller: CallerInfo, role: string, scopes: readonly string[]): void {
+    if (role !== 'operator') requireScope(caller, 'operator.admin');
+    for (const scope of scopes) requireScope(caller, scope as OperatorScope);
   }
 
   #view(device: PairedDevice): DeviceView {
@@ -188,8 +188,8 @@ export class DeviceAdmin {
 }
 
 /** FORBIDDEN / MISSING_SCOPE unless the caller holds `scope` (an approver cannot grant what it lacks). */
-function requireScope(caller: CallerInfo, scope: OperatorScope, action: string): void {
-  if (!scopeSatisfies(caller.scopes, scope)) throw new GatewayError('MISSING_SCOPE', { missingScope: scope, requiredScopes: [scope], action });
+function requireScope(caller: CallerInfo, scope: OperatorScope): void {
+  if (!scopeSatisfies(caller.scopes, scope)) throw missingScope(scope);
 }
 
 /** Owner rules live in gateway/owner.ts: every non-owner auth method (device token, setup code) is self-scoped. */

@@ -10,14 +10,12 @@ import {
   GatewayError,
   base64UrlEncode,
   buildDeviceAuthPayload,
-  deviceIdFromRawPublicKey,
-  rawPublicKeyFrom,
   signatureToken,
-  verifyDeviceSignature,
   type ConnectParams,
   type DeviceAuthVersion,
   type DeviceProof,
 } from '../../protocol/index.js';
+import { deviceIdFromRawPublicKey, rawPublicKeyFrom, verifyDeviceSignature } from './device-signature.js';
 
 /** Allowed distance between `device.signedAt` and the gateway clock (OpenClaw DEVICE_SIGNATURE_SKEW_MS). */
 export const DEVICE_SIGNATURE_SKEW_MS = 2 * 60 * 1000;

@@ -22,4 +22,9 @@ export const CLIENT_ERRORS = defineErrors({
       'gateway remote mode misconfigured: gateway.remote.url missing. Fix: set gateway.remote.url, or set gateway.mode to "local".',
     retryable: false,
   },
+  RESULT_SCHEMA_MISMATCH: {
+    wire: 'UNAVAILABLE',
+    message: 'the gateway answered {method} with a {part} that breaks its contract: {reason}',
+    retryable: false,
+  },
 });

@@ -5,6 +5,7 @@
  * are never listed, only summarized.
  */
 import Type, { type Static } from 'typebox';
+import { defineContract } from '../contract.js';
 
 const Closed = { additionalProperties: false } as const;
 const NonEmptyString = Type.String({ minLength: 1 });
@@ -91,6 +92,7 @@ export const DeviceTokenRotateParamsSchema = Type.Object(
   { deviceId: DeviceId, role: Role, scopes: Type.Optional(Type.Array(NonEmptyString, { maxItems: 32 })) },
   Closed,
 );
+export type DeviceTokenRotateParams = Static<typeof DeviceTokenRotateParamsSchema>;
 export const DeviceTokenRotateResultSchema = Type.Object(
   {
     deviceId: NonEmptyString,
@@ -140,3 +142,57 @@ export interface DevicePairResolvedEvent {
   decision: 'approved' | 'rejected';
   ts: number;
 }
+
+// ---- contracts ----
+
+/**
+ * Approving a device or touching its tokens needs every scope the device holds or asks for (an
+ * approver cannot grant what it lacks), and admin for node devices; the params do not say which, so
+ * a client asks for admin, which satisfies them all. The gateway grants only what the credential allows.
+ */
+const mayNeedAdmin = (): readonly ['operator.admin'] => ['operator.admin'];
+
+/** `device.pair.list`: pending pairing requests and paired devices. */
+export const devicePairList = defineContract({ name: 'device.pair.list', access: 'operator.pairing', params: DevicePairListParamsSchema, result: DevicePairListResultSchema });
+
+/** `device.pair.approve`: pairs the device of a pending request. */
+export const devicePairApprove = defineContract({
+  name: 'device.pair.approve',
+  access: 'operator.pairing',
+  params: DevicePairApproveParamsSchema,
+  result: DevicePairApproveResultSchema,
+  dynamicScopes: mayNeedAdmin,
+});
+
+/** `device.pair.reject`: drops a pending request. */
+export const devicePairReject = defineContract({ name: 'device.pair.reject', access: 'operator.pairing', params: DevicePairRejectParamsSchema, result: DevicePairRejectResultSchema });
+
+/** `device.pair.rename`: sets a paired device's label. */
+export const devicePairRename = defineContract({ name: 'device.pair.rename', access: 'operator.pairing', params: DevicePairRenameParamsSchema, result: DevicePairRenameResultSchema });
+
+/** `device.pair.remove`: forgets a paired device (its tokens stop working). */
+export const devicePairRemove = defineContract({ name: 'device.pair.remove', access: 'operator.pairing', params: DevicePairRemoveParamsSchema, result: DevicePairRemoveResultSchema });
+
+/** `device.token.rotate`: replaces a device's token for a role. */
+export const deviceTokenRotate = defineContract({
+  name: 'device.token.rotate',
+  access: 'operator.pairing',
+  params: DeviceTokenRotateParamsSchema,
+  result: DeviceTokenRotateResultSchema,
+  dynamicScopes: mayNeedAdmin,
+});
+
+/** `device.token.revoke`: revokes a device's token for a role. */
+export const deviceTokenRevoke = defineContract({
+  name: 'device.token.revoke',
+  access: 'operator.pairing',
+  params: DeviceTokenRevokeParamsSchema,
+  result: DeviceTokenRevokeResultSchema,
+  dynamicScopes: mayNeedAdmin,
+});
+
+/** `device.pair.setupCode`: mints a one-time setup code; admin-only, as in OpenClaw. */
+export const devicePairSetupCode = defineContract({ name: 'device.pair.setupCode', access: 'operator.admin', params: DevicePairSetupCodeParamsSchema, result: DevicePairSetupCodeResultSchema });
+
+/** The device family, for tables and tests. */
+export const DEVICE_CONTRACTS = [devicePairList, devicePairApprove, devicePairReject, devicePairRename, devicePairRemove, deviceTokenRotate, deviceTokenRevoke, devicePairSetupCode] as const;

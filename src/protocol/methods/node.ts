@@ -6,6 +6,7 @@
  * nodes send us stay as open as OpenClaw's where a node may add fields we do not use.
  */
 import Type, { type Static } from 'typebox';
+import { defineContract } from '../contract.js';
 
 const Closed = { additionalProperties: false } as const;
 const NonEmptyString = Type.String({ minLength: 1 });
@@ -227,3 +228,86 @@ export interface NodePresencePayload {
   reason: 'connect' | 'disconnect' | 'alive';
   ts: number;
 }
+
+// ---- contracts ----
+
+/** `node.pair.list`: pending and approved command surfaces. */
+export const nodePairList = defineContract({ name: 'node.pair.list', access: 'operator.pairing', params: NodePairListParamsSchema, result: NodePairListResultSchema });
+
+/**
+ * `node.pair.approve`: approves a pending surface. Pairing is the floor; the service adds write or
+ * admin depending on the declared commands, which the params do not show, so clients ask for both.
+ */
+export const nodePairApprove = defineContract({
+  name: 'node.pair.approve',
+  access: 'operator.pairing',
+  params: NodePairApproveParamsSchema,
+  result: NodePairApproveResultSchema,
+  dynamicScopes: () => ['operator.admin', 'operator.write'],
+});
+
+/** `node.pair.reject`: drops a pending surface. */
+export const nodePairReject = defineContract({ name: 'node.pair.reject', access: 'operator.pairing', params: NodePairRejectParamsSchema, result: NodePairRejectResultSchema });
+
+/** `node.pair.remove`: forgets a node's approved surface. */
+export const nodePairRemove = defineContract({ name: 'node.pair.remove', access: 'operator.pairing', params: NodePairRemoveParamsSchema, result: NodePairRemoveResultSchema });
+
+/** `node.rename`: sets an approved node's display name. */
+export const nodeRename = defineContract({ name: 'node.rename', access: 'operator.pairing', params: NodeRenameParamsSchema, result: NodeRenameResultSchema });
+
+/** `node.list`: every known node. */
+export const nodeList = defineContract({ name: 'node.list', access: 'operator.read', params: NodeListParamsSchema, result: NodeListResultSchema });
+
+/** `node.describe`: one node in detail. */
+export const nodeDescribe = defineContract({ name: 'node.describe', access: 'operator.read', params: NodeDescribeParamsSchema, result: NodeDescribeResultSchema });
+
+/** `node.invoke`: runs one command on a node. Write is the floor; browser.proxy*, fs.listDir and terminal.upload need admin. */
+export const nodeInvoke = defineContract({
+  name: 'node.invoke',
+  access: 'operator.write',
+  params: NodeInvokeParamsSchema,
+  result: NodeInvokeResultSchema,
+  dynamicScopes: (params) => ((ADMIN_INVOKE_COMMANDS as readonly string[]).includes(params.command) ? ['operator.admin'] : []),
+});
+
+/** `node.invoke.result`: a node answers a `node.invoke.request`. */
+export const nodeInvokeResult = defineContract({ name: 'node.invoke.result', access: 'node', params: NodeInvokeResultParamsSchema, result: NodeInvokeResultAckSchema });
+
+/** `node.event`: a node reports an event (exec.finished …). */
+export const nodeEvent = defineContract({ name: 'node.event', access: 'node', params: NodeEventParamsSchema, result: NodeEventResultSchema });
+
+/** `node.skills.update`: reported by OpenClaw node hosts after connect; acknowledged, not kept. */
+export const nodeSkillsUpdate = defineContract({ name: 'node.skills.update', access: 'node', params: NodeSkillsUpdateParamsSchema, result: NodeSkillsUpdateResultSchema });
+
+/** `node.pluginTools.update`: reported by OpenClaw node hosts after connect; acknowledged, not kept. */
+export const nodePluginToolsUpdate = defineContract({
+  name: 'node.pluginTools.update',
+  access: 'node',
+  params: NodePluginToolsUpdateParamsSchema,
+  result: NodePluginToolsUpdateResultSchema,
+});
+
+/** `node.runnerInventory.update`: reported by OpenClaw node hosts after connect; acknowledged, not kept. */
+export const nodeRunnerInventoryUpdate = defineContract({
+  name: 'node.runnerInventory.update',
+  access: 'node',
+  params: NodeRunnerInventoryUpdateParamsSchema,
+  result: NodeRunnerInventoryUpdateResultSchema,
+});
+
+/** The node family, for tables and tests. */
+export const NODE_CONTRACTS = [
+  nodePairList,
+  nodePairApprove,
+  nodePairReject,
+  nodePairRemove,
+  nodeRename,
+  nodeList,
+  nodeDescribe,
+  nodeInvoke,
+  nodeInvokeResult,
+  nodeEvent,
+  nodeSkillsUpdate,
+  nodePluginToolsUpdate,
+  nodeRunnerInventoryUpdate,
+] as const;

@@ -129,3 +129,26 @@ export const ConfigGetResultSchema = Type.Object(
   Closed,
 );
 export type ConfigGetResult = Static<typeof ConfigGetResultSchema>;
+
+/** `health`: the gateway's health snapshot (`probe: true` runs a live probe first). */
+export const health = defineContract({ name: 'health', access: 'operator.read', params: HealthParamsSchema, result: HealthSummarySchema });
+
+/** `status`: where the gateway listens, its auth mode, connections and memory. */
+export const status = defineContract({ name: 'status', access: 'operator.read', params: StatusParamsSchema, result: StatusResultSchema });
+
+/** `system-presence`: the presence list (OpenClaw's legacy dash-spelled name). */
+export const systemPresence = defineContract({
+  name: 'system-presence',
+  access: 'operator.read',
+  params: SystemPresenceParamsSchema,
+  result: SystemPresenceResultSchema,
+});
+
+/**
+ * `config.get`: the running config with every secret redacted. operator.read, as OpenClaw's published
+ * method table has it (its CLI's read probe calls config.get): reading it reveals no credential.
+ */
+export const configGet = defineContract({ name: 'config.get', access: 'operator.read', params: ConfigGetParamsSchema, result: ConfigGetResultSchema });
+
+/** The system family (health, status, presence, logs, config), for tables and tests. */
+export const SYSTEM_CONTRACTS = [health, status, systemPresence, logsTail, configGet] as const;

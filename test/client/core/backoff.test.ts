@@ -1,7 +1,7 @@
 /** Reconnect delays: exponential, jittered, capped. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { backoffDelayMs } from '../../src/node-host/index.js';
+import { backoffDelayMs } from '../../../src/client/index.js';
 
 describe('backoffDelayMs', () => {
   it('doubles from 1 s and caps at 30 s when jitter is neutral', () => {

@@ -1,5 +1,5 @@
 /**
- * @module client/tls-pin — accept exactly one certificate, identified by its SHA-256 fingerprint.
+ * @module client/node/tls-pin — accept exactly one certificate, identified by its SHA-256 fingerprint.
  *
  * With a pin the CA chain is not consulted (self-signed gateway certificates are the normal case);
  * instead the peer certificate's DER fingerprint must equal the pin. Node calls `checkServerIdentity`
@@ -9,7 +9,7 @@
  */
 import { connect as connectTls, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
-import { GatewayError, normalizeTlsFingerprint } from '../protocol/index.js';
+import { GatewayError, normalizeTlsFingerprint } from '../../protocol/index.js';
 
 /** The error a pin mismatch raises; `code` lets transport handling classify it. */
 export class TlsPinMismatchError extends Error {

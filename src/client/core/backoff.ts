@@ -1,4 +1,4 @@
-/** @module node-host/backoff — reconnect delays: exponential with jitter, capped. */
+/** @module client/core/backoff — reconnect delays: exponential with jitter, capped. */
 
 export interface BackoffOptions {
   /** First delay, in ms (default 1000, as OpenClaw's node host). */

@@ -1,15 +1,9 @@
 /** The device-auth payload and signature, checked against a real OpenClaw 2026.9.6 node-host connect frame. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  buildDeviceAuthPayload,
-  deviceIdFromRawPublicKey,
-  rawPublicKeyFrom,
-  signatureToken,
-  verifyDeviceSignature,
-} from '../../src/protocol/index.js';
-import { CAPTURED_NODE_CONNECT } from '../helpers/captured-frames.js';
-
+import { base64UrlDecode, base64UrlEncode, buildDeviceAuthPayload, signatureToken } from '../../../src/protocol/index.js';
+import { deviceIdFromRawPublicKey, rawPublicKeyFrom, verifyDeviceSignature } from '../../../src/gateway/pairing/device-signature.js';
+import { CAPTURED_NODE_CONNECT } from '../../helpers/captured-frames.js';
 
 function capturedFields(overrides: Partial<Parameters<typeof buildDeviceAuthPayload>[1]> = {}): Parameters<typeof buildDeviceAuthPayload>[1] {
   const { params } = CAPTURED_NODE_CONNECT;
@@ -58,5 +52,18 @@ describe('device auth (captured OpenClaw 2026.9.6 node-host frame)', () => {
     assert.equal(signatureToken({ bootstrapToken: 'b', deviceToken: 'd' }), 'd');
     assert.equal(signatureToken({ bootstrapToken: 'b' }), 'b');
     assert.equal(signatureToken(undefined), '');
+  });
+});
+
+describe('base64url (browser-safe, no Buffer)', () => {
+  it('round-trips every byte value and matches Node\'s base64url without padding', () => {
+    const bytes = new Uint8Array(259).map((_, index) => index % 256);
+    const encoded = base64UrlEncode(bytes);
+    assert.equal(encoded, Buffer.from(bytes).toString('base64url'));
+    assert.deepEqual(base64UrlDecode(encoded), bytes);
+  });
+
+  it('accepts plain base64 with padding, as OpenClaw does', () => {
+    assert.deepEqual(base64UrlDecode('+/8='), new Uint8Array([0xfb, 0xff]));
   });
 });

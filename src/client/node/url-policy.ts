@@ -1,5 +1,5 @@
 /**
- * @module client/url-policy — which gateway URLs a client may use before anything is sent.
+ * @module client/node/url-policy — which gateway URLs a client may use before anything is sent.
  *
  * Plain `ws://` carries the token in clear, so it is accepted only where the path cannot leave a
  * network the owner controls: loopback, private ranges (RFC 1918, link-local, IPv6 ULA), Tailscale's
@@ -8,7 +8,7 @@
  * (or OpenClaw's OPENCLAW_ALLOW_INSECURE_PRIVATE_WS=1).
  */
 import { isIP } from 'node:net';
-import { GatewayError, normalizeTlsFingerprint } from '../protocol/index.js';
+import { GatewayError, normalizeTlsFingerprint } from '../../protocol/index.js';
 
 /** Environment variables that explicitly allow plaintext ws:// to any host. */
 export const INSECURE_WS_OVERRIDE_VARS = ['CLAWGATE_ALLOW_INSECURE_WS', 'OPENCLAW_ALLOW_INSECURE_PRIVATE_WS'] as const;

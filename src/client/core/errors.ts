@@ -1,5 +1,5 @@
-/** @module client/errors — what a gateway call can fail with, by stage, so callers can tell "down" from "denied". */
-import type { ErrorShape } from '../protocol/index.js';
+/** @module client/core/errors — what a gateway call can fail with, by stage, so callers can tell "down" from "denied". */
+import type { ErrorShape } from '../../protocol/index.js';
 
 /** How far a connection got before it failed. */
 export type ConnectionStage = 'socket' | 'upgrade' | 'challenge' | 'connect' | 'ready';

@@ -1,21 +1,17 @@
 /**
- * @module client/device-identity — this machine's Ed25519 device key pair, and signing `connect`.
+ * @module client/node/device-identity — this machine's Ed25519 device key pair, and signing `connect`.
  *
  * Stored as JSON `{version, deviceId, publicKeyPem, privateKeyPem, createdAtMs}` (OpenClaw's older
  * identity file layout) with mode 0600; the id is re-derived from the key on load so a hand-edited id
  * cannot lie.
  */
-import { generateKeyPairSync, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import {
-  base64UrlEncode,
-  buildDeviceAuthPayload,
-  deviceIdFromRawPublicKey,
-  rawPublicKeyFromObject,
-  type DeviceAuthFields,
-  type DeviceProof,
-} from '../protocol/index.js';
+import { base64UrlEncode, buildDeviceAuthPayload, type DeviceAuthFields, type DeviceProof } from '../../protocol/index.js';
+
+/** Length of the DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
+const ED25519_SPKI_PREFIX_BYTES = 12;
 
 export interface DeviceIdentity {
   deviceId: string;
@@ -73,4 +69,14 @@ export function signDeviceProof(identity: DeviceIdentity, fields: Omit<DeviceAut
     signedAt: fields.signedAtMs,
     nonce: fields.nonce,
   };
+}
+
+/** Raw 32-byte key from a KeyObject (the SPKI DER minus its 12-byte prefix). */
+function rawPublicKeyFromObject(key: KeyObject): Uint8Array {
+  return key.export({ format: 'der', type: 'spki' }).subarray(ED25519_SPKI_PREFIX_BYTES);
+}
+
+/** Device id: lowercase hex SHA-256 of the raw public key (as the gateway derives it). */
+function deviceIdFromRawPublicKey(raw: Uint8Array): string {
+  return createHash('sha256').update(raw).digest('hex');
 }
