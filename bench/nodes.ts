@@ -23,6 +23,8 @@ import { createDeviceIdentity, signDeviceProof } from '../src/client/index.js';
 const TOKEN = 'bench-token-0123456789abcdef';
 const SEQUENTIAL_INVOKES = Number(process.env['BENCH_INVOKES'] ?? 2000);
 const CONCURRENT_CALLERS = 64;
+/** Connections opened at once from this host: below the gateway's per-source handshake cap. */
+const CONNECT_BURST = 16;
 const INVOKES_PER_CALLER = Number(process.env['BENCH_INVOKES_PER_CALLER'] ?? 100);
 const IDLE_NODES = Number(process.env['BENCH_NODES'] ?? 1000);
 
@@ -190,7 +192,11 @@ async function main(): Promise<void> {
     const roundTrip = summarize(samples);
 
     progress(`${CONCURRENT_CALLERS} callers × ${INVOKES_PER_CALLER} invokes`);
-    const callers = await Promise.all(Array.from({ length: CONCURRENT_CALLERS }, () => BenchSocket.open(url, operatorParams)));
+    const callers: BenchSocket[] = [];
+    // One host may hold a limited number of handshakes at once (gateway/http/admission.ts): open in bursts.
+    for (let i = 0; i < CONCURRENT_CALLERS; i += CONNECT_BURST) {
+      callers.push(...(await Promise.all(Array.from({ length: Math.min(CONNECT_BURST, CONCURRENT_CALLERS - i) }, () => BenchSocket.open(url, operatorParams)))));
+    }
     const started = performance.now();
     const cpuBeforeBurst = cpuMs(pid);
     await Promise.all(callers.map(async (caller) => {
@@ -205,8 +211,8 @@ async function main(): Promise<void> {
 
     progress(`connecting ${IDLE_NODES} nodes`);
     const idle: BenchSocket[] = [];
-    for (let i = 0; i < IDLE_NODES; i += 50) {
-      const batch = await Promise.all(Array.from({ length: Math.min(50, IDLE_NODES - i) }, () => openNode(url, ['system.which'])));
+    for (let i = 0; i < IDLE_NODES; i += CONNECT_BURST) {
+      const batch = await Promise.all(Array.from({ length: Math.min(CONNECT_BURST, IDLE_NODES - i) }, () => openNode(url, ['system.which'])));
       idle.push(...batch.map((n) => n.socket));
     }
     await new Promise((resolve) => setTimeout(resolve, 500));

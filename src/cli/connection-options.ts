@@ -15,7 +15,7 @@ import {
   type CallGatewayOptions,
   type CallGatewayResult,
 } from '../client/index.js';
-import { readGeneratedToken, type StatePaths } from '../config/index.js';
+import { findOwnerSocket, readGeneratedToken, type StatePaths } from '../config/index.js';
 import { GatewayError, DEFAULT_RPC_TIMEOUT_MS, normalizeTlsFingerprint, type ContractParams, type ContractResult, type MethodContract } from '../protocol/index.js';
 import { ensureTunnel, resolveTarget, type ResolvedTarget } from '../remote/index.js';
 import type { CliContext } from './context.js';
@@ -69,6 +69,7 @@ export function resolveCliTarget(context: CliContext, flags: ConnectionFlags): R
       config: context.config().config,
       readGeneratedToken: () => readGeneratedToken(context.paths),
       readLocalTlsFingerprint: () => readLocalTlsFingerprint(context),
+      readOwnerSocket: () => findOwnerSocket(context.paths.stateDir),
     });
   } catch (error) {
     if (error instanceof GatewayError) {

@@ -12,3 +12,5 @@ export * from './hardening.js';
 export * from './edit.js';
 export * from './agent-schema.js';
 export * from './channels-schema.js';
+export * from './secret-strength.js';
+export * from './owner-socket.js';

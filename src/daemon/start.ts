@@ -11,6 +11,7 @@ import { formatTlsFingerprint } from '../protocol/index.js';
 import { StateStore } from '../store/index.js';
 import { systemClock, type Clock } from '../time/index.js';
 import {
+  assertExposedSecretStrength,
   assertTailscaleModeAllowed,
   createTailscaleRunner,
   featureConfigSections,
@@ -66,6 +67,12 @@ export interface StartedGateway {
   tls: TlsMaterial | undefined;
   /** Tailscale Serve/Funnel, when gateway.tailscale.mode is not off. */
   tailscale: TailscaleExposure | undefined;
+  /**
+   * Re-reads the config file and the generated token (flags and the environment stay as started) and,
+   * when the shared secret changed, switches to it and closes the old secret's sessions (T-AUTH-1).
+   * Throws the settings error (e.g. a weak secret on an exposed bind) and keeps the old secret.
+   */
+  reloadAuth(): { isChanged: boolean; closedSessions: number };
 }
 
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
@@ -77,6 +84,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
   const tailscaleMode = options.flags?.tailscale ?? config.config.gateway?.tailscale?.mode ?? 'off';
   assertTailscaleModeAllowed(tailscaleMode, settings.auth.mode); // before anything listens
+  if (tailscaleMode === 'funnel') assertExposedSecretStrength(settings.auth, 'tailscale funnel');
   const runTailscale = createTailscaleRunner(env);
   // OpenClaw's default: identity headers are trusted with Serve, never by default otherwise.
   // Explicit opt-in only (unlike OpenClaw, whose default follows serve mode): any local process can
@@ -170,5 +178,17 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
     await server.stop(reason);
     await closeLogger(logger);
   };
-  return { server, settings, logger, secrets, tls, tailscale, close };
+  const reloadAuth = (): { isChanged: boolean; closedSessions: number } => {
+    const reloaded = loadConfig(options.paths.configPath, { sections: featureConfigSections(features) });
+    const next = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: reloaded.config, paths: options.paths });
+    if (tailscaleMode === 'funnel') assertExposedSecretStrength(next.auth, 'tailscale funnel');
+    const current = server.isSharedSecretDifferent(next.auth);
+    if (!current) return { isChanged: false, closedSessions: 0 };
+    secrets.add(next.auth.token);
+    secrets.add(next.auth.password);
+    const closedSessions = server.rotateSharedSecret(next.auth);
+    logger.warn({ mode: next.auth.mode, closedSessions }, 'gateway secret changed: the old one is refused and its sessions were closed');
+    return { isChanged: true, closedSessions };
+  };
+  return { server, settings, logger, secrets, tls, tailscale, close, reloadAuth };
 }

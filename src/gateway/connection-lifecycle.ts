@@ -8,12 +8,16 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { GatewayError, type HelloOk, type RequestFrame } from '../protocol/index.js';
+import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type HelloOk, type RequestFrame } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock, TimerHandle } from '../time/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
-import type { AuthRateLimiter } from './pairing/auth-rate-limit.js';
-import { resolveClientAddress } from './http/client-address.js';
+import { ownerChannelAddress, resolveClientAddress, type ResolvedClientAddress } from './http/client-address.js';
+import type { Admission, AdmissionRefusal } from './http/admission.js';
+import { limitPreAuthReads } from './http/preauth-reader.js';
+import { globalSourceFor, type AuthRateLimiter } from './pairing/auth-rate-limit.js';
+import { isOwner } from './owner.js';
+import type { SendBudget } from './send-budget.js';
 import { GatewayConnection, type ConnectionHandler } from './connection.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventBus } from './event-bus.js';
@@ -47,12 +51,28 @@ export interface ConnectionLifecycleOptions {
   /** Broadcasts the coalesced presence list. */
   broadcastPresence: () => void;
   isDraining: () => boolean;
+  /** Socket, handshake and connection counts (issue 12, holes 3-4). */
+  admission: Admission;
+  /** The budget every connection's send buffer shares. */
+  sendBudget?: SendBudget | undefined;
+  /** True for a request that arrived on the owner socket. */
+  isOwnerChannel: (request: IncomingMessage) => boolean;
+}
+
+/** What a connection holds in the admission counts, released when it closes. */
+interface Held {
+  handshakeSource?: string | undefined;
+  principal?: { key: string; isOwner: boolean } | undefined;
+  disarmPreAuthReads?: (() => void) | undefined;
+  rawSocket?: object | undefined;
 }
 
 export class ConnectionLifecycle implements ConnectionHandler {
   readonly connections = new Set<GatewayConnection>();
   readonly #options: ConnectionLifecycleOptions;
-  readonly #tailscaleUsers = new WeakMap<GatewayConnection, Promise<TailscaleIdentity | undefined>>();
+  readonly #tailscaleRequests = new WeakMap<GatewayConnection, IncomingMessage>();
+  readonly #held = new WeakMap<GatewayConnection, Held>();
+  readonly #handshakeSources = new WeakMap<IncomingMessage, string>();
   #presenceTimer: TimerHandle;
   #isPresencePending = false;
 
@@ -60,12 +80,32 @@ export class ConnectionLifecycle implements ConnectionHandler {
     this.#options = options;
   }
 
+  /**
+   * Counts an upgrade against the pending-handshake caps (all, and per canonical source) before the
+   * 101; the slot is released once the connection authenticates or closes. The owner socket is not
+   * counted. Returns the refusal, if any.
+   */
+  admitHandshake(request: IncomingMessage): AdmissionRefusal | undefined {
+    if (this.#options.isOwnerChannel(request)) return undefined;
+    const source = globalSourceFor(resolveClientAddress(request, this.#options.settings.hardening.trustedProxies));
+    const refusal = this.#options.admission.admitHandshake(source);
+    if (refusal !== undefined) return refusal;
+    this.#handshakeSources.set(request, source);
+    // An upgrade ws refuses (bad key, bad version) never becomes a connection: free its slot on close.
+    request.socket.once('close', () => {
+      if (this.#handshakeSources.delete(request)) this.#options.admission.releaseHandshake(source);
+    });
+    return undefined;
+  }
+
   /** Wraps an upgraded socket in a connection and sends `connect.challenge`. */
   accept(socket: WebSocket, request: IncomingMessage): GatewayConnection {
     const { settings, logger, clock } = this.#options;
     const nonce = this.#options.createId();
     const origin = request.headers.origin;
-    const clientAddress = resolveClientAddress(request, settings.hardening.trustedProxies);
+    const clientAddress: ResolvedClientAddress = this.#options.isOwnerChannel(request)
+      ? ownerChannelAddress(typeof origin === 'string' ? origin : undefined)
+      : resolveClientAddress(request, settings.hardening.trustedProxies);
     if (clientAddress.isForwarded && !clientAddress.isProxied) {
       logger.debug({ peerAddress: clientAddress.peerAddress }, 'forwarded headers not believed (peer is not in gateway.trustedProxies); connection is not local');
     }
@@ -82,11 +122,19 @@ export class ConnectionLifecycle implements ConnectionHandler {
       handler: this,
       logger,
       clock,
+      ...(this.#options.sendBudget === undefined ? {} : { sendBudget: this.#options.sendBudget }),
     });
     this.connections.add(connection);
     this.#options.events.attach(connection);
-    const tailscale = this.#options.tailscaleIdentity;
-    if (tailscale !== undefined) this.#tailscaleUsers.set(connection, tailscale.verify(request).catch(() => undefined));
+    // Past one maximal connect frame, stop reading at once instead of letting ws buffer the rest.
+    const disarmPreAuthReads = limitPreAuthReads(request.socket, (bytesRead) =>
+      connection.fail(new GatewayError('PAYLOAD_TOO_LARGE', { sizeBytes: bytesRead, limitBytes: MAX_PREAUTH_PAYLOAD_BYTES })),
+    );
+    const handshakeSource = this.#handshakeSources.get(request);
+    this.#handshakeSources.delete(request); // the connection owns the slot now
+    this.#held.set(connection, { handshakeSource, disarmPreAuthReads, rawSocket: request.socket });
+    // Tailscale whois runs only once a connect frame arrives, never for a bare upgrade (hole 3).
+    if (this.#options.tailscaleIdentity !== undefined) this.#tailscaleRequests.set(connection, request);
     connection.sendEvent('connect.challenge', { nonce, ts: clock.now() });
     return connection;
   }
@@ -117,6 +165,16 @@ export class ConnectionLifecycle implements ConnectionHandler {
       return;
     }
     if (connection.state !== 'authenticating') return; // closed while we checked
+    const principal = {
+      key: accepted.deviceId !== undefined ? `device:${accepted.deviceId}` : `${accepted.authMethod}:${globalSourceFor(connection.clientAddress)}`,
+      isOwner: connection.clientAddress.isOwnerChannel === true || isOwner({ authMethod: accepted.authMethod, scopes: accepted.scopes }),
+    };
+    if (this.#options.admission.admitConnection(principal.key, principal.isOwner) !== undefined) {
+      logger.warn({ connId: connection.connId, principal: principal.key }, 'refusing connection: per-principal or total limit reached');
+      connection.fail(new GatewayError('TOO_MANY_CONNECTIONS'), frame.id);
+      return;
+    }
+    this.#authenticated(connection, principal);
     const { params, role, scopes } = accepted;
     const caller = {
       connId: connection.connId,
@@ -170,6 +228,7 @@ export class ConnectionLifecycle implements ConnectionHandler {
 
   handleClose(connection: GatewayConnection): void {
     this.connections.delete(connection);
+    this.#release(connection);
     this.#options.events.detach(connection.connId);
     if (connection.caller !== undefined) this.#options.logger.info({ connId: connection.connId }, 'client disconnected');
     if (connection.caller?.role === 'node') this.#options.nodes.onDisconnect(connection.connId);
@@ -190,6 +249,23 @@ export class ConnectionLifecycle implements ConnectionHandler {
       this.#options.logger.info({ connId: connection.connId, deviceId, role: caller.role, change }, 'closing device session');
       setImmediate(() => connection.fail(error));
     }
+  }
+
+  /**
+   * Closes, right after the current reply goes out, every socket that authenticated with the shared
+   * secret (token or password): after a rotation the old secret must stop working at once (T-AUTH-1).
+   * Returns how many were closed.
+   */
+  closeSharedSecretSessions(): number {
+    const error = new GatewayError('SHARED_SECRET_ROTATED');
+    let closed = 0;
+    for (const connection of this.connections) {
+      const method = connection.caller?.authMethod;
+      if (method !== 'token' && method !== 'password') continue;
+      closed++;
+      setImmediate(() => connection.fail(error));
+    }
+    return closed;
   }
 
   /**
@@ -228,19 +304,49 @@ export class ConnectionLifecycle implements ConnectionHandler {
     return { total: operators + nodes, operators, nodes };
   }
 
-  /** The verified Tailscale user for an operator connect (never for nodes, as in OpenClaw). */
+  /**
+   * The verified Tailscale user for an operator connect (never for nodes, as in OpenClaw). Looked up
+   * only for a connect that carries no shared secret: with one, the identity is not needed, and the
+   * verifier bounds how many `tailscale whois` run at once.
+   */
   async #tailscaleUserFor(connection: GatewayConnection, params: unknown): Promise<TailscaleIdentity | undefined> {
-    const pending = this.#tailscaleUsers.get(connection);
-    if (pending === undefined) return undefined;
-    const role = typeof params === 'object' && params !== null ? (params as { role?: unknown }).role : undefined;
-    if (role !== undefined && role !== 'operator') return undefined;
-    return pending;
+    const request = this.#tailscaleRequests.get(connection);
+    const verifier = this.#options.tailscaleIdentity;
+    if (request === undefined || verifier === undefined) return undefined;
+    this.#tailscaleRequests.delete(connection);
+    const record = typeof params === 'object' && params !== null ? (params as { role?: unknown; auth?: { token?: unknown; password?: unknown } }) : {};
+    if (record.role !== undefined && record.role !== 'operator') return undefined;
+    if (isNonEmptyString(record.auth?.token) || isNonEmptyString(record.auth?.password)) return undefined;
+    return verifier.verify(request).catch(() => undefined);
+  }
+
+  /** The connection authenticated: it leaves the pre-auth counts and holds a principal slot. */
+  #authenticated(connection: GatewayConnection, principal: { key: string; isOwner: boolean }): void {
+    const held = this.#held.get(connection) ?? {};
+    held.disarmPreAuthReads?.();
+    if (held.handshakeSource !== undefined) this.#options.admission.releaseHandshake(held.handshakeSource);
+    if (held.rawSocket !== undefined) this.#options.admission.untrackSocket(held.rawSocket);
+    this.#held.set(connection, { principal });
+  }
+
+  /** Gives back whatever the connection still holds in the admission counts. */
+  #release(connection: GatewayConnection): void {
+    const held = this.#held.get(connection);
+    if (held === undefined) return;
+    this.#held.delete(connection);
+    held.disarmPreAuthReads?.();
+    if (held.handshakeSource !== undefined) this.#options.admission.releaseHandshake(held.handshakeSource);
+    if (held.principal !== undefined) this.#options.admission.releaseConnection(held.principal.key, held.principal.isOwner);
   }
 
   #auditConnect(connection: GatewayConnection, frame: RequestFrame, outcome: 'allowed' | 'denied' | 'pending', code: string): void {
     const params = isConnectParamsLike(frame.params) ? frame.params : undefined;
     this.#options.pairing.auditConnect({ params, remoteAddress: connection.clientAddress.address, connId: connection.connId }, outcome, code);
   }
+}
+
+function isNonEmptyString(value: unknown): boolean {
+  return typeof value === 'string' && value !== '';
 }
 
 /** Enough of a connect frame to audit who tried (schema-invalid frames are audited without it). */

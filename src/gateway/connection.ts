@@ -20,6 +20,7 @@ import type { Logger } from '../logging/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/index.js';
 import type { CallerInfo } from './method-context.js';
 import type { ResolvedClientAddress } from './http/client-address.js';
+import type { SendBudget } from './send-budget.js';
 import { prepareEvent, type EventRecipient, type PreparedEvent } from './event-bus.js';
 
 /** How long a peer gets to answer our close frame before the socket is cut (ms); ws itself waits 30 s. */
@@ -59,6 +60,8 @@ export interface GatewayConnectionOptions {
   logger: Logger;
   /** Timers for the handshake and close timeouts (default: the system clock). */
   clock?: Clock;
+  /** One budget for every connection's send buffer (send-budget.ts); none = per-connection limit only. */
+  sendBudget?: SendBudget;
 }
 
 export interface SendEventOptions {
@@ -186,6 +189,13 @@ export class GatewayConnection implements EventRecipient {
       const error = new GatewayError('SLOW_CONSUMER', { limitBytes: this.#options.maxBufferedBytes });
       this.#options.logger.warn({ connId: this.connId, bufferedBytes: this.#socket.bufferedAmount }, 'closing slow consumer');
       this.close(error.closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
+      return;
+    }
+    // Many sockets under their own limit can still add up (issue 12, hole 4): one global budget.
+    if (this.#options.sendBudget?.allows(this.#socket.bufferedAmount, text.length) === false) {
+      if (dropIfSlow) return;
+      this.#options.logger.warn({ connId: this.connId, bufferedBytes: this.#socket.bufferedAmount }, 'closing slow consumer: gateway send budget spent');
+      this.close(new GatewayError('SLOW_CONSUMER', { limitBytes: this.#options.maxBufferedBytes }).closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
       return;
     }
     this.#socket.send(text);

@@ -32,7 +32,8 @@ export function buildHelloOk(input: HelloInput): HelloOk {
     server: { version: CLAWGATE_VERSION, connId: input.connId, bootId: input.bootId },
     features: { methods: input.methods, events: input.events },
     snapshot: {
-      presence: input.presence,
+      // Other clients' addresses, device ids and scopes are for readers; others see the gateway's own entry.
+      presence: canSeePresence(accepted) ? input.presence : input.presence.filter((entry) => entry.reason === 'self'),
       health: input.health,
       stateVersion: input.stateVersion,
       uptimeMs: Math.max(0, input.uptimeMs),
@@ -52,4 +53,9 @@ export function buildHelloOk(input: HelloInput): HelloOk {
     hello.snapshot.stateDir = settings.paths.stateDir;
   }
   return hello;
+}
+
+/** The `presence` event's scope rule (protocol/events/core.ts) applied to the hello-ok snapshot. */
+function canSeePresence(accepted: AcceptedConnect): boolean {
+  return accepted.role === 'operator' && scopeSatisfies(accepted.scopes, 'operator.read');
 }

@@ -1,6 +1,7 @@
 /** @module gateway — the gateway core: server, connections, auth, dispatch, events, and the feature seam. */
 export { GatewayServer, type GatewayServerOptions } from './server.js';
 export {
+  assertExposedSecretStrength,
   resolveGatewaySettings,
   isLoopbackHost,
   type GatewayFlags,

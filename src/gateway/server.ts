@@ -8,7 +8,8 @@
  * connection-lifecycle.ts, the upgrade checks in upgrade-gate.ts, event delivery in event-bus.ts.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import {
   CLAWGATE_VERSION,
@@ -19,6 +20,7 @@ import {
   tickEvent,
   type HelloOk,
 } from '../protocol/index.js';
+import { ownerSocketPathFor } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
 import { StateStore } from '../store/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../time/index.js';
@@ -37,12 +39,16 @@ import { createProbeRoutes } from './http/routes.js';
 import { HttpRouter } from './http/router.js';
 import { buildHelloOk } from './hello.js';
 import { bindListeners, closeServers } from './http/listeners.js';
+import { Admission } from './http/admission.js';
+import { hardenHttpServer, listenOwnerSocket, type OwnerChannel } from './http/owner-listener.js';
+import { SendBudget } from './send-budget.js';
 import { LogReader } from './log-reader.js';
 import { MethodRegistry } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PresenceRegistry } from './presence.js';
 import { DeviceAdmin } from './pairing/device-admin.js';
 import { PairingService, type PairingDeps } from './pairing/service.js';
+import type { SharedSecretAuth } from './pairing/shared-secret.js';
 import { NodeService } from './nodes/service.js';
 import type { GatewayServices } from './services.js';
 import type { GatewayServerOptions } from './server-options.js';
@@ -68,6 +74,11 @@ export class GatewayServer {
   readonly #lifecycle: ConnectionLifecycle;
   readonly #router: HttpRouter;
   readonly #httpServers: Server[] = [];
+  readonly #admission: Admission;
+  readonly #pairingDeps: PairingDeps;
+  /** Raw sockets accepted on the owner socket (their upgrades skip the counts). */
+  readonly #ownerSockets = new WeakSet<object>();
+  #ownerChannel: OwnerChannel | undefined;
   #browserAccess: BrowserAccessPolicy | undefined;
   readonly #stopHooks: (() => Promise<void>)[] = [];
   #boundAddresses: string[] = [];
@@ -107,6 +118,7 @@ export class GatewayServer {
       emit: broadcast,
       disconnectDevice: (deviceId, role, change) => this.#lifecycle.disconnectDevice(deviceId, role, change),
     };
+    this.#pairingDeps = pairingDeps;
     this.#pairing = new PairingService(pairingDeps);
     this.#nodes = new NodeService({
       store: options.nodeSurfaceStore ?? this.#store.nodeSurfaces,
@@ -154,6 +166,7 @@ export class GatewayServer {
     const authLimiter = new AuthRateLimiter(settings.hardening.authRateLimit, this.#clock, {
       onLockout: (bucket, lockoutMs) => this.#logger.warn({ bucket: bucket.key, lockoutMs }, 'auth rate limit: too many failed attempts, locked out'),
     });
+    this.#admission = new Admission({ maxPendingHandshakes: settings.maxPendingHandshakes, maxConnections: settings.maxConnections });
     this.#lifecycle = new ConnectionLifecycle({
       settings,
       logger: this.#logger,
@@ -167,6 +180,9 @@ export class GatewayServer {
       dispatcher: this.#dispatcher,
       authLimiter,
       tailscaleIdentity: options.tailscaleIdentity,
+      admission: this.#admission,
+      sendBudget: new SendBudget(() => [...this.#lifecycle.connections].map((connection) => connection.bufferedBytes)),
+      isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
       helloOk: (connId, accepted) => this.#helloOk(connId, accepted),
       broadcastPresence: () => this.events.emit(presenceEvent, { presence: this.#presence.list() }, {}, { stateVersion: this.#stateVersion() }),
       isDraining: () => this.#isDraining,
@@ -239,6 +255,24 @@ export class GatewayServer {
     for (const hook of this.#stopHooks.splice(0)) await hook();
   }
 
+  /**
+   * Replaces the shared secret (a SIGHUP reload, daemon/start.ts): from now on only `auth` is
+   * accepted, and every session that authenticated with the old secret is closed at once with
+   * SHARED_SECRET_ROTATED (security lessons T-AUTH-1). Device tokens are unaffected. Returns how
+   * many sessions were closed.
+   */
+  /** True when `auth` differs from the secret in use (mode, token or password). */
+  isSharedSecretDifferent(auth: SharedSecretAuth): boolean {
+    const current = this.#options.settings.auth;
+    return current.mode !== auth.mode || current.token !== auth.token || current.password !== auth.password;
+  }
+
+  rotateSharedSecret(auth: SharedSecretAuth): number {
+    this.#options.settings.auth = auth;
+    this.#pairingDeps.auth = auth;
+    return this.#lifecycle.closeSharedSecretSessions();
+  }
+
   /** Runs `hook` after the gateway stopped listening (e.g. undo Tailscale Serve). */
   addStopHook(hook: () => Promise<void>): void {
     this.#stopHooks.push(hook);
@@ -250,8 +284,9 @@ export class GatewayServer {
     const gate = new UpgradeGate({
       wss,
       logger: this.#logger,
-      maxPendingHandshakes: settings.maxPendingHandshakes,
       maxConnections: settings.maxConnections,
+      admitHandshake: (request) => this.#lifecycle.admitHandshake(request),
+      isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
       isDraining: () => this.#isDraining,
       browserAccess: () => this.#browserAccess,
       counts: () => this.#lifecycle.counts(),
@@ -264,11 +299,13 @@ export class GatewayServer {
       onRequest: (request, response) => this.#router.handle(request, response),
       onUpgrade: (request, socket, head) => gate.handle(request, socket, head),
       logger: this.#logger,
+      onServer: (server) => hardenHttpServer(server, this.#admission),
     });
     this.#httpServers.push(...bound.servers);
     this.#boundAddresses = bound.addresses;
     const port = bound.port;
     this.#port = port;
+    await this.#listenOwnerSocket((request, socket, head) => gate.handle(request, socket, head));
     this.#browserAccess = new BrowserAccessPolicy({ ...settings.hardening.controlUi, listenHosts: settings.listenHosts.map(({ host }) => host), port });
   }
 
@@ -308,5 +345,17 @@ export class GatewayServer {
 
   async #closeHttpServers(): Promise<void> {
     await closeServers(this.#httpServers.splice(0));
+    await this.#ownerChannel?.close();
+    this.#ownerChannel = undefined;
+  }
+
+  /** The owner socket in the state dir (config/owner-socket.ts); a failure only costs that channel. */
+  async #listenOwnerSocket(onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void): Promise<void> {
+    const onRequest = (request: IncomingMessage, response: Parameters<HttpRouter['handle']>[1]): void => this.#router.handle(request, response);
+    try {
+      this.#ownerChannel = await listenOwnerSocket(ownerSocketPathFor(this.#options.settings.paths.stateDir), onRequest, onUpgrade, this.#ownerSockets);
+    } catch (error) {
+      this.#logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'owner socket unavailable; local CLI commands use TCP');
+    }
   }
 }

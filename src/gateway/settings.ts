@@ -18,7 +18,20 @@ import {
   GatewayError,
   type AuthMode,
 } from '../protocol/index.js';
-import { DEFAULT_GATEWAY_PORT, isLoopbackHost, loadOrCreateGeneratedToken, type TailscaleMode, type BindMode, type ClawgateConfig, type GatewayEnv, type StatePaths } from '../config/index.js';
+import {
+  DEFAULT_GATEWAY_PORT,
+  MINIMUM_EXPOSED_PASSWORD_BITS,
+  RECOMMENDED_TOKEN_BITS,
+  estimateSecretBits,
+  isLoopbackHost,
+  isTokenStrongForExposure,
+  loadOrCreateGeneratedToken,
+  type TailscaleMode,
+  type BindMode,
+  type ClawgateConfig,
+  type GatewayEnv,
+  type StatePaths,
+} from '../config/index.js';
 import type { SharedSecretAuth } from './pairing/shared-secret.js';
 import { resolveHardeningSettings, type HardeningSettings } from './hardening-settings.js';
 
@@ -77,6 +90,7 @@ export function resolveGatewaySettings(input: ResolveSettingsInput): GatewaySett
   // lan and tailnet are exposure by intent, even when tailnet finds no tailnet address yet.
   const isLoopbackOnly = bind !== 'lan' && bind !== 'tailnet' && listenHosts.every(({ host }) => isLoopbackHost(host));
   const { auth, authSource } = resolveAuth(flags, env, config, paths, isLoopbackOnly, bind);
+  if (!isLoopbackOnly) assertExposedSecretStrength(auth, `bind ${bind}`);
   return {
     port: flags.port ?? env.port ?? gateway.port ?? DEFAULT_GATEWAY_PORT,
     bind,
@@ -127,6 +141,37 @@ function resolveAuth(
   // No secret configured. On loopback, generate one (auth stays on by default); anywhere else, refuse.
   if (!isLoopbackOnly) throw new GatewayError('BIND_REQUIRES_AUTH', { bind });
   return { auth: { mode: 'token', token: loadOrCreateGeneratedToken(paths) }, authSource: `generated (${paths.tokenPath})` };
+}
+
+/**
+ * Refuses a guessable secret on anything reachable from a network (a non-loopback bind, Tailscale
+ * Funnel): `--bind lan --token a` listened on 0.0.0.0 (issue 12, hole 1). Tokens need
+ * RECOMMENDED_TOKEN_BITS (128), passwords MINIMUM_EXPOSED_PASSWORD_BITS (64), by the same estimate
+ * `clawgate security audit` uses. Throws WEAK_SECRET_ON_EXPOSED_BIND (exit 78) naming the fix.
+ */
+export function assertExposedSecretStrength(auth: SharedSecretAuth, exposure: string): void {
+  if (auth.mode === 'token' && auth.token !== undefined) {
+    if (isTokenStrongForExposure(auth.token)) return;
+    const bits = estimateSecretBits(auth.token);
+    throw new GatewayError('WEAK_SECRET_ON_EXPOSED_BIND', {
+      exposure,
+      kind: 'token',
+      bits,
+      minimumBits: RECOMMENDED_TOKEN_BITS,
+      fix: 'generate one with `openssl rand -hex 32` and pass it with --token-file <path> or CLAWGATE_GATEWAY_TOKEN (or drop the token to use the generated one), or keep gateway.bind "loopback".',
+    });
+  }
+  if (auth.mode === 'password' && auth.password !== undefined) {
+    const bits = estimateSecretBits(auth.password);
+    if (bits >= MINIMUM_EXPOSED_PASSWORD_BITS) return;
+    throw new GatewayError('WEAK_SECRET_ON_EXPOSED_BIND', {
+      exposure,
+      kind: 'password',
+      bits,
+      minimumBits: MINIMUM_EXPOSED_PASSWORD_BITS,
+      fix: 'use a passphrase of at least 4 random words or 16 random characters, passed with --password-file <path> or CLAWGATE_GATEWAY_PASSWORD, or keep gateway.bind "loopback".',
+    });
+  }
 }
 
 /** Maps a bind mode to listen addresses (OpenClaw `resolveGatewayBindHost`). */

@@ -2,8 +2,9 @@
  * @module gateway/upgrade-gate — decides, before the 101, whether an HTTP upgrade may become a socket.
  *
  * Guard clauses in order, each with its own status: draining → 503; a browser whose Origin/Host the
- * policy refuses → 403 before any socket exists (security lessons T-CSWSH-1); too many pending
- * handshakes or connections → 503. Then ws completes the handshake.
+ * policy refuses → 403 before any socket exists (security lessons T-CSWSH-1); too many connections,
+ * or too many pending handshakes in all or from this source (http/admission.ts) → 503. Upgrades on
+ * the owner socket skip the counts: that is the room kept for the owner. Then ws completes the handshake.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -15,12 +16,14 @@ import { rejectUpgrade } from './http/listeners.js';
 export interface UpgradeGateOptions {
   wss: WebSocketServer;
   logger: Logger;
-  maxPendingHandshakes: number;
   maxConnections: number;
   isDraining: () => boolean;
   /** Set once the port is known (the policy compares Host with it). */
   browserAccess: () => BrowserAccessPolicy | undefined;
   counts: () => { pending: number; total: number };
+  /** Takes a pending-handshake slot for the request's source; the refusal when none is left. */
+  admitHandshake: (request: IncomingMessage) => string | undefined;
+  isOwnerChannel: (request: IncomingMessage) => boolean;
   onSocket: (socket: WebSocket, request: IncomingMessage) => void;
 }
 
@@ -43,10 +46,13 @@ export class UpgradeGate {
       );
       return rejectUpgrade(socket, refusal.definition.httpStatus ?? 403, refusal.toErrorShape());
     }
-    const { pending, total } = options.counts();
-    if (pending >= options.maxPendingHandshakes || total >= options.maxConnections) {
-      options.logger.warn({ pending, total }, 'refusing connection: limit reached');
-      return rejectUpgrade(socket, 503, 'too many connections');
+    if (!options.isOwnerChannel(request)) {
+      const { pending, total } = options.counts();
+      const refusal = total >= options.maxConnections ? 'connections-full' : options.admitHandshake(request);
+      if (refusal !== undefined) {
+        options.logger.warn({ pending, total, refusal, remoteAddress: request.socket.remoteAddress }, 'refusing connection: limit reached');
+        return rejectUpgrade(socket, 503, 'too many connections');
+      }
     }
     options.wss.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, request));
   }

@@ -40,6 +40,30 @@ const REDACT_PATHS = [
   'headers.cookie',
 ];
 
+/**
+ * Longest string value written to a log line, in characters. Log fields carry attacker-controlled
+ * values (Host and Origin headers, method names, device ids): unbounded, one refused upgrade with 7 KB
+ * headers wrote 14 KB of log (issue 12, hole 5). Every field is cut here, once, for every call site.
+ */
+export const MAX_LOG_VALUE_CHARS = 512;
+
+/** Cuts long strings in a log object (nested plain objects and arrays too, 4 levels deep). */
+export function clipLogFields(object: Record<string, unknown>): Record<string, unknown> {
+  return clipValue(object, 4) as Record<string, unknown>;
+}
+
+function clipValue(value: unknown, depthLeft: number): unknown {
+  if (typeof value === 'string') {
+    return value.length <= MAX_LOG_VALUE_CHARS ? value : `${value.slice(0, MAX_LOG_VALUE_CHARS)}…[${value.length - MAX_LOG_VALUE_CHARS} more chars]`;
+  }
+  if (typeof value !== 'object' || value === null || value instanceof Error || depthLeft === 0) return value;
+  if (Array.isArray(value)) return value.slice(0, 64).map((item) => clipValue(item, depthLeft - 1));
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const clipped: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) clipped[key] = clipValue(item, depthLeft - 1);
+  return clipped;
+}
+
 /** Creates the logger. Writes to the file are asynchronous (SonicBoom) so logging never blocks a request. */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const { secrets } = options;
@@ -58,7 +82,12 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   if (options.extraSink !== undefined) streams.push({ stream: scrubbingStream(options.extraSink, secrets) });
   const level = options.level ?? 'info';
   const logger = pino(
-    { level, base: { pid: process.pid }, redact: { paths: [...new Set([...REDACT_PATHS, ...(options.redactPaths ?? [])])], censor: '[redacted]' } },
+    {
+      level,
+      base: { pid: process.pid },
+      redact: { paths: [...new Set([...REDACT_PATHS, ...(options.redactPaths ?? [])])], censor: '[redacted]' },
+      formatters: { log: clipLogFields },
+    },
     streams.length === 0 ? pino.destination({ dest: '/dev/null', sync: false }) : pino.multistream(streams.map((s) => ({ ...s, level: level as pino.Level }))),
   );
   if (fileDestination !== undefined) fileDestinations.set(logger, fileDestination);

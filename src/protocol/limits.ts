@@ -27,3 +27,14 @@ export const DEFAULT_MAX_CONNECTIONS = 4096;
 /** Largest `logs.tail` window a client may ask for (OpenClaw schema limits). */
 export const LOGS_TAIL_MAX_LINES = 5000;
 export const LOGS_TAIL_MAX_BYTES = 1_000_000;
+
+/**
+ * Deepest JSON nesting accepted in any inbound frame (objects and arrays count one level each).
+ * Checked on the text before anything walks the value: a node posting 100k levels made every later
+ * `node.list`/`node.describe` overflow the stack while serializing it (issue 12, hole 4).
+ */
+export const MAX_FRAME_DEPTH = 128;
+
+/** Longest method name and request id accepted; both are echoed in errors and logs (issue 12, hole 5). */
+export const MAX_METHOD_NAME_LENGTH = 128;
+export const MAX_REQUEST_ID_LENGTH = 256;

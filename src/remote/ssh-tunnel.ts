@@ -14,6 +14,7 @@ import type { SshHostKeyPolicy } from '../config/index.js';
 import { GatewayError } from '../protocol/index.js';
 import { classifySshStderr, describeSshExit, type SshError } from './ssh-errors.js';
 import { formatSshTarget, type SshTarget } from './ssh-target.js';
+import { isListenerOwnedBy } from './listener-owner.js';
 
 /** Everything that determines one tunnel. */
 export interface SshTunnelSpec {
@@ -120,6 +121,13 @@ export interface StartTunnelOptions {
    * closed remote port shows up only when a connection is made through the tunnel).
    */
   onRuntimeError?: (error: SshError) => void;
+  /** Who owns the listener on the local port (default: /proc lookup; undefined = cannot tell). */
+  isListenerOwnedBy?: (pid: number, port: number) => boolean | undefined;
+}
+
+/** True when 127.0.0.1:port can be bound right now (nothing else listens there). */
+export async function isPortFree(port: number): Promise<boolean> {
+  return (await pickLocalPort(port)) === port && !(await isPortListening(port));
 }
 
 const STDERR_TAIL_BYTES = 4096;
@@ -127,6 +135,9 @@ const STDERR_TAIL_BYTES = 4096;
 /** Starts ssh and resolves once the local end listens; throws SSH_TUNNEL_FAILED (with ssh's reason) otherwise. */
 export async function startSshTunnel(spec: SshTunnelSpec, options: StartTunnelOptions = {}): Promise<RunningTunnel> {
   const localPort = options.localPort ?? (await pickLocalPort(spec.localPort));
+  const target = formatSshTarget(spec.target);
+  // A port someone else holds would look "listening" at once and receive the token (issue 12, hole 8).
+  if (!(await isPortFree(localPort))) throw localPortBusy(target, localPort);
   const child = (options.spawner ?? defaultSpawner)(options.sshCommand ?? 'ssh', buildSshArgs(spec, localPort));
   let stderr = '';
   child.stderr?.setEncoding('utf8');
@@ -165,15 +176,32 @@ export async function startSshTunnel(spec: SshTunnelSpec, options: StartTunnelOp
     },
   };
   const deadline = Date.now() + (options.readyTimeoutMs ?? 15_000);
-  const target = formatSshTarget(spec.target);
+  const ownerOf = options.isListenerOwnedBy ?? isListenerOwnedBy;
   while (!hasExited) {
-    if (await isPortListening(localPort)) return tunnel;
+    if (await isPortListening(localPort)) {
+      // Someone may have taken the port between the check and ssh's bind: only ssh's own listener counts.
+      if (child.pid === undefined || ownerOf(child.pid, localPort) !== false) return tunnel;
+      if (Date.now() > deadline || hasExited) break;
+    }
     if (Date.now() > deadline) {
       await tunnel.stop();
       throw new GatewayError('SSH_TUNNEL_FAILED', { target, reason: `ssh did not open local port ${localPort} in time${stderr ? `: ${stderr.trim().split('\n').at(-1)}` : ''}`, kind: 'timeout' });
     }
     await new Promise((resolve) => setTimeout(resolve, 50)); // OpenClaw polls every 50 ms too
   }
+  if (!hasExited) {
+    await tunnel.stop();
+    throw localPortBusy(target, localPort);
+  }
   const reason = await exited;
   throw new GatewayError('SSH_TUNNEL_FAILED', { target, reason: reason.message, kind: reason.kind, fix: reason.fix });
+}
+
+function localPortBusy(target: string, localPort: number): GatewayError {
+  return new GatewayError('SSH_TUNNEL_FAILED', {
+    target,
+    reason: `local port 127.0.0.1:${localPort} is already in use by another program; nothing was sent to it`,
+    kind: 'local_port_busy',
+    fix: 'stop whatever holds the port, or set gateway.remote.ssh.localPort to a free one',
+  });
 }

@@ -9,7 +9,7 @@
  * without one the command fails before connecting. `gateway.remote.*` is used only for the remote
  * target; the local gateway's own secret is never sent to a remote host.
  */
-import { DEFAULT_GATEWAY_PORT, type ClawgateConfig, type GatewayEnv } from '../config/index.js';
+import { DEFAULT_GATEWAY_PORT, ownerSocketUrl, type ClawgateConfig, type GatewayEnv } from '../config/index.js';
 import { GatewayError } from '../protocol/index.js';
 import type { SshTunnelSpec } from './ssh-tunnel.js';
 import { resolveTunnelSpec } from './tunnel-config.js';
@@ -32,6 +32,8 @@ export interface ResolveTargetInput {
   readGeneratedToken: () => string | undefined;
   /** Fingerprint of the local gateway's certificate when it serves TLS (the local CLI pins it). */
   readLocalTlsFingerprint?: () => string | undefined;
+  /** The local gateway's owner socket (config/owner-socket.ts), when one exists in the state dir. */
+  readOwnerSocket?: () => string | undefined;
 }
 
 export interface ResolvedTarget {
@@ -54,7 +56,7 @@ export interface ResolvedTarget {
 }
 
 /** Resolves the target; throws `GatewayError` when the rules forbid connecting. */
-export function resolveTarget({ flags, env, config, readGeneratedToken, readLocalTlsFingerprint }: ResolveTargetInput): ResolvedTarget {
+export function resolveTarget({ flags, env, config, readGeneratedToken, readLocalTlsFingerprint, readOwnerSocket }: ResolveTargetInput): ResolvedTarget {
   const explicit = explicitCredentials(flags);
   const gateway = config.gateway ?? {};
 
@@ -97,6 +99,12 @@ export function resolveTarget({ flags, env, config, readGeneratedToken, readLoca
     pickCredentials(auth.token, auth.password, 'gateway.auth.token', 'gateway.auth.password') ??
     (generated === undefined ? undefined : { token: generated, credentialSource: 'generated token' }) ??
     { credentialSource: 'none' };
+  // The owner socket reaches this state dir's gateway even while an attack holds the TCP port's
+  // budgets; an explicit port means the user picked a gateway, so it is honoured as given.
+  const ownerSocket = flags.port === undefined && env.port === undefined ? readOwnerSocket?.() : undefined;
+  if (ownerSocket !== undefined) {
+    return { url: ownerSocketUrl(ownerSocket), source: 'local loopback', sourceLabel: 'local owner socket', ...credentials, isRemote: false };
+  }
   if (gateway.tls?.enabled === true) {
     return withPin(
       { url: `wss://127.0.0.1:${port}`, source: 'local loopback', sourceLabel: 'local loopback', ...credentials, isRemote: false },
@@ -136,6 +144,7 @@ function nonEmpty(value: string | undefined): string | undefined {
 
 function isLocalUrl(url: string): boolean {
   try {
+    if (url.startsWith('ws+unix:')) return true;
     const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     return host === 'localhost' || host === '::1' || /^127\./.test(host);
   } catch {

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { GatewayError } from '../protocol/index.js';
 import { formatSshTarget } from './ssh-target.js';
 import { isPortListening, type SshTunnelSpec } from './ssh-tunnel.js';
+import { isListenerOwnedBy } from './listener-owner.js';
 import {
   isOurSshProcess,
   isProcessAlive,
@@ -53,8 +54,17 @@ export async function readTunnelStatus(stateDir: string, spec: Pick<SshTunnelSpe
   const paths = tunnelPaths(stateDir, key);
   const state = readTunnelState(paths.statePath);
   const isSupervisorAlive = state !== undefined && isProcessAlive(state.supervisorPid);
-  const isListening = isSupervisorAlive && state?.state === 'up' ? await isPortListening(state.localPort) : false;
+  const isListening = isSupervisorAlive && state?.state === 'up' ? await isOwnTunnelListening(state) : false;
   return { key, paths, state, isSupervisorAlive, isListening };
+}
+
+/**
+ * True when the recorded ssh process itself listens on the tunnel's local port. Anything else on that
+ * port (a squatter after ssh died, another forward) is not our tunnel and must not get the token.
+ */
+async function isOwnTunnelListening(state: TunnelState): Promise<boolean> {
+  if (state.sshPid === undefined || !(await isPortListening(state.localPort))) return false;
+  return isListenerOwnedBy(state.sshPid, state.localPort) !== false;
 }
 
 /**
@@ -83,7 +93,7 @@ async function waitUntilUp(options: TunnelManagerOptions, paths: TunnelPaths): P
     const state = readTunnelState(paths.statePath);
     if (state !== undefined && isProcessAlive(state.supervisorPid)) {
       sawSupervisor = true;
-      if (state.state === 'up' && (await isPortListening(state.localPort))) return state;
+      if (state.state === 'up' && (await isOwnTunnelListening(state))) return state;
       if (state.state === 'backoff' && state.restarts === 0 && state.lastError !== undefined) {
         await stopSupervisor(paths, state);
         throw new GatewayError('SSH_TUNNEL_FAILED', { target, reason: state.lastError.message, kind: state.lastError.kind, fix: state.lastError.fix });
@@ -94,6 +104,9 @@ async function waitUntilUp(options: TunnelManagerOptions, paths: TunnelPaths): P
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 100));
   }
   const state = readTunnelState(paths.statePath);
+  // A bring-up that never finished (an unresolvable host can stall in DNS) must not leave a supervisor
+  // retrying in the background: docs/remote-access.md promises no silent retries.
+  if (state !== undefined && isProcessAlive(state.supervisorPid)) await stopSupervisor(paths, state);
   const reason = state?.lastError?.message ?? (state === undefined ? `the tunnel supervisor did not start; see ${paths.logPath}` : `still ${state.state}`);
   throw new GatewayError('SSH_TUNNEL_FAILED', { target, reason: `not up within ${options.timeoutMs ?? 20_000}ms: ${reason}`, kind: 'timeout' });
 }

@@ -41,6 +41,15 @@ interface AuditRow {
   detail_json: string | null;
 }
 
+/** Longest stored value of one audit column, and of the detail JSON, in characters. */
+export const MAX_AUDIT_FIELD_CHARS = 256;
+export const MAX_AUDIT_DETAIL_CHARS = 4096;
+
+function clip(value: string | undefined, maxChars = MAX_AUDIT_FIELD_CHARS): string | null {
+  if (value === undefined) return null;
+  return value.length <= maxChars ? value : `${value.slice(0, maxChars)}…`;
+}
+
 export class AuditLog {
   readonly #db: SqliteDatabase;
 
@@ -48,6 +57,7 @@ export class AuditLog {
     this.#db = db;
   }
 
+  /** Appends one entry; every field is cut to a fixed size (values come from clients, issue 12 hole 5). */
   record(entry: AuditEntryInput, nowMs: number): void {
     this.#db
       .prepareCached(
@@ -58,13 +68,13 @@ export class AuditLog {
         nowMs,
         entry.event,
         entry.outcome,
-        entry.code ?? null,
-        entry.deviceId ?? null,
-        entry.role ?? null,
-        entry.clientId ?? null,
-        entry.remoteAddress ?? null,
-        entry.actor ?? null,
-        entry.detail === undefined ? null : JSON.stringify(entry.detail),
+        clip(entry.code),
+        clip(entry.deviceId),
+        clip(entry.role),
+        clip(entry.clientId),
+        clip(entry.remoteAddress),
+        clip(entry.actor),
+        entry.detail === undefined ? null : clip(JSON.stringify(entry.detail), MAX_AUDIT_DETAIL_CHARS),
       );
   }
 

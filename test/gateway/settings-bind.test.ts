@@ -13,7 +13,7 @@ type Interfaces = ReturnType<typeof networkInterfaces>;
 const LO = { address: '127.0.0.1', netmask: '255.0.0.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal: true, cidr: '127.0.0.1/8' } as const;
 const ETH = { address: '192.168.1.20', netmask: '255.255.255.0', family: 'IPv4', mac: '02:00:00:00:00:01', internal: false, cidr: '192.168.1.20/24' } as const;
 const TS = { address: '100.101.102.103', netmask: '255.255.255.255', family: 'IPv4', mac: '00:00:00:00:00:00', internal: false, cidr: '100.101.102.103/32' } as const;
-const TOKEN = 'tok-0123456789abcdef0123456789';
+const TOKEN = 'tok-0123456789abcdef0123456789-strong';
 
 function resolve(options: { flags?: GatewayFlags; config?: ClawgateConfig; interfaces?: Interfaces } = {}) {
   const paths = resolveStatePaths({ env: { CLAWGATE_STATE_DIR: createTempStateDir() } });

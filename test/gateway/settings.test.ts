@@ -73,9 +73,9 @@ describe('resolveGatewaySettings', () => {
   });
 
   it('accepts lan with a token from the environment', () => {
-    const settings = resolveGatewaySettings({ flags: { bind: 'lan' }, env: readGatewayEnv({ OPENCLAW_GATEWAY_TOKEN: 'a-long-enough-token-value' }), config: {}, paths: paths() });
+    const settings = resolveGatewaySettings({ flags: { bind: 'lan' }, env: readGatewayEnv({ OPENCLAW_GATEWAY_TOKEN: 'a-long-enough-token-value-0123456789' }), config: {}, paths: paths() });
     assert.deepEqual(settings.listenHosts.map((h) => h.host), ['0.0.0.0']);
-    assert.equal(settings.auth.token, 'a-long-enough-token-value');
+    assert.equal(settings.auth.token, 'a-long-enough-token-value-0123456789');
     assert.equal(settings.authSource, 'OPENCLAW_GATEWAY_TOKEN');
   });
 
@@ -98,7 +98,7 @@ describe('resolveGatewaySettings', () => {
 
   it('resolves tailnet to 127.0.0.1 plus the 100.64/10 interface address', () => {
     const interfaces = () => ({ tailscale0: [{ address: '100.101.1.2', family: 'IPv4', internal: false, netmask: '255.192.0.0', mac: '00:00:00:00:00:00', cidr: '100.101.1.2/10' }] }) as never;
-    const settings = resolveGatewaySettings({ flags: { bind: 'tailnet', token: 't-0123456789' }, env: readGatewayEnv({}), config: {}, paths: paths(), interfaces });
+    const settings = resolveGatewaySettings({ flags: { bind: 'tailnet', token: 't-0123456789-abcdefghij-klmnop' }, env: readGatewayEnv({}), config: {}, paths: paths(), interfaces });
     assert.deepEqual(settings.listenHosts.map((h) => h.host), ['127.0.0.1', '100.101.1.2']);
   });
 });

@@ -21,13 +21,19 @@ export async function runCliInProcess(args: string[], env: NodeJS.ProcessEnv): P
   return { code, stdout, stderr };
 }
 
+/** `env` plus NODE_OPTIONS that load test/helpers/port-guard.ts in the child (no CLI run may reach port 18789). */
+export function withPortGuard(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const guard = `--import=${fileURLToPath(new URL('./port-guard.js', import.meta.url))}`;
+  return { ...env, NODE_OPTIONS: [env['NODE_OPTIONS'], guard].filter((part) => part !== undefined && part !== '').join(' ') };
+}
+
 /** Path of bin/clawgate.js, resolved from the compiled test location (dist/test/helpers). */
 export const CLAWGATE_BIN = fileURLToPath(new URL('../../../bin/clawgate.js', import.meta.url));
 
 /** Spawns `node bin/clawgate.js <args>` and resolves when it exits. */
 export function runCliProcess(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 15_000): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLAWGATE_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLAWGATE_BIN, ...args], { env: withPortGuard(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));

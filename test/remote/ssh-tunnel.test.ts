@@ -92,7 +92,8 @@ describe('pickLocalPort', () => {
 describe('startSshTunnel', () => {
   it('resolves once the forwarded local port listens, and stop() sends SIGTERM', async () => {
     const fake = fakeSpawner('listen');
-    const tunnel = await startSshTunnel(spec, { spawner: fake.spawner, localPort: await pickLocalPort(0) });
+    // The fake's listener lives in this test process, so ownership is vouched for by hand here.
+    const tunnel = await startSshTunnel(spec, { spawner: fake.spawner, localPort: await pickLocalPort(0), isListenerOwnedBy: () => true });
     assert.equal(fake.calls[0]?.command, 'ssh');
     assert.equal(tunnel.pid, 4242);
     await tunnel.stop();
@@ -101,7 +102,7 @@ describe('startSshTunnel', () => {
 
   it('fails with SSH_TUNNEL_FAILED and the reason in plain words when ssh exits', async () => {
     const fake = fakeSpawner({ stderr: 'me@gw.example: Permission denied (publickey).\r\n' });
-    await assert.rejects(startSshTunnel(spec, { spawner: fake.spawner }), (error: unknown) => {
+    await assert.rejects(startSshTunnel(spec, { spawner: fake.spawner, localPort: await pickLocalPort(0) }), (error: unknown) => {
       assert.ok(error instanceof GatewayError);
       assert.equal(error.code, 'SSH_TUNNEL_FAILED');
       assert.equal(error.details['kind'], 'auth_failed');
@@ -110,12 +111,36 @@ describe('startSshTunnel', () => {
     });
   });
 
+  it('refuses a local port another program already listens on before starting ssh (nothing is sent there)', async () => {
+    const squatter = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => squatter.once('listening', resolve));
+    const port = (squatter.address() as { port: number }).port;
+    const fake = fakeSpawner('listen');
+    await assert.rejects(startSshTunnel(spec, { spawner: fake.spawner, localPort: port }), (error: unknown) => {
+      assert.ok(error instanceof GatewayError);
+      assert.equal(error.details['kind'], 'local_port_busy');
+      assert.match(error.message, new RegExp(`local port 127\\.0\\.0\\.1:${port} is already in use by another program; nothing was sent to it`));
+      return true;
+    });
+    assert.equal(fake.calls.length, 0, 'ssh was never started');
+    squatter.close();
+  });
+
+  it('does not call a listener that is not ssh\'s own the tunnel (port taken after the check)', async () => {
+    const fake = fakeSpawner('listen');
+    await assert.rejects(
+      startSshTunnel(spec, { spawner: fake.spawner, localPort: await pickLocalPort(0), readyTimeoutMs: 300, isListenerOwnedBy: () => false }),
+      (error: unknown) => error instanceof GatewayError && error.details['kind'] === 'local_port_busy',
+    );
+    assert.equal(fake.last().killedWith, 'SIGTERM', 'our ssh is stopped');
+  });
+
   it('reports a missing ssh client as ssh_missing', async () => {
     const spawner: Spawner = () => {
       const fake = new FakeSsh();
       setImmediate(() => fake.emit('error', Object.assign(new Error('spawn ssh ENOENT'), { code: 'ENOENT' })));
       return fake;
     };
-    await assert.rejects(startSshTunnel(spec, { spawner }), (error: unknown) => error instanceof GatewayError && error.details['kind'] === 'ssh_missing');
+    await assert.rejects(startSshTunnel(spec, { spawner, localPort: await pickLocalPort(0) }), (error: unknown) => error instanceof GatewayError && error.details['kind'] === 'ssh_missing');
   });
 });

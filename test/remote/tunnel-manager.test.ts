@@ -43,7 +43,8 @@ describe('ensureTunnel', () => {
     const stateDir = createTempStateDir();
     const server = await listen();
     const paths = tunnelPaths(stateDir, tunnelKey(spec));
-    writeTunnelState(paths.statePath, baseState({ localPort: portOf(server) }));
+    // The listener is this test process's, standing in for ssh: the manager checks who owns it.
+    writeTunnelState(paths.statePath, baseState({ localPort: portOf(server), sshPid: process.pid }));
     let spawned = 0;
     const state = await ensureTunnel({ stateDir, spec, spawnSupervisor: () => spawned++ });
     assert.equal(state.localPort, portOf(server));
@@ -64,7 +65,7 @@ describe('ensureTunnel', () => {
       stateDir,
       spec,
       pollMs: 10,
-      spawnSupervisor: () => setTimeout(() => writeTunnelState(paths.statePath, baseState({ localPort: portOf(server), sshPid: 1 })), 50),
+      spawnSupervisor: () => setTimeout(() => writeTunnelState(paths.statePath, baseState({ localPort: portOf(server), sshPid: process.pid })), 50),
     });
     await orphanExited;
     assert.equal(isProcessAlive(orphan.pid), false, 'the orphaned ssh was killed');
@@ -78,7 +79,7 @@ describe('ensureTunnel', () => {
     const bystander = startIdle();
     writeTunnelState(paths.statePath, baseState({ supervisorPid: deadPid(), sshPid: bystander.pid, localPort: 40124 }));
     const server = await listen();
-    await ensureTunnel({ stateDir, spec, pollMs: 10, spawnSupervisor: () => writeTunnelState(paths.statePath, baseState({ localPort: portOf(server) })) });
+    await ensureTunnel({ stateDir, spec, pollMs: 10, spawnSupervisor: () => writeTunnelState(paths.statePath, baseState({ localPort: portOf(server), sshPid: process.pid })) });
     assert.equal(isProcessAlive(bystander.pid), true);
     bystander.kill();
     server.close();
@@ -102,6 +103,34 @@ describe('ensureTunnel', () => {
     );
     await exited;
     assert.equal(readTunnelState(paths.statePath), undefined, 'its files are removed');
+  });
+});
+
+describe('ensureTunnel against a squatter and a stalled bring-up', () => {
+  it('does not reuse an "up" tunnel whose port is held by a process other than its ssh', async () => {
+    const stateDir = createTempStateDir();
+    const squatter = await listen();
+    const paths = tunnelPaths(stateDir, tunnelKey(spec));
+    const notSsh = startIdle();
+    const supervisor = startIdle();
+    writeTunnelState(paths.statePath, baseState({ localPort: portOf(squatter), sshPid: notSsh.pid, supervisorPid: supervisor.pid ?? 0 }));
+    await assert.rejects(ensureTunnel({ stateDir, spec, pollMs: 10, timeoutMs: 300 }), /not up within 300ms/);
+    notSsh.kill();
+    supervisor.kill();
+    squatter.close();
+  });
+
+  it('stops the supervisor when bring-up times out (an unresolvable host must not leave it retrying)', async () => {
+    const stateDir = createTempStateDir();
+    const paths = tunnelPaths(stateDir, tunnelKey(spec));
+    const supervisor = startIdle();
+    const exited = new Promise((resolve) => supervisor.once('exit', resolve));
+    await assert.rejects(
+      ensureTunnel({ stateDir, spec, pollMs: 10, timeoutMs: 300, spawnSupervisor: () => writeTunnelState(paths.statePath, baseState({ supervisorPid: supervisor.pid ?? 0, state: 'starting' })) }),
+      (error: unknown) => error instanceof GatewayError && error.details['kind'] === 'timeout',
+    );
+    await exited;
+    assert.equal(isProcessAlive(supervisor.pid), false, 'the supervisor was stopped');
   });
 });
 

@@ -1,4 +1,5 @@
 /** @module cli/commands/gateway-run — `clawgate gateway run`: start the gateway in the foreground. */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { BIND_MODES, TAILSCALE_MODES, type BindMode, type TailscaleMode } from '../../config/index.js';
 import type { GatewayFlags } from '../../gateway/index.js';
@@ -14,7 +15,9 @@ interface RunFlags {
   bind?: string;
   auth?: string;
   token?: string;
+  tokenFile?: string;
   password?: string;
+  passwordFile?: string;
   tailscale?: string;
   verbose?: boolean;
 }
@@ -27,7 +30,9 @@ export function registerGatewayRun(gateway: Command, getContext: (command: Comma
     .option('--bind <mode>', `bind mode: ${BIND_MODES.join('|')} (default: loopback)`)
     .option('--auth <mode>', `auth mode: ${AUTH_MODES.join('|')} (default: token)`)
     .option('--token <token>', 'shared gateway token (default: gateway.auth.token, env, or a generated one)')
+    .option('--token-file <path>', 'read the shared gateway token from a file (not visible in the process list)')
     .option('--password <password>', 'shared gateway password')
+    .option('--password-file <path>', 'read the shared gateway password from a file (not visible in the process list)')
     .option('--tailscale <mode>', `expose with Tailscale: ${TAILSCALE_MODES.join('|')} (default: gateway.tailscale.mode, then off)`)
     .option('--verbose', 'log every request', false)
     .action(async (flags: RunFlags, command: Command) => {
@@ -37,6 +42,7 @@ export function registerGatewayRun(gateway: Command, getContext: (command: Comma
 
 async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
   const gatewayFlags = parseRunFlags(flags);
+  for (const warning of secretFlagWarnings(flags)) context.stderr.write(`warning: ${warning}\n`);
   // Loaded on demand so client commands never pay for the server's modules.
   const { startGateway } = await import('../../daemon/index.js');
   const startOptions: StartGatewayOptions = {
@@ -76,6 +82,15 @@ async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
       void started.close(`gateway stopping (${signal})`).then(resolve);
     };
     process.once('SIGINT', () => shutdown('SIGINT'));
+    // SIGHUP re-reads the config and generated token: a changed secret takes over at once (T-AUTH-1).
+    process.on('SIGHUP', () => {
+      try {
+        const { isChanged, closedSessions } = started.reloadAuth();
+        started.logger.info({ isChanged, closedSessions }, 'SIGHUP: auth reloaded');
+      } catch (error) {
+        started.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'SIGHUP: reload refused, the old secret stays');
+      }
+    });
     process.once('SIGTERM', () => shutdown('SIGTERM'));
   });
 }
@@ -96,8 +111,12 @@ function parseRunFlags(flags: RunFlags): GatewayFlags {
     }
     result.auth = flags.auth as AuthMode;
   }
-  if (flags.token !== undefined) result.token = flags.token;
-  if (flags.password !== undefined) result.password = flags.password;
+  if (flags.token !== undefined && flags.tokenFile !== undefined) throw new CliError('pass --token or --token-file, not both', ExitCode.USAGE);
+  if (flags.password !== undefined && flags.passwordFile !== undefined) throw new CliError('pass --password or --password-file, not both', ExitCode.USAGE);
+  const token = flags.token ?? readSecretFile(flags.tokenFile, '--token-file');
+  const password = flags.password ?? readSecretFile(flags.passwordFile, '--password-file');
+  if (token !== undefined) result.token = token;
+  if (password !== undefined) result.password = password;
   if (flags.tailscale !== undefined) {
     if (!(TAILSCALE_MODES as readonly string[]).includes(flags.tailscale)) {
       throw new CliError(`--tailscale must be one of ${TAILSCALE_MODES.join(', ')} (got "${flags.tailscale}")`, ExitCode.USAGE);
@@ -105,4 +124,31 @@ function parseRunFlags(flags: RunFlags): GatewayFlags {
     result.tailscale = flags.tailscale as TailscaleMode;
   }
   return result;
+}
+
+/**
+ * A secret given on the command line is readable by every local user (`ps`, /proc/<pid>/cmdline) for
+ * as long as the gateway runs (issue 12, hole 1): say so and name the routes that are not.
+ */
+export function secretFlagWarnings(flags: Pick<RunFlags, 'token' | 'password'>): string[] {
+  const warnings: string[] = [];
+  for (const [flag, envName] of [['token', 'CLAWGATE_GATEWAY_TOKEN'], ['password', 'CLAWGATE_GATEWAY_PASSWORD']] as const) {
+    if (flags[flag] === undefined) continue;
+    warnings.push(`--${flag} is visible to every local user in the process list (ps); use --${flag}-file <path> (mode 0600), ${envName}, or gateway.auth.${flag} in the config instead`);
+  }
+  return warnings;
+}
+
+/** Reads a secret file (trailing newline trimmed); an unreadable or empty file is a usage error. */
+function readSecretFile(path: string | undefined, flag: string): string | undefined {
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`, ExitCode.USAGE);
+  }
+  const secret = text.trim();
+  if (secret === '') throw new CliError(`${flag} ${path} is empty`, ExitCode.USAGE);
+  return secret;
 }

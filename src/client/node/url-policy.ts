@@ -59,6 +59,11 @@ export function checkGatewayUrl(url: string, options: { tlsFingerprint?: string 
   } catch {
     return undefined; // the socket layer reports an unparseable URL with its own message
   }
+  // A Unix socket never leaves the host; the state dir's mode guards who can reach it.
+  if (parsed.protocol === 'ws+unix:') {
+    if (options.tlsFingerprint !== undefined) throw new GatewayError('TLS_PIN_REQUIRES_WSS', { url });
+    return undefined;
+  }
   const isSecure = parsed.protocol === 'wss:' || parsed.protocol === 'https:';
   let pin: string | undefined;
   if (options.tlsFingerprint !== undefined) {

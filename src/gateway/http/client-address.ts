@@ -34,6 +34,13 @@ export interface ResolvedClientAddress {
   isForwarded: boolean;
   /** `address` came from a trusted proxy's forwarding headers. */
   isProxied: boolean;
+  /** Arrived on the owner socket (config/owner-socket.ts): only the owner's uid can connect there. */
+  isOwnerChannel?: boolean;
+}
+
+/** The client address of a connection on the owner socket (a Unix socket has no IP). */
+export function ownerChannelAddress(origin: string | undefined): ResolvedClientAddress {
+  return { address: 'owner-socket', peerAddress: 'owner-socket', isLocal: true, isBrowser: origin !== undefined, origin, isForwarded: false, isProxied: false, isOwnerChannel: true };
 }
 
 /** Headers that say "this request was relayed"; any one of them cancels locality. */

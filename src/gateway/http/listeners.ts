@@ -15,6 +15,8 @@ export interface BindListenersOptions {
   onRequest: RequestListener;
   onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   logger: Logger;
+  /** Called with each server before it listens (socket caps and timeouts, http/owner-listener.ts). */
+  onServer?: ((server: Server) => void) | undefined;
 }
 
 export interface BoundListeners {
@@ -33,6 +35,7 @@ export async function bindListeners(options: BindListenersOptions): Promise<Boun
     const server: Server =
       tls === undefined ? createServer(options.onRequest) : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.3' }, options.onRequest);
     if (tls !== undefined) server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
+    options.onServer?.(server);
     server.on('upgrade', options.onUpgrade);
     server.on('clientError', (_error, socket: Duplex) => socket.destroy());
     try {

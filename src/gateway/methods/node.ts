@@ -18,6 +18,7 @@ import {
 } from '../../protocol/index.js';
 import type { MethodContext } from '../method-context.js';
 import { implement, type IdempotencyPolicy } from '../method-registry.js';
+import { requireOwnerOrSelf } from '../owner.js';
 
 /**
  * A repeated idempotencyKey joins the first invoke or gets its outcome for 5 min (OpenClaw's dedupe
@@ -44,8 +45,13 @@ export const nodeMethods = [
   implement(nodePairList, (_params, { services }) => services.nodes.listSurfaces()),
   implement(nodePairApprove, ({ requestId }, { caller, services }) => ({ requestId, node: services.nodes.approve(requestId, caller.scopes) })),
   implement(nodePairReject, ({ requestId }, { services }) => services.nodes.reject(requestId)),
-  implement(nodePairRemove, ({ nodeId }, { services }) => services.nodes.remove(nodeId)),
-  implement(nodeRename, ({ nodeId, displayName }, { services }) => {
+  // A paired-device session with operator.pairing acts on its own node only (gateway/owner.ts).
+  implement(nodePairRemove, ({ nodeId }, { caller, services }) => {
+    requireOwnerOrSelf(caller, nodeId, 'remove');
+    return services.nodes.remove(nodeId);
+  }),
+  implement(nodeRename, ({ nodeId, displayName }, { caller, services }) => {
+    requireOwnerOrSelf(caller, nodeId, 'rename');
     const trimmed = displayName.trim();
     if (trimmed === '') throw new GatewayError('INVALID_PARAMS', { method: 'node.rename', reason: 'displayName must not be blank' });
     return services.nodes.rename(nodeId, trimmed);

@@ -11,11 +11,17 @@
  *   page guess freely); a remote or proxied client by its resolved address, so one attacker behind a
  *   trusted proxy never locks out everyone else; local non-browser clients (the owner's CLI) share one
  *   bucket that escalates a delay (250 ms doubling to 5 s) instead of locking out.
+ * Since issue 12 (hole 2) the keys are canonical (limiter-key.ts: one key per Origin however it is
+ * spelled, all of loopback is one source), failures also spend a global budget, and the delay bucket
+ * hands out one attempt slot at a time (auth-budget.ts), so parallel sockets and key spellings no
+ * longer multiply the documented ~12 guesses a minute. The owner socket is not metered.
  * Time and sleeping are injected so tests never wait.
  */
 import { DEFAULT_AUTH_RATE_LIMIT, type AuthRateLimitSettings } from '../../config/index.js';
 import { GatewayError } from '../../protocol/index.js';
 import type { ResolvedClientAddress } from '../http/client-address.js';
+import { GlobalFailureBudget, SerialDelay, DEFAULT_GLOBAL_FAILURE_BUDGET } from './auth-budget.js';
+import { canonicalOrigin, canonicalSource } from './limiter-key.js';
 import { systemClock, type Clock } from '../../time/index.js';
 
 /** Detail codes that mean "a credential was presented and it was wrong" (extend when new credential kinds land). */
@@ -47,9 +53,22 @@ export interface RateLimitBucket {
 
 /** Picks the bucket for a client (see the module header). */
 export function bucketFor(client: ResolvedClientAddress): RateLimitBucket {
-  if (client.isBrowser && client.isLocal) return { key: `origin:${client.origin ?? 'null'}`, policy: 'lockout' };
+  if (client.isBrowser && client.isLocal) return { key: `origin:${canonicalOrigin(client.origin)}`, policy: 'lockout' };
   if (client.isLocal) return { key: 'local', policy: 'delay' };
-  return { key: `address:${client.address}`, policy: 'lockout' };
+  // A trusted proxy vouches for the exact client address; its failures also spend the global budget
+  // charged to the proxy peer (globalSourceFor), so rotating the claimed address buys nothing.
+  if (client.isProxied) return { key: `proxied:${client.address}`, policy: 'lockout' };
+  return { key: `address:${canonicalSource(client.address)}`, policy: 'lockout' };
+}
+
+/**
+ * The source a failure is charged to in the global budget. A proxied client's address is only what
+ * the proxy says (with `trustedProxies: ["127.0.0.1"]` any local process can say anything), so it is
+ * charged to the proxy peer and never excused as a known source.
+ */
+export function globalSourceFor(client: ResolvedClientAddress): string {
+  if (client.isProxied) return `proxied:${canonicalSource(client.peerAddress)}`;
+  return canonicalSource(client.address);
 }
 
 interface BucketState {
@@ -68,11 +87,19 @@ export class AuthRateLimiter {
   readonly #clock: Clock;
   readonly #events: AuthAttemptEvents;
   readonly #buckets = new Map<string, BucketState>();
+  readonly #global: GlobalFailureBudget;
+  readonly #serial = new SerialDelay({ initialMs: LOCAL_PENALTY_INITIAL_MS, maxMs: LOCAL_PENALTY_MAX_MS, maxWaitMs: 30_000 });
 
-  constructor(settings: AuthRateLimitSettings = DEFAULT_AUTH_RATE_LIMIT, clock: Clock = systemClock, events: AuthAttemptEvents = {}) {
+  constructor(
+    settings: AuthRateLimitSettings = DEFAULT_AUTH_RATE_LIMIT,
+    clock: Clock = systemClock,
+    events: AuthAttemptEvents = {},
+    globalBudget: { maxFailures: number; windowMs: number } = DEFAULT_GLOBAL_FAILURE_BUDGET,
+  ) {
     this.settings = settings;
     this.#clock = clock;
     this.#events = events;
+    this.#global = new GlobalFailureBudget(globalBudget);
   }
 
   /**
@@ -80,12 +107,15 @@ export class AuthRateLimiter {
    * local client is in penalty, then records the outcome. Errors from `attempt` are rethrown.
    */
   async run<T>(client: ResolvedClientAddress, attempt: () => T | Promise<T>): Promise<T> {
-    if (!this.settings.enabled) return attempt();
+    // The owner socket is reachable only by the owner's uid (config/owner-socket.ts): nothing to meter.
+    if (!this.settings.enabled || client.isOwnerChannel === true) return attempt();
     const bucket = bucketFor(client);
-    const retryAfterMs = this.lockedForMs(bucket);
+    const source = globalSourceFor(client);
+    const nowMs = this.#clock.now();
+    const retryAfterMs = Math.max(this.lockedForMs(bucket), this.#global.retryAfterMs(source, nowMs));
     if (retryAfterMs > 0) throw new GatewayError('AUTH_RATE_LIMITED', {}, { retryAfterMs });
-    const delayMs = this.delayFor(bucket);
-    if (delayMs > 0) await this.#clock.sleep(delayMs);
+    const waitMs = this.#reserveSlot(bucket, nowMs);
+    if (waitMs > 0) await this.#clock.sleep(waitMs);
     let result: T;
     try {
       result = await attempt();
@@ -94,7 +124,28 @@ export class AuthRateLimiter {
       throw error;
     }
     this.recordSuccess(bucket);
+    if (!client.isProxied) this.#global.recordSuccess(source, this.#clock.now());
     return result;
+  }
+
+  /** Failed attempts from all TCP clients in the current window (for tests and `health`). */
+  globalFailures(): number {
+    return this.#global.failuresInWindow(this.#clock.now());
+  }
+
+  /**
+   * For a delay-policy bucket past `maxAttempts`: the wait before this attempt's slot (slots are
+   * serial, doubling 250 ms to 5 s); AUTH_RATE_LIMITED when the queue is more than 30 s long.
+   */
+  #reserveSlot(bucket: RateLimitBucket, nowMs: number): number {
+    if (bucket.policy !== 'delay') return 0;
+    if (this.#recentFailures(bucket.key) < this.settings.maxAttempts) {
+      this.#serial.clear(bucket.key);
+      return 0;
+    }
+    const waitMs = this.#serial.reserve(bucket.key, nowMs);
+    if (waitMs === undefined) throw new GatewayError('AUTH_RATE_LIMITED', {}, { retryAfterMs: Math.max(1, this.#serial.nextSlotInMs(bucket.key, nowMs)) });
+    return waitMs;
   }
 
   /** Milliseconds until `bucket` may try again (0 when not locked). Delay-policy buckets are never locked. */
@@ -104,17 +155,9 @@ export class AuthRateLimiter {
     return Math.max(0, state.lockedUntilMs - this.#clock.now());
   }
 
-  /** Penalty before a delay-policy bucket's next attempt: 0 below `maxAttempts` failures, then 250 ms doubling to 5 s. */
-  delayFor(bucket: RateLimitBucket): number {
-    if (bucket.policy !== 'delay') return 0;
-    const failures = this.#recentFailures(bucket.key);
-    if (failures < this.settings.maxAttempts) return 0;
-    const doublings = Math.min(failures - this.settings.maxAttempts, 16);
-    return Math.min(LOCAL_PENALTY_MAX_MS, LOCAL_PENALTY_INITIAL_MS * 2 ** doublings);
-  }
-
   recordFailure(bucket: RateLimitBucket): void {
     const now = this.#clock.now();
+    this.#global.recordFailure(now);
     const state = this.#bucket(bucket.key);
     state.failuresMs = state.failuresMs.filter((at) => now - at < this.settings.windowMs);
     state.failuresMs.push(now);
@@ -129,6 +172,7 @@ export class AuthRateLimiter {
 
   recordSuccess(bucket: RateLimitBucket): void {
     this.#buckets.delete(bucket.key);
+    this.#serial.clear(bucket.key);
   }
 
   #recentFailures(key: string): number {

@@ -10,6 +10,7 @@
 import { GatewayError, missingScope, scopeSatisfies, type OperatorScope } from '../../protocol/index.js';
 import type { PairedDevice, PairingRequest } from '../../store/index.js';
 import type { CallerInfo } from '../method-context.js';
+import { isOwner, requireOwnerOrSelf } from '../owner.js';
 import type { PairingDeps } from './service.js';
 
 export interface DeviceView extends PairedDevice {
@@ -23,7 +24,7 @@ export class DeviceAdmin {
     this.#deps = deps;
   }
 
-  /** Pending requests and paired devices; a device-token session that is not admin sees only its own device. */
+  /** Pending requests and paired devices; a non-owner session (device token, setup code) sees only its own device. */
   list(caller: CallerInfo): { pending: PairingRequest[]; paired: DeviceView[] } {
     const { store } = this.#deps;
     const nowMs = this.#deps.now();
@@ -191,16 +192,7 @@ function requireScope(caller: CallerInfo, scope: OperatorScope): void {
   if (!scopeSatisfies(caller.scopes, scope)) throw missingScope(scope);
 }
 
-/**
- * The owner is whoever holds the gateway's shared secret (or runs with auth none), or any admin. A
- * session that proved itself only with a device token acts for that device alone (OpenClaw's
- * self-scoping rule): one paired phone with operator.pairing must not be able to cut off the others.
- */
-function isOwner(caller: CallerInfo): boolean {
-  return caller.authMethod !== 'device-token' || scopeSatisfies(caller.scopes, 'operator.admin');
-}
-
+/** Owner rules live in gateway/owner.ts: every non-owner auth method (device token, setup code) is self-scoped. */
 function requireOwnDevice(caller: CallerInfo, deviceId: string, action: string): void {
-  if (isOwner(caller) || caller.deviceId === deviceId) return;
-  throw new GatewayError('DEVICE_NOT_OWN', { action, deviceId });
+  requireOwnerOrSelf(caller, deviceId, action);
 }

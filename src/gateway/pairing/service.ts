@@ -104,8 +104,13 @@ export class PairingService {
     return verifySharedSecret(shared, auth) as never; // a credential of the wrong kind: the mode's MISSING error
   }
 
-  /** Records a connect outcome in the audit log (never the credential). */
+  /**
+   * Records a connect outcome in the audit log (never the credential). A refused client that presented
+   * no credential at all leaves nothing on disk: at wire speed its connects were 63 KB rows each
+   * (issue 12, hole 5); the bounded log line is enough for those.
+   */
   auditConnect(attempt: { params?: ConnectParams | undefined; remoteAddress: string; connId: string }, outcome: 'allowed' | 'denied' | 'pending', code: string): void {
+    if (outcome !== 'allowed' && !hasCredential(attempt.params)) return;
     this.#audit({
       event: 'connect',
       outcome,
@@ -291,6 +296,12 @@ function pendingDetails(request: PairingRequest): Record<string, unknown> {
 function withDetails(error: unknown, extra: Record<string, unknown>): unknown {
   if (!(error instanceof GatewayError)) return error;
   return new GatewayError(error.code, { ...error.details, ...extra });
+}
+
+/** True when a connect carried any credential (shared secret, device token or setup code). */
+export function hasCredential(params: Pick<ConnectParams, 'auth'> | undefined): boolean {
+  const auth = params?.auth;
+  return [auth?.token, auth?.password, auth?.deviceToken, auth?.bootstrapToken].some((value) => typeof value === 'string' && value !== '');
 }
 
 function isPresent(value: string | undefined): value is string {

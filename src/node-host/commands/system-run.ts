@@ -30,8 +30,16 @@ const Params = compileSchema(
   ),
 );
 
-/** Environment names a caller may not set: they change how programs load code (OpenClaw exec doc). */
-const BLOCKED_ENV = /^(PATH|NODE_OPTIONS|NODE_PATH|PYTHONPATH|PYTHONHOME|PYTHONSTARTUP|PERL5LIB|PERL5OPT|RUBYOPT|RUBYLIB|BASH_ENV|ENV|SHELLOPTS|IFS|LD_.*|DYLD_.*)$/;
+/**
+ * The only environment names a caller may set (locale, time zone, terminal and colour hints). An
+ * allowlist, never a denylist: a denylist missed `BASH_FUNC_name%%`, which lets a caller define a
+ * function inside an allowlisted bash script (security hole 7), and the next loader variable will be
+ * missed the same way. Every other name the caller sends is dropped.
+ */
+const ALLOWED_CALLER_ENV = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|TERM|COLUMNS|LINES|NO_COLOR|FORCE_COLOR|CLICOLOR)$/;
+
+/** After the child exits, how long its pipes may keep delivering output (a daemon it left can hold them open). */
+export const SYSTEM_RUN_DRAIN_MS = 200;
 
 export interface SystemRunResult {
   exitCode: number | null;
@@ -53,30 +61,53 @@ export const systemRun: CommandHandler = async (params, { searchPath, execApprov
   const loaded = loadExecApprovals(execApprovalsPath);
   if (!loaded.ok) throw new GatewayError('SYSTEM_RUN_DENIED', { executable, reason: loaded.reason });
   if (!isExecAllowed(loaded.approvals, executable)) throw new GatewayError('SYSTEM_RUN_DENIED', { executable, reason: 'not in the exec allowlist' });
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const [key, value] of Object.entries(params.env ?? {})) if (!BLOCKED_ENV.test(key)) env[key] = value;
+  const env = buildRunEnv(process.env, params.env ?? {});
   const timeoutMs = Math.min(params.timeoutMs ?? SYSTEM_RUN_DEFAULT_TIMEOUT_MS, deadlineMs ?? Number.MAX_SAFE_INTEGER);
   return runProcess(executable, args, { cwd, env, timeoutMs });
 };
 
+/**
+ * The child's environment: the node host's own, minus any inherited `BASH_FUNC_*` definitions, plus
+ * the caller's values for allowlisted names only.
+ */
+export function buildRunEnv(base: NodeJS.ProcessEnv, requested: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(base)) if (!key.startsWith('BASH_FUNC_')) env[key] = value;
+  for (const [key, value] of Object.entries(requested)) if (ALLOWED_CALLER_ENV.test(key)) env[key] = value;
+  return env;
+}
+
+/**
+ * Runs the child in its own process group (detached) so a timeout kills everything it started, not
+ * only the direct child: `sh -c 'sleep 5; …'` used to keep the run waiting for the grandchild's pipes
+ * and leave it running (issue 8). Resolves on the child's `exit` after at most SYSTEM_RUN_DRAIN_MS of
+ * output draining, so a background process holding the pipes cannot stall the reply either.
+ */
 function runProcess(executable: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<SystemRunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(executable, args, { cwd: options.cwd, env: options.env, shell: false, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+    const child = spawn(executable, args, { cwd: options.cwd, env: options.env, shell: false, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     const stdout = new CappedBuffer(SYSTEM_RUN_MAX_OUTPUT_BYTES);
     const stderr = new CappedBuffer(SYSTEM_RUN_MAX_OUTPUT_BYTES);
     let timedOut = false;
+    let isSettled = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killGroup(child.pid);
     }, options.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error) => {
       clearTimeout(timer);
+      if (isSettled) return;
+      isSettled = true;
       reject(new GatewayError('SYSTEM_RUN_FAILED', { executable, reason: error.message }));
     });
-    child.on('close', (exitCode, signal) => {
-      clearTimeout(timer);
+    const finish = (exitCode: number | null, signal: NodeJS.Signals | null): void => {
+      if (isSettled) return;
+      isSettled = true;
+      clearTimeout(drainTimer);
+      child.stdout.destroy();
+      child.stderr.destroy();
       resolvePromise({
         exitCode,
         signal,
@@ -87,8 +118,25 @@ function runProcess(executable: string, args: string[], options: { cwd: string; 
         truncated: stdout.isTruncated || stderr.isTruncated,
         error: null,
       });
+    };
+    let drainTimer: NodeJS.Timeout | undefined;
+    child.on('exit', (exitCode, signal) => {
+      clearTimeout(timer);
+      // A timed-out run's group is already dead; otherwise give the pipes a bounded time to drain.
+      drainTimer = setTimeout(() => finish(exitCode, signal), SYSTEM_RUN_DRAIN_MS);
+      child.once('close', () => finish(exitCode, signal));
     });
   });
+}
+
+/** SIGKILLs the whole process group led by `pid` (the child was spawned detached, so pgid = pid). */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // The group is already gone.
+  }
 }
 
 /** Keeps the first `limitBytes` of a stream and remembers whether more arrived. */

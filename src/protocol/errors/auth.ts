@@ -121,7 +121,7 @@ export const AUTH_ERRORS = defineErrors({
   DEVICE_NOT_FOUND: { wire: 'INVALID_REQUEST', message: 'unknown device: {deviceId}', retryable: false },
   DEVICE_NOT_OWN: {
     wire: 'FORBIDDEN',
-    message: 'a device-token session may only {action} its own device ({deviceId} is another device); use the gateway token or an operator.admin session',
+    message: 'a paired-device session (device token or setup code) may only {action} its own device ({deviceId} is another device); use the gateway token or an operator.admin session',
     retryable: false,
     httpStatus: 403,
   },
@@ -150,5 +150,11 @@ export const AUTH_ERRORS = defineErrors({
       'host not allowed: {host} (possible DNS rebinding). Fix: browse to the gateway as localhost/127.0.0.1 with its port, or add the name to gateway.controlUi.allowedHosts.',
     retryable: false,
     httpStatus: 403,
+  },
+  SHARED_SECRET_ROTATED: {
+    wire: 'INVALID_REQUEST',
+    message: 'the gateway secret was changed; reconnect with the new one',
+    retryable: false,
+    closeCode: CloseCode.POLICY_VIOLATION,
   },
 });

@@ -87,4 +87,10 @@ export const STARTUP_ERRORS = defineErrors({
   },
   DUPLICATE_METHOD: { wire: 'UNAVAILABLE', message: 'method {method} registered twice', retryable: false },
   SCHEMA_BUILD_FAILED: { wire: 'UNAVAILABLE', message: 'schema for {method} failed to compile: {reason}', retryable: false },
+  WEAK_SECRET_ON_EXPOSED_BIND: {
+    wire: 'INVALID_REQUEST',
+    message:
+      'Refusing to expose the gateway ({exposure}) with a weak {kind}: about {bits} bits of entropy, at least {minimumBits} needed. Fix: {fix}',
+    retryable: false,
+  },
 });

@@ -33,7 +33,8 @@ export const tickEvent = defineEvent({
 
 export const presenceEvent = defineEvent({
   name: 'presence',
-  scope: null,
+  // Presence lists other clients' addresses, device ids and scopes: readers only (issue 12, hole 6).
+  scope: 'operator.read',
   payload: Type.Object({ presence: Type.Array(PresenceEntrySchema) }),
   delivery: 'broadcast',
   dropIfSlow: true,

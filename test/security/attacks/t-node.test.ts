@@ -1,0 +1,110 @@
+/**
+ * Attack family T-NODE (security lessons §5, issue 12 holes 4 and 7, issue 8): a caller with
+ * node.invoke tries to run what the node never allowed, or to hurt everyone through a node.
+ * Real gateway, real node host, real processes.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NodeHost, allowExecutable } from '../../../src/node-host/index.js';
+import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
+import { openAuthenticatedSocket, type RawSocket } from '../../helpers/raw-socket.js';
+import { approveNode, call, openNodeSocket } from '../../helpers/node-socket.js';
+
+const ADMIN = ['operator.admin', 'operator.pairing', 'operator.write', 'operator.read'];
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function isGroupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('T-NODE: exec through a node', () => {
+  let gateway: TestGateway;
+  let admin: RawSocket;
+  let dir: string;
+  let host: NodeHost;
+
+  before(async () => {
+    gateway = await startTestGateway();
+    admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
+    dir = mkdtempSync(join(tmpdir(), 'clawgate-attack-node-'));
+    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: join(dir, 'state'), displayName: 'attacked host', log: () => undefined });
+    void host.run();
+    await until(() => host.state === 'connected', 'the node host to connect');
+    await approveNode(admin, host.nodeId);
+  });
+  after(async () => {
+    host.stop();
+    admin.socket.terminate();
+    await gateway.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const invoke = (command: string, params: unknown, key: string): Promise<Record<string, any>> =>
+    call(admin, 'node.invoke', { nodeId: host.nodeId, command, params, idempotencyKey: key }, 15_000);
+
+  it('T-NODE-3 BASH_FUNC injection: a function smuggled into an allowlisted bash script cannot run an unallowed command', async (t) => {
+    if (!existsSync('/bin/bash') && !existsSync('/usr/bin/bash')) return t.skip('bash is not installed');
+    const marker = join(dir, 'pwned');
+    const script = join(dir, 'greet.sh');
+    writeFileSync(script, '#!/usr/bin/env bash\ndate >/dev/null\necho hello\n');
+    chmodSync(script, 0o755);
+    allowExecutable(host.paths.execApprovalsPath, script, process.env['PATH']);
+    const env = { 'BASH_FUNC_date%%': `() { touch ${marker}; }`, BASH_ENV: marker, LD_PRELOAD: '/nope.so', TZ: 'UTC' };
+    const res = await invoke('system.run', { command: [script], env }, 'bash-func');
+    assert.equal(res['ok'], true, JSON.stringify(res['error']));
+    assert.equal(res['payload'].payload.stdout, 'hello\n');
+    assert.equal(existsSync(marker), false, 'the injected function must not have run');
+  });
+
+  it('T-NODE-3 env allowlist: only locale, time zone and terminal names reach the child', async () => {
+    allowExecutable(host.paths.execApprovalsPath, 'env', process.env['PATH']);
+    const res = await invoke('system.run', { command: ['env'], env: { TZ: 'Europe/Paris', GIT_SSH_COMMAND: 'touch /tmp/x', PAGER: 'sh', NODE_OPTIONS: '--require=/x' } }, 'env-allow');
+    const lines = String(res['payload'].payload.stdout).split('\n');
+    assert.ok(lines.includes('TZ=Europe/Paris'));
+    assert.equal(lines.some((line) => /^(GIT_SSH_COMMAND|PAGER|NODE_OPTIONS)=/.test(line)), false, lines.join('\n'));
+  });
+
+  it('issue 8 timeout orphan: a timed-out run kills its whole process group and returns in under a second', async () => {
+    allowExecutable(host.paths.execApprovalsPath, 'sh', process.env['PATH']);
+    const started = Date.now();
+    // `echo $$` reports the shell's pid (the group leader); `sleep 5; :` makes sleep a grandchild.
+    const res = await invoke('system.run', { command: ['sh', '-c', 'echo $$; sleep 5; :'], timeoutMs: 50 }, 'timeout-group');
+    const elapsedMs = Date.now() - started;
+    const payload = res['payload'].payload;
+    assert.equal(payload.timedOut, true);
+    assert.ok(elapsedMs < 1000, `returned after ${elapsedMs} ms`);
+    const pgid = Number(String(payload.stdout).trim());
+    assert.ok(pgid > 1, `shell pid printed: ${payload.stdout}`);
+    await until(() => !isGroupAlive(pgid), 'the process group to disappear', 2000);
+  });
+
+  it('T-NODE deep nesting: a node posting a 100k-level payload cannot make node.list hang for everyone', async () => {
+    const node = await openNodeSocket(gateway.url, gateway.token!, { displayName: 'nested' });
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    node.sendText(`{"type":"req","id":"deep","method":"node.event","params":{"event":"x","payload":${deep}}}`);
+    const res = await node.waitFor((f) => f['id'] === 'deep', 10_000);
+    assert.equal(res['ok'], false);
+    assert.equal((res['error'] as any).details.code, 'INVALID_FRAME');
+    assert.match((res['error'] as any).message, /nested deeper than/);
+    const list = await call(admin, 'node.list', {}, 10_000);
+    assert.equal(list['ok'], true);
+    const described = await call(admin, 'node.describe', { nodeId: node.nodeId }, 10_000);
+    assert.equal(described['ok'], true);
+    node.socket.terminate();
+  });
+});
