@@ -15,7 +15,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GatewayClient } from '../src/client/index.js';
 import { resolveStatePaths } from '../src/config/index.js';
-import { startGateway, type StartedGateway } from '../src/gateway/index.js';
+import { startGateway, type StartedGateway } from '../src/daemon/index.js';
 import { parseSshTarget, pickLocalPort, startSshTunnel, type SshTunnelSpec } from '../src/remote/index.js';
 
 const TOKEN = 'bench-token-0123456789abcdef0123';

@@ -44,12 +44,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   logging: [],
   store: ['protocol'],
   client: ['protocol', 'config'],
-  gateway: ['protocol', 'config', 'logging', 'store'],
-  remote: ['protocol', 'config', 'client'],
-  'node-host': ['protocol', 'config', 'client', 'logging'],
-  security: ['protocol', 'config', 'client', 'remote'],
-  cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store'],
+  time: [],
+  gateway: ['protocol', 'config', 'logging', 'store', 'time'],
+  remote: ['protocol', 'config', 'client', 'time'],
+  'node-host': ['protocol', 'config', 'client', 'logging', 'time'],
+  security: ['protocol', 'config', 'client', 'gateway', 'remote'],
+  cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store', 'daemon'],
+  // The composition root: everything except the CLI on top of it (features register in daemon/features.ts).
+  daemon: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent', 'channels', 'control-ui'],
 };
+
+/** Folders the gateway core must never import: the composition root and the features it hosts. */
+const NEVER_FROM_GATEWAY = ['daemon', 'agent', 'channels', 'control-ui'];
 
 describe('architecture', () => {
   const edges = importEdges();
@@ -103,6 +109,18 @@ describe('architecture', () => {
       return found.map((what) => `${relative(SRC, file)} ${what}`);
     });
     assert.deepEqual(violations, []);
+  });
+
+  it('never lets gateway/ import the composition root or a feature (the seam runs one way)', () => {
+    const crossing = edges
+      .filter(({ from, to }) => layerOf(from) === 'gateway' && NEVER_FROM_GATEWAY.includes(layerOf(to)))
+      .map(({ from, to }) => `${from} → ${to}`);
+    assert.deepEqual(crossing, []);
+  });
+
+  it('keeps time/ a leaf', () => {
+    const crossing = edges.filter(({ from, to }) => layerOf(from) === 'time' && layerOf(to) !== 'time').map(({ from, to }) => `${from} → ${to}`);
+    assert.deepEqual(crossing, []);
   });
 
   it('never lets one method family import another (shared logic is a gateway service)', () => {

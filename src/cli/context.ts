@@ -39,7 +39,8 @@ export function createCliContext(io: CliIo, profile: string | undefined): CliCon
     config: () => {
       if (loaded !== undefined) return loaded;
       try {
-        loaded = loadConfig(paths.configPath);
+        // Client commands do not load features: their config sections are the daemon's to check.
+        loaded = loadConfig(paths.configPath, { allowUnknownSections: true });
       } catch (error) {
         if (error instanceof GatewayError) throw new CliError(error.message, ExitCode.CONFIG);
         throw error;

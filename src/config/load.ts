@@ -7,34 +7,82 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import JSON5 from 'json5';
-import type { TSchema } from 'typebox';
-import { compileSchema, GatewayError } from '../protocol/index.js';
-import { ClawgateConfigSchema, type ClawgateConfig } from './schema.js';
+import Type, { type TObject, type TSchema } from 'typebox';
+import { compileSchema, GatewayError, type CompiledSchema } from '../protocol/index.js';
+import { ClawgateConfigSchema, SECRET_CONFIG_PATHS, type ClawgateConfig } from './schema.js';
+import { secretPathsOf } from './secrets.js';
 
 export interface LoadedConfig {
   path: string;
   exists: boolean;
+  /** The core's typed view; features read their own section (validated against its schema). */
   config: ClawgateConfig;
   /** SHA-256 of the raw file (empty string hash when missing), for optimistic concurrency and status. */
   hash: string;
+  /** Every secret path of the schema it was checked against (core + features' sections). */
+  secretPaths: readonly string[];
 }
 
-const validator = compileSchema(ClawgateConfigSchema);
+/** A top-level section a feature adds to clawgate.json (`models`, `channels` …). */
+export interface ConfigSection {
+  readonly key: string;
+  readonly schema: TSchema;
+}
+
+export interface LoadConfigOptions {
+  /** Features' sections, validated like the core's (unknown keys inside them are errors too). */
+  sections?: readonly ConfigSection[];
+  /**
+   * Accept top-level keys nobody declared, unchecked (client commands: they do not load the
+   * features, and must not fail on a section only the daemon understands).
+   */
+  allowUnknownSections?: boolean;
+}
+
+interface ConfigValidator {
+  schema: TObject;
+  compiled: CompiledSchema<TObject>;
+}
+
+const coreValidator: ConfigValidator = { schema: ClawgateConfigSchema, compiled: compileSchema(ClawgateConfigSchema) };
+
+/** The config schema with features' sections added; DUPLICATE_CONFIG_SECTION for a clash. */
+export function buildConfigSchema(options: LoadConfigOptions = {}): TObject {
+  const sections = options.sections ?? [];
+  if (sections.length === 0 && options.allowUnknownSections !== true) return ClawgateConfigSchema;
+  const properties: Record<string, TSchema> = { ...ClawgateConfigSchema.properties };
+  for (const section of sections) {
+    if (section.key in properties) throw new GatewayError('DUPLICATE_CONFIG_SECTION', { section: section.key });
+    properties[section.key] = Type.Optional(section.schema);
+  }
+  return Type.Object(properties, { additionalProperties: options.allowUnknownSections === true });
+}
+
+function validatorFor(options: LoadConfigOptions): ConfigValidator {
+  const schema = buildConfigSchema(options);
+  return schema === ClawgateConfigSchema ? coreValidator : { schema, compiled: compileSchema(schema) };
+}
 
 /** Reads and validates the config at `path`; throws `GatewayError('CONFIG_INVALID')` with a precise reason. */
-export function loadConfig(path: string): LoadedConfig {
+export function loadConfig(path: string, options: LoadConfigOptions = {}): LoadedConfig {
+  const validator = validatorFor(options);
+  const secretPaths = validator === coreValidator ? SECRET_CONFIG_PATHS : secretPathsOf(validator.schema);
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');
   } catch (error) {
-    if (isErrnoCode(error, 'ENOENT')) return { path, exists: false, config: {}, hash: sha256('') };
+    if (isErrnoCode(error, 'ENOENT')) return { path, exists: false, config: {}, hash: sha256(''), secretPaths };
     throw new GatewayError('CONFIG_INVALID', { path, reason: `cannot read file (${errnoCode(error)})` });
   }
-  return { path, exists: true, config: parseConfigText(raw, path), hash: sha256(raw) };
+  return { path, exists: true, config: parseWith(raw, path, validator), hash: sha256(raw), secretPaths };
 }
 
 /** Parses and validates config text; `path` only labels errors. */
-export function parseConfigText(raw: string, path: string): ClawgateConfig {
+export function parseConfigText(raw: string, path: string, options: LoadConfigOptions = {}): ClawgateConfig {
+  return parseWith(raw, path, validatorFor(options));
+}
+
+function parseWith(raw: string, path: string, validator: ConfigValidator): ClawgateConfig {
   let parsed: unknown;
   try {
     parsed = raw.trim() === '' ? {} : JSON5.parse(raw);
@@ -42,35 +90,41 @@ export function parseConfigText(raw: string, path: string): ClawgateConfig {
     const reason = error instanceof SyntaxError ? error.message.replace(/^JSON5: /, '') : 'unparseable';
     throw new GatewayError('CONFIG_INVALID', { path, reason: `syntax error: ${reason}` });
   }
-  const problems = findConfigProblems(parsed);
+  const problems = problemsWith(parsed, validator);
   if (problems.length > 0) {
     throw new GatewayError('CONFIG_INVALID', { path, reason: problems.join('; '), problems });
   }
-  if (!validator.check(parsed)) {
-    throw new GatewayError('CONFIG_INVALID', { path, reason: validator.explain(parsed) });
+  if (!validator.compiled.check(parsed)) {
+    throw new GatewayError('CONFIG_INVALID', { path, reason: validator.compiled.explain(parsed) });
   }
-  return parsed;
+  return parsed as ClawgateConfig;
 }
 
 /**
  * Lists config problems as `dotted.path: what is wrong`. Unknown keys are found by walking the value
  * beside the schema, so each one gets its full path and a did-you-mean.
  */
-export function findConfigProblems(value: unknown): string[] {
+export function findConfigProblems(value: unknown, options: LoadConfigOptions = {}): string[] {
+  return problemsWith(value, validatorFor(options));
+}
+
+function problemsWith(value: unknown, validator: ConfigValidator): string[] {
   if (!isPlainObject(value)) return ['root: must be an object'];
   const problems: string[] = [];
-  collectUnknownKeys(value, ClawgateConfigSchema, '', problems);
+  collectUnknownKeys(value, validator.schema, '', problems);
   if (problems.length > 0) return problems;
-  if (!validator.check(value)) problems.push(describeTypeProblem(value));
+  if (!validator.compiled.check(value)) problems.push(describeTypeProblem(validator.compiled.explain(value)));
   return problems;
 }
 
 function collectUnknownKeys(value: Record<string, unknown>, schema: TSchema, prefix: string, problems: string[]): void {
   const properties = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
+  const isOpen = (schema as { additionalProperties?: unknown }).additionalProperties === true;
   const known = Object.keys(properties);
   for (const [key, child] of Object.entries(value)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
     const childSchema = properties[key];
+    if (childSchema === undefined && isOpen) continue;
     if (childSchema === undefined) {
       const suggestion = closestKey(key, known);
       const hint = suggestion === undefined ? `known keys: ${known.join(', ')}` : `did you mean ${prefix === '' ? '' : `${prefix}.`}${suggestion}?`;
@@ -83,8 +137,7 @@ function collectUnknownKeys(value: Record<string, unknown>, schema: TSchema, pre
   }
 }
 
-function describeTypeProblem(value: unknown): string {
-  const reason = validator.explain(value);
+function describeTypeProblem(reason: string): string {
   // "at /gateway/port: must be integer" → "gateway.port: must be integer"
   const match = /^at (\S+): (.*)$/.exec(reason);
   if (match === null || match[1] === undefined) return reason;

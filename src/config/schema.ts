@@ -5,6 +5,7 @@
  * (see load.ts). Keys mirror OpenClaw's `gateway.*` names so a config reads the same in both.
  */
 import Type, { type Static } from 'typebox';
+import { Secret, secretPathsOf } from './secrets.js';
 
 const Closed = { additionalProperties: false } as const;
 
@@ -21,8 +22,8 @@ const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 export const GatewayAuthConfigSchema = Type.Object(
   {
     mode: Type.Optional(Type.Enum(CONFIG_AUTH_MODES)),
-    token: Type.Optional(Type.String({ minLength: 1 })),
-    password: Type.Optional(Type.String({ minLength: 1 })),
+    token: Type.Optional(Secret()),
+    password: Type.Optional(Secret()),
     allowTailscale: Type.Optional(Type.Boolean()),
     rateLimit: Type.Optional(
       Type.Object(
@@ -103,8 +104,8 @@ export const GatewayTailscaleConfigSchema = Type.Object(
 export const GatewayRemoteConfigSchema = Type.Object(
   {
     url: Type.Optional(Type.String({ minLength: 1 })),
-    token: Type.Optional(Type.String({ minLength: 1 })),
-    password: Type.Optional(Type.String({ minLength: 1 })),
+    token: Type.Optional(Secret()),
+    password: Type.Optional(Secret()),
     tlsFingerprint: Type.Optional(Type.String({ minLength: 1 })),
     ssh: Type.Optional(GatewayRemoteSshConfigSchema),
   },
@@ -175,10 +176,8 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 /** The default gateway port (OpenClaw's). */
 export const DEFAULT_GATEWAY_PORT = 18789;
 
-/** Config paths whose values are secrets: redacted in `config.get`, logs and CLI output. */
-export const SECRET_CONFIG_PATHS = [
-  'gateway.auth.token',
-  'gateway.auth.password',
-  'gateway.remote.token',
-  'gateway.remote.password',
-] as const;
+/**
+ * Config paths of the core schema whose values are secrets (derived from the `Secret()` marks):
+ * redacted in `config.get`, logs and CLI output. Features' sections add theirs (see load.ts).
+ */
+export const SECRET_CONFIG_PATHS: readonly string[] = secretPathsOf(ClawgateConfigSchema);

@@ -17,8 +17,13 @@ import {
   type StateVersion,
 } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
+import { systemClock, type Clock, type TimerHandle } from '../time/index.js';
 import type { CallerInfo } from './method-context.js';
 import type { ResolvedClientAddress } from './http/client-address.js';
+import { prepareEvent, type EventRecipient, type PreparedEvent } from './event-bus.js';
+
+/** How long a peer gets to answer our close frame before the socket is cut (ms); ws itself waits 30 s. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 2000;
 
 export type ConnectionState = 'awaitingConnect' | 'authenticating' | 'ready' | 'closing' | 'closed';
 
@@ -48,8 +53,12 @@ export interface GatewayConnectionOptions {
   challengeNonce: string;
   handshakeTimeoutMs: number;
   maxBufferedBytes: number;
+  /** A peer that never answers the close handshake is terminated after this (default 2000 ms). */
+  closeTimeoutMs?: number;
   handler: ConnectionHandler;
   logger: Logger;
+  /** Timers for the handshake and close timeouts (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface SendEventOptions {
@@ -58,19 +67,21 @@ export interface SendEventOptions {
   dropIfSlow?: boolean;
 }
 
-export class GatewayConnection {
+export class GatewayConnection implements EventRecipient {
   readonly connId: string;
   readonly remoteAddress: string;
   readonly origin: string | undefined;
   readonly clientAddress: ResolvedClientAddress;
   readonly challengeNonce: string;
-  readonly connectedAtMs = Date.now();
   #state: ConnectionState = 'awaitingConnect';
   #caller: CallerInfo | undefined;
   #seq = 0;
-  #handshakeTimer: NodeJS.Timeout | undefined;
+  #handshakeTimer: TimerHandle;
   readonly #socket: WebSocket;
   readonly #options: GatewayConnectionOptions;
+  readonly #clock: Clock;
+  /** Aborted once the socket closes: in-flight handlers see it through their `signal`. */
+  readonly #lifetime = new AbortController();
   #resolveClosed: () => void = () => undefined;
   /** Resolves once the socket has closed and the server's close handling ran. */
   readonly closed: Promise<void> = new Promise((resolve) => {
@@ -79,6 +90,7 @@ export class GatewayConnection {
 
   constructor(options: GatewayConnectionOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
     this.#socket = options.socket;
     this.connId = options.connId;
     this.remoteAddress = options.remoteAddress;
@@ -97,8 +109,12 @@ export class GatewayConnection {
     this.#socket.on('close', () => this.#socketOnClose());
     // ws reports protocol violations (oversized frames: 1009, bad UTF-8: 1007) here and closes itself.
     this.#socket.on('error', (error) => this.#options.logger.debug({ connId: this.connId, err: error.message }, 'socket error'));
-    this.#handshakeTimer = setTimeout(() => this.#handshakeOnTimeout(), options.handshakeTimeoutMs);
-    this.#handshakeTimer.unref();
+    this.#handshakeTimer = this.#clock.setTimeout(() => this.#handshakeOnTimeout(), options.handshakeTimeoutMs);
+  }
+
+  /** Aborted when the socket has closed. */
+  get signal(): AbortSignal {
+    return this.#lifetime.signal;
   }
 
   get state(): ConnectionState {
@@ -118,7 +134,7 @@ export class GatewayConnection {
   markReady(caller: CallerInfo): void {
     this.#transition('ready');
     this.#caller = caller;
-    clearTimeout(this.#handshakeTimer);
+    this.#clock.clearTimeout(this.#handshakeTimer);
   }
 
   /** Sends a response frame (slow consumers are closed: a response must not be dropped). */
@@ -128,11 +144,18 @@ export class GatewayConnection {
 
   /** Sends an event with this connection's next `seq`. `connect.challenge` carries no seq, as in OpenClaw. */
   sendEvent(event: string, payload: unknown, options: SendEventOptions = {}): void {
-    const frame: EventFrame = { type: 'event', event };
-    if (payload !== undefined) frame.payload = payload;
-    if (event !== 'connect.challenge') frame.seq = ++this.#seq;
-    if (options.stateVersion !== undefined) frame.stateVersion = options.stateVersion;
-    this.#send(frame, options.dropIfSlow === true);
+    if (event === 'connect.challenge') {
+      const frame: EventFrame = { type: 'event', event, payload };
+      this.#sendText(JSON.stringify(frame), false);
+      return;
+    }
+    this.sendPreparedEvent(prepareEvent(event, payload, options.stateVersion, options.dropIfSlow === true));
+  }
+
+  /** Sends an event whose payload the bus serialized once for every recipient; only `seq` is added here. */
+  sendPreparedEvent(event: PreparedEvent): void {
+    if (this.#state === 'closing' || this.#state === 'closed') return;
+    this.#sendText(`${event.head},"seq":${++this.#seq}${event.tail}`, event.dropIfSlow);
   }
 
   /** Sends an error response (when there is a request id to answer) and closes with the error's close code. */
@@ -145,13 +168,18 @@ export class GatewayConnection {
   close(code: number, reason: string): void {
     if (this.#state === 'closing' || this.#state === 'closed') return;
     this.#transition('closing');
-    clearTimeout(this.#handshakeTimer);
+    this.#clock.clearTimeout(this.#handshakeTimer);
     this.#socket.close(code, truncateUtf8(reason, 123));
     // A peer that never answers the close handshake is cut off (ws waits 30 s by default).
-    setTimeout(() => this.#socket.terminate(), 2000).unref();
+    const timer = this.#clock.setTimeout(() => this.#socket.terminate(), this.#options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS);
+    void this.closed.then(() => this.#clock.clearTimeout(timer));
   }
 
-  #send(frame: ResponseFrame | EventFrame, dropIfSlow: boolean): void {
+  #send(frame: ResponseFrame, dropIfSlow: boolean): void {
+    this.#sendText(JSON.stringify(frame), dropIfSlow);
+  }
+
+  #sendText(text: string, dropIfSlow: boolean): void {
     if (this.#state === 'closing' || this.#state === 'closed') return;
     if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) {
       if (dropIfSlow) return;
@@ -160,7 +188,7 @@ export class GatewayConnection {
       this.close(error.closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
       return;
     }
-    this.#socket.send(JSON.stringify(frame));
+    this.#socket.send(text);
   }
 
   #socketOnMessage(data: RawData, isBinary: boolean): void {
@@ -200,9 +228,10 @@ export class GatewayConnection {
   }
 
   #socketOnClose(): void {
-    clearTimeout(this.#handshakeTimer);
+    this.#clock.clearTimeout(this.#handshakeTimer);
     if (this.#state === 'closed') return;
     this.#transition('closed');
+    this.#lifetime.abort(new GatewayError('REQUEST_ABORTED', { method: 'connection', reason: 'connection closed' }));
     try {
       this.#options.handler.handleClose(this);
     } finally {

@@ -1,70 +1,245 @@
 /**
  * @module gateway/dispatcher — runs one request through the shared policy, then its handler.
  *
- * Order (each step a guard with its own error): method exists → caller's role and scope allow it →
- * params validate → handler runs. A `GatewayError` becomes its catalogue shape; anything else becomes
- * INTERNAL_ERROR with the request id, and the cause goes only to the log.
+ * Order (each step a guard with its own error): in-flight cap → method exists → caller's role and
+ * scope allow it → params validate → the method's own `authorize` → `preHandler` hooks → not
+ * aborted meanwhile → idempotency (join or in-flight answer) → handler. A `GatewayError` becomes
+ * its catalogue shape; anything else becomes INTERNAL_ERROR with the request id, and the cause goes
+ * only to the log.
+ *
+ * Long-running methods: the handler's `signal` aborts when the connection closes or `abort()` is
+ * called, and `accept(ack)` sends the interim response on the same id before the final one.
  */
 import { GatewayError, type ErrorShape, type RequestFrame, type ResponseFrame } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
-import type { CallerInfo } from './method-context.js';
+import { systemClock, type Clock } from '../time/index.js';
+import { createLoggingHooks, type DispatchHooks, type DispatchRequest } from './dispatch-hooks.js';
+import { IdempotencyCache, type RequestOutcome } from './idempotency.js';
+import type { CallerInfo, MethodContext } from './method-context.js';
 import { checkMethodAccess } from './method-access.js';
-import type { MethodRegistry } from './method-registry.js';
+import type { IdempotencyPolicy, MethodRegistry, RegisteredMethod } from './method-registry.js';
 import type { GatewayServices } from './services.js';
+
+/** Requests one connection may have running at once (rule 14: a named limit with a safe default). */
+export const DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION = 64;
+
+/** Where a request's responses go, and the connection's own lifetime. */
+export interface ResponseSink {
+  /** Aborted when the connection closes. */
+  readonly signal: AbortSignal;
+  send(frame: ResponseFrame): void;
+}
 
 export interface DispatcherOptions {
   registry: MethodRegistry;
   services: GatewayServices;
   logger: Logger;
-  /** Check every result against its schema (tests turn this on; it costs a validation per call). */
+  clock?: Clock;
+  /** Check every result and ack against its schema (tests turn this on; it costs a validation per call). */
   shouldValidateResults?: boolean;
+  /** Default 64; past it a request is answered TOO_MANY_IN_FLIGHT at once. */
+  maxInFlightPerConnection?: number;
+  /** Extra lifecycle hooks, run after the built-in logging hooks. */
+  hooks?: readonly DispatchHooks[];
+  /** Keys remembered at once by the idempotency cache (default 1,000). */
+  maxIdempotencyEntries?: number;
+}
+
+interface InFlightRequest {
+  readonly requestId: string;
+  readonly method: string;
+  readonly controller: AbortController;
+}
+
+/** A final outcome plus the thrown cause, which only hooks (the log) see. */
+interface Final {
+  outcome: RequestOutcome;
+  cause?: unknown;
 }
 
 export class Dispatcher {
   readonly #options: DispatcherOptions;
+  readonly #clock: Clock;
+  readonly #hooks: DispatchHooks[];
+  readonly #maxInFlight: number;
+  readonly #idempotency: IdempotencyCache;
+  readonly #inFlight = new Map<string, Set<InFlightRequest>>();
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#hooks = [createLoggingHooks(options.logger), ...(options.hooks ?? [])];
+    this.#maxInFlight = options.maxInFlightPerConnection ?? DEFAULT_MAX_IN_FLIGHT_PER_CONNECTION;
+    const cacheOptions: ConstructorParameters<typeof IdempotencyCache>[0] = { clock: this.#clock };
+    if (options.maxIdempotencyEntries !== undefined) cacheOptions.maxEntries = options.maxIdempotencyEntries;
+    this.#idempotency = new IdempotencyCache(cacheOptions);
   }
 
-  /** Handles one request and returns the response frame to send. Never throws. */
-  async dispatch(frame: RequestFrame, caller: CallerInfo): Promise<ResponseFrame> {
+  /** Adds lifecycle hooks (features add theirs at start-up). */
+  addHooks(hooks: DispatchHooks): void {
+    this.#hooks.push(hooks);
+  }
+
+  /** Handles one request: sends its interim ack (if any) and final response to `sink`. Never throws. */
+  async dispatch(frame: RequestFrame, caller: CallerInfo, sink: ResponseSink): Promise<void> {
+    const request: DispatchRequest = { frame, caller, receivedAtMs: this.#clock.now() };
     const startedAt = performance.now();
+    this.#runHooks((hooks) => hooks.onRequest?.(request));
+    const running = this.#inFlightOf(caller.connId);
+    if (running.size >= this.#maxInFlight) {
+      this.#finish(request, sink, failure(new GatewayError('TOO_MANY_IN_FLIGHT', { limit: this.#maxInFlight }), frame), startedAt);
+      return;
+    }
+    const entry: InFlightRequest = { requestId: frame.id, method: frame.method, controller: new AbortController() };
+    const onConnectionClosed = (): void => entry.controller.abort(new GatewayError('REQUEST_ABORTED', { method: frame.method, reason: 'connection closed' }));
+    const onAbort = (): void => this.#runHooks((hooks) => hooks.onRequestAbort?.(request, entry.controller.signal.reason));
+    entry.controller.signal.addEventListener('abort', onAbort, { once: true });
+    if (sink.signal.aborted) onConnectionClosed();
+    else sink.signal.addEventListener('abort', onConnectionClosed, { once: true });
+    running.add(entry);
     try {
-      const payload = await this.#run(frame, caller);
-      this.#options.logger.debug({ method: frame.method, connId: caller.connId, ms: elapsed(startedAt) }, 'rpc ok');
-      return payload === undefined ? { type: 'res', id: frame.id, ok: true } : { type: 'res', id: frame.id, ok: true, payload };
+      this.#finish(request, sink, await this.#run(request, sink, entry.controller.signal), startedAt);
+    } finally {
+      sink.signal.removeEventListener('abort', onConnectionClosed);
+      entry.controller.signal.removeEventListener('abort', onAbort);
+      running.delete(entry);
+      if (running.size === 0) this.#inFlight.delete(caller.connId);
+    }
+  }
+
+  /** Aborts a running request's signal (e.g. `chat.abort`); false when no such request runs. */
+  abort(connId: string, requestId: string, reason = 'cancelled'): boolean {
+    for (const entry of this.#inFlight.get(connId) ?? []) {
+      if (entry.requestId !== requestId || entry.controller.signal.aborted) continue;
+      entry.controller.abort(new GatewayError('REQUEST_ABORTED', { method: entry.method, reason }));
+      return true;
+    }
+    return false;
+  }
+
+  /** Requests running on `connId` right now. */
+  inFlightCount(connId: string): number {
+    return this.#inFlight.get(connId)?.size ?? 0;
+  }
+
+  async #run(request: DispatchRequest, sink: ResponseSink, signal: AbortSignal): Promise<Final> {
+    const { frame, caller } = request;
+    try {
+      const method = this.#options.registry.get(frame.method);
+      if (method === undefined) throw new GatewayError('UNKNOWN_METHOD', { method: frame.method });
+      checkMethodAccess(frame.method, method.definition.access, caller.role, caller.scopes);
+      const params = frame.params ?? {};
+      if (!method.params.check(params)) {
+        throw new GatewayError('INVALID_PARAMS', { method: frame.method, reason: method.params.explain(params) });
+      }
+      const acks: ((ack: unknown) => void)[] = [];
+      const context = this.#context(request, method, sink, signal, acks);
+      method.definition.authorize?.(params, context);
+      for (const hooks of this.#hooks) await hooks.preHandler?.(request, params);
+      // The connection may have closed while a hook awaited: the handler would only see a dead signal.
+      if (signal.aborted) throw signal.reason;
+      const policy = method.definition.idempotency;
+      const key = policy?.key(params, caller);
+      if (policy === undefined || key === undefined) return await this.#invoke(method, params, context);
+      return await this.#invokeOnce(request, method, params, context, { policy, key, sink, acks });
     } catch (error) {
-      return { type: 'res', id: frame.id, ok: false, error: this.#toErrorShape(error, frame, caller) };
+      return failure(error, frame);
     }
   }
 
-  async #run(frame: RequestFrame, caller: CallerInfo): Promise<unknown> {
-    const method = this.#options.registry.get(frame.method);
-    if (method === undefined) throw new GatewayError('UNKNOWN_METHOD', { method: frame.method });
-    checkMethodAccess(frame.method, method.definition.access, caller.role, caller.scopes);
-    const params = frame.params ?? {};
-    if (!method.params.check(params)) {
-      throw new GatewayError('INVALID_PARAMS', { method: frame.method, reason: method.params.explain(params) });
+  /** Runs the handler unless `key` was seen: a repeat joins, or gets the in-flight answer. */
+  async #invokeOnce(
+    request: DispatchRequest,
+    method: RegisteredMethod,
+    params: unknown,
+    context: MethodContext,
+    { policy, key, sink, acks }: { policy: IdempotencyPolicy; key: string; sink: ResponseSink; acks: ((ack: unknown) => void)[] },
+  ): Promise<Final> {
+    const cacheKey = `${method.definition.name}\u0000${key}`;
+    const fingerprint = policy.fingerprint?.(params) ?? '';
+    const seen = this.#idempotency.get(cacheKey);
+    if (seen !== undefined) {
+      if (seen.fingerprint !== fingerprint) throw new GatewayError('IDEMPOTENCY_KEY_CONFLICT', { idempotencyKey: key });
+      if (!seen.isSettled && policy.onDuplicate === 'inFlight') return { outcome: { ok: true, payload: policy.inFlightResult?.(params) } };
+      seen.onAck((ack) => sink.send(ackFrame(request.frame.id, ack)));
+      const outcome = await seen.outcome;
+      return outcome.ok ? { outcome } : { outcome, cause: outcome.error };
     }
-    const result = await method.definition.handler(params, { caller, requestId: frame.id, services: this.#options.services });
-    if (this.#options.shouldValidateResults === true && !method.result.check(result)) {
-      this.#options.logger.error({ method: frame.method, reason: method.result.explain(result) }, 'result does not match its schema');
-      throw new Error(`result of ${frame.method} does not match its schema`);
-    }
-    return result;
+    const entry = this.#idempotency.begin(cacheKey, fingerprint);
+    acks.push((ack) => entry.recordAck(ack));
+    const final = await this.#invoke(method, params, context);
+    this.#idempotency.settle(cacheKey, entry, final.outcome, policy.ttlMs, policy.isRemembered?.(final.outcome) ?? true);
+    return final;
   }
 
-  #toErrorShape(error: unknown, frame: RequestFrame, caller: CallerInfo): ErrorShape {
-    if (error instanceof GatewayError) {
-      this.#options.logger.info({ method: frame.method, connId: caller.connId, code: error.code }, 'rpc failed');
-      return error.toErrorShape();
+  async #invoke(method: RegisteredMethod, params: unknown, context: MethodContext): Promise<Final> {
+    const name = method.definition.name;
+    try {
+      const result = await method.definition.handler(params, context);
+      if (this.#options.shouldValidateResults === true && !method.result.check(result)) {
+        this.#options.logger.error({ method: name, reason: method.result.explain(result) }, 'result does not match its schema');
+        throw new Error(`result of ${name} does not match its schema`);
+      }
+      return { outcome: { ok: true, payload: result } };
+    } catch (error) {
+      return failure(error, { method: name, id: context.requestId });
     }
-    this.#options.logger.error({ method: frame.method, connId: caller.connId, requestId: frame.id, err: error }, 'rpc handler threw');
-    return new GatewayError('INTERNAL_ERROR', { method: frame.method, requestId: frame.id }).toErrorShape();
+  }
+
+  #context(request: DispatchRequest, method: RegisteredMethod, sink: ResponseSink, signal: AbortSignal, acks: ((ack: unknown) => void)[]): MethodContext {
+    const { frame, caller } = request;
+    let isAccepted = false;
+    const accept = (ack: unknown): void => {
+      // Both are bugs in the handler, so they surface as INTERNAL_ERROR (with the cause in the log).
+      if (method.ack === undefined) throw new Error(`${frame.method} declares no ack schema; accept() is not allowed`);
+      if (isAccepted) throw new Error(`${frame.method} called accept() twice`);
+      if (this.#options.shouldValidateResults === true && !method.ack.check(ack)) {
+        throw new Error(`ack of ${frame.method} does not match its schema: ${method.ack.explain(ack)}`);
+      }
+      isAccepted = true;
+      sink.send(ackFrame(frame.id, ack));
+      for (const listener of acks) listener(ack);
+    };
+    return { caller, requestId: frame.id, services: this.#options.services, signal, accept };
+  }
+
+  #finish(request: DispatchRequest, sink: ResponseSink, final: Final, startedAt: number): void {
+    const { outcome } = final;
+    const id = request.frame.id;
+    let response: ResponseFrame;
+    if (outcome.ok) response = outcome.payload === undefined ? { type: 'res', id, ok: true } : { type: 'res', id, ok: true, payload: outcome.payload };
+    else response = { type: 'res', id, ok: false, error: outcome.error };
+    sink.send(response);
+    const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
+    if (outcome.ok) this.#runHooks((hooks) => hooks.onResponse?.(request, response, durationMs));
+    else this.#runHooks((hooks) => hooks.onError?.(request, final.cause, durationMs));
+  }
+
+  /** Runs an observing hook; a throwing hook is logged, never allowed to break the request. */
+  #runHooks(call: (hooks: DispatchHooks) => void): void {
+    for (const hooks of this.#hooks) {
+      try {
+        call(hooks);
+      } catch (error) {
+        this.#options.logger.error({ err: error }, 'dispatch hook threw');
+      }
+    }
+  }
+
+  #inFlightOf(connId: string): Set<InFlightRequest> {
+    let running = this.#inFlight.get(connId);
+    if (running === undefined) this.#inFlight.set(connId, (running = new Set()));
+    return running;
   }
 }
 
-function elapsed(startedAt: number): number {
-  return Math.round((performance.now() - startedAt) * 1000) / 1000;
+function ackFrame(id: string, ack: unknown): ResponseFrame {
+  return ack === undefined ? { type: 'res', id, ok: true } : { type: 'res', id, ok: true, payload: ack };
+}
+
+/** A thrown value as a final outcome: coded errors keep their shape, anything else is INTERNAL_ERROR. */
+function failure(error: unknown, frame: Pick<RequestFrame, 'method' | 'id'>): Final {
+  const shape: ErrorShape =
+    error instanceof GatewayError ? error.toErrorShape() : new GatewayError('INTERNAL_ERROR', { method: frame.method, requestId: frame.id }).toErrorShape();
+  return { outcome: { ok: false, error: shape }, cause: error };
 }

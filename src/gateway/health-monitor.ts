@@ -27,6 +27,8 @@ export interface HealthMonitorOptions {
   minSampleWindowMs?: number;
   /** p99 event-loop delay that counts as degraded (default 500 ms); tests lower it. */
   degradedDelayP99Ms?: number;
+  /** Adds features' parts (channels, agents, sessions) to every snapshot. */
+  contribute?: (snapshot: HealthSummary) => void;
 }
 
 export class HealthMonitor {
@@ -34,6 +36,7 @@ export class HealthMonitor {
   readonly #sessionsPath: string;
   readonly #minSampleWindowMs: number;
   readonly #degradedDelayP99Ms: number;
+  readonly #contribute: ((snapshot: HealthSummary) => void) | undefined;
   readonly #histogram: IntervalHistogram;
   #lastUtilization: EventLoopUtilization;
   #lastCpu: NodeJS.CpuUsage;
@@ -41,11 +44,12 @@ export class HealthMonitor {
   #lastEventLoop: EventLoopHealth | undefined;
   /** Wall-clock ms when the current degraded spell began; null while healthy. */
   #firstDegradedAtMs: number | null = null;
-  /** Bumped whenever a health snapshot is broadcast; part of `stateVersion`. */
+  /** Bumped whenever a `health` event is broadcast (gateway/server.ts, on change); part of `stateVersion`. */
   version = 1;
 
-  constructor({ now, sessionsPath, minSampleWindowMs = MIN_SAMPLE_WINDOW_MS, degradedDelayP99Ms = DEGRADED_DELAY_P99_MS }: HealthMonitorOptions) {
+  constructor({ now, sessionsPath, minSampleWindowMs = MIN_SAMPLE_WINDOW_MS, degradedDelayP99Ms = DEGRADED_DELAY_P99_MS, contribute }: HealthMonitorOptions) {
     this.#now = now;
+    this.#contribute = contribute;
     this.#sessionsPath = sessionsPath;
     this.#minSampleWindowMs = minSampleWindowMs;
     this.#degradedDelayP99Ms = degradedDelayP99Ms;
@@ -62,7 +66,7 @@ export class HealthMonitor {
     const nowMs = this.#now();
     const windowMs = startedAt - this.#lastSampleAtMs;
     const eventLoop = this.#lastEventLoop !== undefined && windowMs < this.#minSampleWindowMs ? this.#lastEventLoop : this.#sampleEventLoop(startedAt, nowMs);
-    return {
+    const snapshot: HealthSummary = {
       ok: true,
       ts: nowMs,
       durationMs: Math.round(performance.now() - startedAt),
@@ -80,6 +84,8 @@ export class HealthMonitor {
       agents: [],
       sessions: { path: this.#sessionsPath, count: 0, recent: [] },
     };
+    this.#contribute?.(snapshot);
+    return snapshot;
   }
 
   /** Measures the window since the last sample and starts a new one. */

@@ -1,5 +1,5 @@
 /** @module gateway/hello — the `hello-ok` payload a successful `connect` answers with. */
-import { CLAWGATE_VERSION, GATEWAY_EVENTS, scopeSatisfies, type HelloOk, type PresenceEntry, type StateVersion } from '../protocol/index.js';
+import { CLAWGATE_VERSION, scopeSatisfies, type HelloOk, type PresenceEntry, type StateVersion } from '../protocol/index.js';
 import type { AcceptedConnect } from './handshake.js';
 import type { GatewaySettings } from './settings.js';
 
@@ -10,11 +10,18 @@ export interface HelloInput {
   settings: GatewaySettings;
   configPath: string;
   methods: string[];
+  /** Declared events (core, then features'), for `features.events`. */
+  events: string[];
   presence: PresenceEntry[];
   health: unknown;
   stateVersion: StateVersion;
   uptimeMs: number;
+  /** From the agent feature when one is plugged in; OpenClaw's defaults otherwise. */
+  sessionDefaults?: NonNullable<HelloOk['snapshot']['sessionDefaults']>;
 }
+
+/** OpenClaw's session defaults for a gateway with one `main` agent. */
+const DEFAULT_SESSION_DEFAULTS = { defaultAgentId: 'main', mainKey: 'main', mainSessionKey: 'agent:main:main', scope: 'per-sender' };
 
 /** Builds `hello-ok`: protocol, server, features, snapshot, the granted auth, and the limits to respect. */
 export function buildHelloOk(input: HelloInput): HelloOk {
@@ -23,13 +30,13 @@ export function buildHelloOk(input: HelloInput): HelloOk {
     type: 'hello-ok',
     protocol: accepted.protocol,
     server: { version: CLAWGATE_VERSION, connId: input.connId, bootId: input.bootId },
-    features: { methods: input.methods, events: [...GATEWAY_EVENTS] },
+    features: { methods: input.methods, events: input.events },
     snapshot: {
       presence: input.presence,
       health: input.health,
       stateVersion: input.stateVersion,
       uptimeMs: Math.max(0, input.uptimeMs),
-      sessionDefaults: { defaultAgentId: 'main', mainKey: 'main', mainSessionKey: 'agent:main:main', scope: 'per-sender' },
+      sessionDefaults: input.sessionDefaults ?? DEFAULT_SESSION_DEFAULTS,
     },
     auth: { role: accepted.role, scopes: accepted.scopes },
     policy: { maxPayload: settings.maxPayloadBytes, maxBufferedBytes: settings.maxBufferedBytes, tickIntervalMs: settings.tickIntervalMs },

@@ -1,4 +1,4 @@
-/** @module gateway/method-context — what a method handler may see: the caller and the gateway's services. */
+/** @module gateway/method-context — what a method handler may see: the caller, the gateway's services, its abort signal and ack. */
 import type { ClientInfo, Role } from '../protocol/index.js';
 import type { GatewayServices } from './services.js';
 
@@ -21,8 +21,22 @@ export interface CallerInfo {
   readonly origin?: string | undefined;
 }
 
-export interface MethodContext {
+/** What a handler gets besides its params. `A` is the method's interim ack payload type. */
+export interface MethodContext<A = unknown> {
   readonly caller: CallerInfo;
   readonly requestId: string;
   readonly services: GatewayServices;
+  /**
+   * Aborted when the caller's connection closes or the request is cancelled (`Dispatcher.abort`,
+   * e.g. from `chat.abort`). The reason is a `GatewayError('REQUEST_ABORTED')`. Long-running
+   * handlers pass it on (fetch, node invokes) and end early; the dispatcher still sends whatever they
+   * return or throw, if the socket is open.
+   */
+  readonly signal: AbortSignal;
+  /**
+   * Sends the interim response (`{ok:true, payload: ack}`) on this request id now; the handler's
+   * return value becomes the final response later (OpenClaw's two-stage `agent`). Only for methods
+   * that declare an `ack` schema; at most once.
+   */
+  accept(ack: A): void;
 }

@@ -3,7 +3,7 @@ import type { HealthMonitor } from './health-monitor.js';
 import type { PresenceRegistry } from './presence.js';
 import type { LogReader } from './log-reader.js';
 import type { NodeService } from './nodes/service.js';
-import type { AuthMode } from '../protocol/index.js';
+import type { AuthMode, StatusResult } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { DeviceAdmin } from './pairing/device-admin.js';
 
@@ -37,4 +37,6 @@ export interface GatewayServices {
   /** Connected nodes, their approved command surfaces, and invoke routing. */
   readonly nodes: NodeService;
   readonly now: () => number;
+  /** Lets features add their part of `status` (channels, sessions); mutates `status`. */
+  readonly contributeStatus: (status: StatusResult) => void;
 }

@@ -21,9 +21,11 @@ export interface CreateLoggerOptions {
   secrets: SecretRegistry;
   /** Extra sink (tests capture log lines with it). */
   extraSink?: { write(line: string): unknown } | undefined;
+  /** Redact paths derived from the config schema's secret marks (config/secrets.ts `logRedactPathsFor`). */
+  redactPaths?: readonly string[] | undefined;
 }
 
-/** Keys redacted wherever they appear in a log object. */
+/** Keys redacted wherever they appear in a log object, besides those derived from the config schema. */
 const REDACT_PATHS = [
   'token',
   'password',
@@ -56,7 +58,7 @@ export function createLogger(options: CreateLoggerOptions): Logger {
   if (options.extraSink !== undefined) streams.push({ stream: scrubbingStream(options.extraSink, secrets) });
   const level = options.level ?? 'info';
   const logger = pino(
-    { level, base: { pid: process.pid }, redact: { paths: REDACT_PATHS, censor: '[redacted]' } },
+    { level, base: { pid: process.pid }, redact: { paths: [...new Set([...REDACT_PATHS, ...(options.redactPaths ?? [])])], censor: '[redacted]' } },
     streams.length === 0 ? pino.destination({ dest: '/dev/null', sync: false }) : pino.multistream(streams.map((s) => ({ ...s, level: level as pino.Level }))),
   );
   if (fileDestination !== undefined) fileDestinations.set(logger, fileDestination);

@@ -24,14 +24,13 @@ import {
   type NodeInvokeResultParams,
 } from '../protocol/index.js';
 import { createBuiltinCommands, type CommandTable } from './commands/index.js';
+import type { Clock } from '../time/index.js';
 import { loadDeviceToken, loadOrCreateNodeConfig, resolveNodeStatePaths, saveDeviceToken, type NodeStatePaths } from './node-state.js';
 
 export type NodeHostState = 'idle' | 'connecting' | 'connected' | 'waiting' | 'stopped' | 'failed';
 
-export interface NodeHostTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The part of the one Clock (time/clock.ts) the node host needs: its reconnect timer. */
+export type NodeHostTimers = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
 export interface NodeHostOptions {
   url: string;
@@ -57,6 +56,8 @@ const TERMINAL_CODES = new Set(['AUTH_TOKEN_MISSING', 'AUTH_TOKEN_MISMATCH', 'AU
 
 const invokeRequest = compileSchema(NodeInvokeRequestEventSchema);
 
+// Unlike time's systemClock these timers are ref'd: between reconnect attempts the retry timer is
+// the only thing keeping the node host process alive.
 const DEFAULT_TIMERS: NodeHostTimers = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
 
 export class NodeHost {

@@ -10,7 +10,7 @@ export * from './validation.js';
 export * from './methods/system.js';
 export * from './methods/node.js';
 export * from './decode.js';
-export * from './events.js';
+export * from './events/index.js';
 export * from './device-auth-payload.js';
 export * from './setup-code.js';
 export * from './methods/devices.js';

@@ -10,11 +10,10 @@ import { GatewayError } from '../protocol/index.js';
 import type { SshError } from './ssh-errors.js';
 import type { RunningTunnel } from './ssh-tunnel.js';
 import type { TunnelState } from './tunnel-state.js';
+import type { Clock } from '../time/index.js';
 
-export interface SupervisorTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+/** The part of the one Clock (time/clock.ts) the supervisor needs: its restart timer. */
+export type SupervisorTimers = Pick<Clock, 'setTimeout' | 'clearTimeout'>;
 
 export interface TunnelSupervisorOptions {
   /**
@@ -43,6 +42,7 @@ export class TunnelSupervisor {
 
   constructor(options: TunnelSupervisorOptions) {
     this.#options = options;
+    // Ref'd, unlike time's systemClock: the supervisor process lives on its restart timer between attempts.
     this.#timers = options.timers ?? { setTimeout: (cb, ms) => setTimeout(cb, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) };
     this.#now = options.now ?? Date.now;
     this.#state = { ...options.initialState };

@@ -50,7 +50,7 @@ export class AuditLog {
 
   record(entry: AuditEntryInput, nowMs: number): void {
     this.#db
-      .prepare(
+      .prepareCached(
         `INSERT INTO audit_log (ts_ms, event, outcome, code, device_id, role, client_id, remote_address, actor, detail_json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
@@ -70,7 +70,7 @@ export class AuditLog {
 
   /** The newest `limit` entries, newest first. */
   list(limit = 100): AuditEntry[] {
-    const rows = this.#db.prepare('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
+    const rows = this.#db.prepareCached('SELECT * FROM audit_log ORDER BY id DESC LIMIT ?').all(limit) as AuditRow[];
     return rows.map((row) => {
       const optional = dropNulls({
         code: row.code,

@@ -45,7 +45,7 @@ export class BootstrapTokenRepository {
   issue(ttlMs: number, nowMs: number): IssuedBootstrapToken {
     const token = this.#createSecret();
     const expiresAtMs = nowMs + ttlMs;
-    this.#db.prepare('INSERT INTO bootstrap_tokens (token_hash, created_at_ms, expires_at_ms) VALUES (?, ?, ?)').run(hashSecret(token), nowMs, expiresAtMs);
+    this.#db.prepareCached('INSERT INTO bootstrap_tokens (token_hash, created_at_ms, expires_at_ms) VALUES (?, ?, ?)').run(hashSecret(token), nowMs, expiresAtMs);
     return { token, expiresAtMs };
   }
 
@@ -55,7 +55,7 @@ export class BootstrapTokenRepository {
    */
   claim(token: string, deviceId: string, nowMs: number): BootstrapRefusal | undefined {
     const hash = hashSecret(token);
-    const row = this.#db.prepare('SELECT token_hash, created_at_ms, expires_at_ms, claimed_by, redeemed_at_ms FROM bootstrap_tokens WHERE token_hash = ?').get(hash) as
+    const row = this.#db.prepareCached('SELECT token_hash, created_at_ms, expires_at_ms, claimed_by, redeemed_at_ms FROM bootstrap_tokens WHERE token_hash = ?').get(hash) as
       | BootstrapRow
       | undefined;
     if (row === undefined) return 'unknown';
@@ -64,18 +64,18 @@ export class BootstrapTokenRepository {
     const validUntilMs = row.claimed_by === deviceId ? row.created_at_ms + CLAIMED_TOKEN_LIFETIME_MS : row.expires_at_ms;
     if (validUntilMs <= nowMs) return 'expired';
     if (row.claimed_by === null) {
-      this.#db.prepare('UPDATE bootstrap_tokens SET claimed_by = ?, claimed_at_ms = ? WHERE token_hash = ?').run(deviceId, nowMs, hash);
+      this.#db.prepareCached('UPDATE bootstrap_tokens SET claimed_by = ?, claimed_at_ms = ? WHERE token_hash = ?').run(deviceId, nowMs, hash);
     }
     return undefined;
   }
 
   /** Marks the token used up (its device now holds a device token). */
   redeem(token: string, nowMs: number): void {
-    this.#db.prepare('UPDATE bootstrap_tokens SET redeemed_at_ms = ? WHERE token_hash = ?').run(nowMs, hashSecret(token));
+    this.#db.prepareCached('UPDATE bootstrap_tokens SET redeemed_at_ms = ? WHERE token_hash = ?').run(nowMs, hashSecret(token));
   }
 
   /** Deletes tokens no device can use any more (issued more than CLAIMED_TOKEN_LIFETIME_MS ago). */
   purgeExpired(nowMs: number): number {
-    return this.#db.prepare('DELETE FROM bootstrap_tokens WHERE created_at_ms <= ?').run(nowMs - CLAIMED_TOKEN_LIFETIME_MS).changes;
+    return this.#db.prepareCached('DELETE FROM bootstrap_tokens WHERE created_at_ms <= ?').run(nowMs - CLAIMED_TOKEN_LIFETIME_MS).changes;
   }
 }

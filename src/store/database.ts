@@ -11,7 +11,8 @@
 import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayError } from '../protocol/index.js';
-import { MIGRATIONS, type Migration } from './migrations.js';
+import { CORE_MIGRATIONS, type Migration } from './migrations/index.js';
+import { migrate } from './migrate.js';
 import { openSqlite, type SqliteDatabase } from './sqlite-driver.js';
 
 export type { SqliteDatabase } from './sqlite-driver.js';
@@ -22,10 +23,11 @@ export function stateDatabasePath(stateDir: string): string {
 }
 
 /**
- * Opens (creating if needed) the database at `path` and applies pending migrations.
- * `:memory:` gives a throwaway store. Throws STATE_STORE_FAILED with the path on any failure.
+ * Opens (creating if needed) the database at `path` and applies pending migrations (the core's by
+ * default; pass core + features'). `:memory:` gives a throwaway store. Throws STATE_STORE_FAILED with
+ * the path on any failure.
  */
-export function openDatabase(path: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
+export function openDatabase(path: string, migrations: readonly Migration[] = CORE_MIGRATIONS, nowMs?: number): SqliteDatabase {
   try {
     if (path !== ':memory:') prepareFile(path);
     const db = openSqlite(path);
@@ -33,7 +35,7 @@ export function openDatabase(path: string, migrations: readonly Migration[] = MI
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
-    migrate(db, migrations);
+    migrate(db, migrations, nowMs);
     return db;
   } catch (error) {
     if (error instanceof GatewayError) throw error;
@@ -48,24 +50,4 @@ function prepareFile(path: string): void {
   chmodSync(dir, 0o700);
   closeSync(openSync(path, 'a', 0o600));
   chmodSync(path, 0o600);
-}
-
-/** Applies every migration newer than `user_version`, each in its own transaction. */
-export function migrate(db: SqliteDatabase, migrations: readonly Migration[]): number {
-  const current = Number(db.pragma('user_version', { simple: true }));
-  const newest = migrations.at(-1)?.version ?? 0;
-  if (current > newest) {
-    throw new GatewayError('STATE_STORE_FAILED', {
-      path: db.name,
-      reason: `schema version ${current} is newer than this clawgate understands (${newest}); upgrade clawgate`,
-    });
-  }
-  for (const migration of migrations) {
-    if (migration.version <= current) continue;
-    db.transaction(() => {
-      db.exec(migration.sql);
-      db.pragma(`user_version = ${migration.version}`);
-    })();
-  }
-  return Number(db.pragma('user_version', { simple: true }));
 }

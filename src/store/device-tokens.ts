@@ -50,7 +50,7 @@ export class DeviceTokenRepository {
   issue(deviceId: string, role: string, scopes: readonly string[], nowMs: number): IssuedDeviceToken {
     const token = this.#createSecret();
     this.#db
-      .prepare(
+      .prepareCached(
         `INSERT INTO device_tokens (device_id, role, token_hash, scopes_json, created_at_ms)
          VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (device_id, role) DO UPDATE SET
@@ -64,7 +64,7 @@ export class DeviceTokenRepository {
 
   /** The live (not revoked) token of this device that equals `token`, checked in constant time. */
   match(deviceId: string, token: string): (DeviceTokenSummary & { deviceId: string }) | undefined {
-    const rows = this.#db.prepare('SELECT * FROM device_tokens WHERE device_id = ? AND revoked_at_ms IS NULL').all(deviceId) as TokenRow[];
+    const rows = this.#db.prepareCached('SELECT * FROM device_tokens WHERE device_id = ? AND revoked_at_ms IS NULL').all(deviceId) as TokenRow[];
     // Compare against every row so the time taken does not say which role matched.
     let found: TokenRow | undefined;
     for (const row of rows) if (secretMatchesHash(token, row.token_hash)) found = row;
@@ -72,30 +72,30 @@ export class DeviceTokenRepository {
   }
 
   get(deviceId: string, role: string): DeviceTokenSummary | undefined {
-    const row = this.#db.prepare('SELECT * FROM device_tokens WHERE device_id = ? AND role = ?').get(deviceId, role) as TokenRow | undefined;
+    const row = this.#db.prepareCached('SELECT * FROM device_tokens WHERE device_id = ? AND role = ?').get(deviceId, role) as TokenRow | undefined;
     return row === undefined ? undefined : toSummary(row);
   }
 
   listForDevice(deviceId: string): DeviceTokenSummary[] {
-    const rows = this.#db.prepare('SELECT * FROM device_tokens WHERE device_id = ? ORDER BY role').all(deviceId) as TokenRow[];
+    const rows = this.#db.prepareCached('SELECT * FROM device_tokens WHERE device_id = ? ORDER BY role').all(deviceId) as TokenRow[];
     return rows.map(toSummary);
   }
 
   /** Marks the token revoked; true when a live token was revoked. */
   revoke(deviceId: string, role: string, nowMs: number): boolean {
     return (
-      this.#db.prepare('UPDATE device_tokens SET revoked_at_ms = ? WHERE device_id = ? AND role = ? AND revoked_at_ms IS NULL').run(nowMs, deviceId, role)
+      this.#db.prepareCached('UPDATE device_tokens SET revoked_at_ms = ? WHERE device_id = ? AND role = ? AND revoked_at_ms IS NULL').run(nowMs, deviceId, role)
         .changes > 0
     );
   }
 
   /** Changes the scopes of the live token in place (an approved scope upgrade); the bearer stays the same. */
   setScopes(deviceId: string, role: string, scopes: readonly string[]): void {
-    this.#db.prepare('UPDATE device_tokens SET scopes_json = ? WHERE device_id = ? AND role = ? AND revoked_at_ms IS NULL').run(listJson(scopes), deviceId, role);
+    this.#db.prepareCached('UPDATE device_tokens SET scopes_json = ? WHERE device_id = ? AND role = ? AND revoked_at_ms IS NULL').run(listJson(scopes), deviceId, role);
   }
 
   markUsed(deviceId: string, role: string, nowMs: number): void {
-    this.#db.prepare('UPDATE device_tokens SET last_used_at_ms = ? WHERE device_id = ? AND role = ?').run(nowMs, deviceId, role);
+    this.#db.prepareCached('UPDATE device_tokens SET last_used_at_ms = ? WHERE device_id = ? AND role = ?').run(nowMs, deviceId, role);
   }
 }
 

@@ -66,12 +66,12 @@ export class DeviceRepository {
   }
 
   get(deviceId: string): PairedDevice | undefined {
-    const row = this.#db.prepare('SELECT * FROM devices WHERE device_id = ?').get(deviceId) as DeviceRow | undefined;
+    const row = this.#db.prepareCached('SELECT * FROM devices WHERE device_id = ?').get(deviceId) as DeviceRow | undefined;
     return row === undefined ? undefined : toDevice(row);
   }
 
   list(): PairedDevice[] {
-    const rows = this.#db.prepare('SELECT * FROM devices ORDER BY approved_at_ms DESC').all() as DeviceRow[];
+    const rows = this.#db.prepareCached('SELECT * FROM devices ORDER BY approved_at_ms DESC').all() as DeviceRow[];
     return rows.map(toDevice);
   }
 
@@ -84,7 +84,7 @@ export class DeviceRepository {
     const roles = listJson([...(existing?.roles ?? []), ...input.roles]);
     const scopes = listJson([...(existing?.scopes ?? []), ...input.scopes]);
     this.#db
-      .prepare(
+      .prepareCached(
         `INSERT INTO devices (device_id, public_key, display_name, platform, device_family, client_id, client_mode,
            roles_json, scopes_json, approved_via, remote_address, created_at_ms, approved_at_ms, last_seen_at_ms)
          VALUES (@deviceId, @publicKey, @displayName, @platform, @deviceFamily, @clientId, @clientMode,
@@ -124,18 +124,18 @@ export class DeviceRepository {
   /** Notes a successful connect (last seen, address). */
   touch(deviceId: string, nowMs: number, remoteAddress: string | undefined): void {
     this.#db
-      .prepare('UPDATE devices SET last_seen_at_ms = ?, remote_address = coalesce(?, remote_address) WHERE device_id = ?')
+      .prepareCached('UPDATE devices SET last_seen_at_ms = ?, remote_address = coalesce(?, remote_address) WHERE device_id = ?')
       .run(nowMs, remoteAddress ?? null, deviceId);
   }
 
   /** Sets the operator-chosen label; true when the device exists. */
   setLabel(deviceId: string, label: string): boolean {
-    return this.#db.prepare('UPDATE devices SET label = ? WHERE device_id = ?').run(label, deviceId).changes > 0;
+    return this.#db.prepareCached('UPDATE devices SET label = ? WHERE device_id = ?').run(label, deviceId).changes > 0;
   }
 
   /** Deletes the device and (by cascade) its tokens. True when it existed. */
   remove(deviceId: string): boolean {
-    return this.#db.prepare('DELETE FROM devices WHERE device_id = ?').run(deviceId).changes > 0;
+    return this.#db.prepareCached('DELETE FROM devices WHERE device_id = ?').run(deviceId).changes > 0;
   }
 }
 

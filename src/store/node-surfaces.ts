@@ -18,49 +18,49 @@ export class NodeSurfaceRepository {
   }
 
   getApproved(nodeId: string): NodeApprovedSurface | undefined {
-    const row = this.#db.prepare('SELECT record_json FROM node_surfaces WHERE node_id = ?').get(nodeId) as { record_json: string } | undefined;
+    const row = this.#db.prepareCached('SELECT record_json FROM node_surfaces WHERE node_id = ?').get(nodeId) as { record_json: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.record_json) as NodeApprovedSurface);
   }
 
   listApproved(): NodeApprovedSurface[] {
-    const rows = this.#db.prepare('SELECT record_json FROM node_surfaces ORDER BY node_id').all() as { record_json: string }[];
+    const rows = this.#db.prepareCached('SELECT record_json FROM node_surfaces ORDER BY node_id').all() as { record_json: string }[];
     return rows.map((row) => JSON.parse(row.record_json) as NodeApprovedSurface);
   }
 
   putApproved(record: NodeApprovedSurface): void {
     this.#db
-      .prepare('INSERT INTO node_surfaces (node_id, record_json) VALUES (?, ?) ON CONFLICT(node_id) DO UPDATE SET record_json = excluded.record_json')
+      .prepareCached('INSERT INTO node_surfaces (node_id, record_json) VALUES (?, ?) ON CONFLICT(node_id) DO UPDATE SET record_json = excluded.record_json')
       .run(record.nodeId, JSON.stringify(record));
   }
 
   deleteApproved(nodeId: string): boolean {
-    return this.#db.prepare('DELETE FROM node_surfaces WHERE node_id = ?').run(nodeId).changes > 0;
+    return this.#db.prepareCached('DELETE FROM node_surfaces WHERE node_id = ?').run(nodeId).changes > 0;
   }
 
   getPending(requestId: string): NodePendingSurface | undefined {
-    const row = this.#db.prepare('SELECT record_json FROM node_surface_requests WHERE request_id = ?').get(requestId) as { record_json: string } | undefined;
+    const row = this.#db.prepareCached('SELECT record_json FROM node_surface_requests WHERE request_id = ?').get(requestId) as { record_json: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.record_json) as NodePendingSurface);
   }
 
   getPendingForNode(nodeId: string): NodePendingSurface | undefined {
-    const row = this.#db.prepare('SELECT record_json FROM node_surface_requests WHERE node_id = ?').get(nodeId) as { record_json: string } | undefined;
+    const row = this.#db.prepareCached('SELECT record_json FROM node_surface_requests WHERE node_id = ?').get(nodeId) as { record_json: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.record_json) as NodePendingSurface);
   }
 
   listPending(): NodePendingSurface[] {
-    const rows = this.#db.prepare('SELECT record_json FROM node_surface_requests ORDER BY rowid').all() as { record_json: string }[];
+    const rows = this.#db.prepareCached('SELECT record_json FROM node_surface_requests ORDER BY rowid').all() as { record_json: string }[];
     return rows.map((row) => JSON.parse(row.record_json) as NodePendingSurface);
   }
 
   /** Inserts `record`, replacing any pending request of the same node (one transaction). */
   putPending(record: NodePendingSurface): void {
     this.#db.transaction(() => {
-      this.#db.prepare('DELETE FROM node_surface_requests WHERE node_id = ?').run(record.nodeId);
-      this.#db.prepare('INSERT INTO node_surface_requests (request_id, node_id, record_json) VALUES (?, ?, ?)').run(record.requestId, record.nodeId, JSON.stringify(record));
+      this.#db.prepareCached('DELETE FROM node_surface_requests WHERE node_id = ?').run(record.nodeId);
+      this.#db.prepareCached('INSERT INTO node_surface_requests (request_id, node_id, record_json) VALUES (?, ?, ?)').run(record.requestId, record.nodeId, JSON.stringify(record));
     })();
   }
 
   deletePending(requestId: string): boolean {
-    return this.#db.prepare('DELETE FROM node_surface_requests WHERE request_id = ?').run(requestId).changes > 0;
+    return this.#db.prepareCached('DELETE FROM node_surface_requests WHERE request_id = ?').run(requestId).changes > 0;
   }
 }

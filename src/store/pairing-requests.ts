@@ -64,14 +64,14 @@ export class PairingRequestRepository {
 
   /** The live request with this id (expired ones count as gone). */
   get(requestId: string, nowMs: number): PairingRequest | undefined {
-    const row = this.#db.prepare('SELECT * FROM pairing_requests WHERE request_id = ? AND expires_at_ms > ?').get(requestId, nowMs) as
+    const row = this.#db.prepareCached('SELECT * FROM pairing_requests WHERE request_id = ? AND expires_at_ms > ?').get(requestId, nowMs) as
       | RequestRow
       | undefined;
     return row === undefined ? undefined : toRequest(row);
   }
 
   getByDevice(deviceId: string, nowMs: number): PairingRequest | undefined {
-    const row = this.#db.prepare('SELECT * FROM pairing_requests WHERE device_id = ? AND expires_at_ms > ?').get(deviceId, nowMs) as
+    const row = this.#db.prepareCached('SELECT * FROM pairing_requests WHERE device_id = ? AND expires_at_ms > ?').get(deviceId, nowMs) as
       | RequestRow
       | undefined;
     return row === undefined ? undefined : toRequest(row);
@@ -79,7 +79,7 @@ export class PairingRequestRepository {
 
   /** Live requests, newest first. */
   list(nowMs: number): PairingRequest[] {
-    const rows = this.#db.prepare('SELECT * FROM pairing_requests WHERE expires_at_ms > ? ORDER BY created_at_ms DESC, rowid DESC').all(nowMs) as RequestRow[];
+    const rows = this.#db.prepareCached('SELECT * FROM pairing_requests WHERE expires_at_ms > ? ORDER BY created_at_ms DESC, rowid DESC').all(nowMs) as RequestRow[];
     return rows.map(toRequest);
   }
 
@@ -92,13 +92,13 @@ export class PairingRequestRepository {
     const existing = this.getByDevice(input.deviceId, nowMs);
     const expiresAtMs = nowMs + PAIRING_REQUEST_TTL_MS;
     if (existing !== undefined && existing.role === input.role && listJson(existing.scopes) === scopes && existing.publicKey === input.publicKey) {
-      this.#db.prepare('UPDATE pairing_requests SET expires_at_ms = ? WHERE request_id = ?').run(expiresAtMs, existing.requestId);
+      this.#db.prepareCached('UPDATE pairing_requests SET expires_at_ms = ? WHERE request_id = ?').run(expiresAtMs, existing.requestId);
       return { request: { ...existing, expiresAtMs }, isNew: false };
     }
-    this.#db.prepare('DELETE FROM pairing_requests WHERE device_id = ?').run(input.deviceId);
+    this.#db.prepareCached('DELETE FROM pairing_requests WHERE device_id = ?').run(input.deviceId);
     const requestId = this.#createId();
     this.#db
-      .prepare(
+      .prepareCached(
         `INSERT INTO pairing_requests (request_id, device_id, public_key, display_name, platform, device_family, client_id,
            client_mode, role, scopes_json, reason, remote_address, created_at_ms, expires_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -125,18 +125,18 @@ export class PairingRequestRepository {
   }
 
   remove(requestId: string): boolean {
-    return this.#db.prepare('DELETE FROM pairing_requests WHERE request_id = ?').run(requestId).changes > 0;
+    return this.#db.prepareCached('DELETE FROM pairing_requests WHERE request_id = ?').run(requestId).changes > 0;
   }
 
   removeForDevice(deviceId: string): PairingRequest[] {
-    const rows = this.#db.prepare('SELECT * FROM pairing_requests WHERE device_id = ?').all(deviceId) as RequestRow[];
-    this.#db.prepare('DELETE FROM pairing_requests WHERE device_id = ?').run(deviceId);
+    const rows = this.#db.prepareCached('SELECT * FROM pairing_requests WHERE device_id = ?').all(deviceId) as RequestRow[];
+    this.#db.prepareCached('DELETE FROM pairing_requests WHERE device_id = ?').run(deviceId);
     return rows.map(toRequest);
   }
 
   /** Drops expired requests; returns how many. */
   purgeExpired(nowMs: number): number {
-    return this.#db.prepare('DELETE FROM pairing_requests WHERE expires_at_ms <= ?').run(nowMs).changes;
+    return this.#db.prepareCached('DELETE FROM pairing_requests WHERE expires_at_ms <= ?').run(nowMs).changes;
   }
 }
 

@@ -33,6 +33,11 @@ export interface SqliteDatabase {
   /** Which engine backs this connection. */
   readonly engine: 'node:sqlite' | 'better-sqlite3';
   prepare(sql: string): SqliteStatement;
+  /**
+   * `prepare` through a per-connection cache keyed by the SQL text: repositories call it on every
+   * request, and SQLite parses each statement only once. Cleared by `close()`.
+   */
+  prepareCached(sql: string): SqliteStatement;
   exec(sql: string): void;
   /** Runs `PRAGMA <source>`; with `simple`, returns the first column of the first row. */
   pragma(source: string, options?: { simple?: boolean }): unknown;
@@ -85,6 +90,7 @@ function openBetterSqlite(path: string): SqliteDatabase {
     );
   }
   const db = new BetterSqlite(path);
+  const statements = new Map<string, SqliteStatement>();
   return {
     get name() {
       return db.name;
@@ -94,11 +100,21 @@ function openBetterSqlite(path: string): SqliteDatabase {
     },
     engine: 'better-sqlite3',
     prepare: (sql) => db.prepare(sql) as unknown as SqliteStatement,
+    prepareCached: (sql) => cachedStatement(statements, sql, () => db.prepare(sql) as unknown as SqliteStatement),
     exec: (sql) => void db.exec(sql),
     pragma: (source, options) => db.pragma(source, options),
     transaction: <T>(fn: () => T) => db.transaction(fn) as unknown as SqliteTransaction<T>,
-    close: () => void db.close(),
+    close: () => {
+      statements.clear();
+      db.close();
+    },
   };
+}
+
+function cachedStatement(statements: Map<string, SqliteStatement>, sql: string, prepare: () => SqliteStatement): SqliteStatement {
+  let statement = statements.get(sql);
+  if (statement === undefined) statements.set(sql, (statement = prepare()));
+  return statement;
 }
 
 /** node:sqlite behind the better-sqlite3-shaped interface, with savepoints for nested transactions. */
@@ -106,6 +122,7 @@ class NodeSqliteDatabase implements SqliteDatabase {
   readonly name: string;
   readonly engine = 'node:sqlite' as const;
   readonly #db: NodeSqliteDatabaseSync;
+  readonly #statements = new Map<string, SqliteStatement>();
   #savepointDepth = 0;
 
   constructor(sqlite: NodeSqliteModule, path: string) {
@@ -119,6 +136,10 @@ class NodeSqliteDatabase implements SqliteDatabase {
 
   prepare(sql: string): SqliteStatement {
     return this.#db.prepare(sql) as unknown as SqliteStatement;
+  }
+
+  prepareCached(sql: string): SqliteStatement {
+    return cachedStatement(this.#statements, sql, () => this.prepare(sql));
   }
 
   exec(sql: string): void {
@@ -151,6 +172,7 @@ class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   close(): void {
+    this.#statements.clear();
     if (this.#db.isOpen) this.#db.close();
   }
 

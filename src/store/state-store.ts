@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { openDatabase, stateDatabasePath, type SqliteDatabase } from './database.js';
+import { CORE_MIGRATIONS, type Migration } from './migrations/index.js';
 import { AuditLog } from './audit-log.js';
 import { BootstrapTokenRepository } from './bootstrap-tokens.js';
 import { DeviceRepository } from './devices.js';
@@ -19,6 +20,8 @@ export interface StateStoreOptions {
   createId?: () => string;
   /** Bearer secrets (default: 32 random bytes, base64url). */
   createSecret?: () => string;
+  /** Features' migrations, applied after the core's (each feature owns its own version numbers). */
+  migrations?: readonly Migration[];
 }
 
 export class StateStore {
@@ -33,7 +36,7 @@ export class StateStore {
 
   constructor(options: StateStoreOptions) {
     this.path = options.path;
-    this.#db = openDatabase(options.path);
+    this.#db = openDatabase(options.path, [...CORE_MIGRATIONS, ...(options.migrations ?? [])]);
     const secret = options.createSecret ?? createSecret;
     this.devices = new DeviceRepository(this.#db);
     this.pairingRequests = new PairingRequestRepository(this.#db, options.createId ?? randomUUID);
@@ -63,7 +66,21 @@ export class StateStore {
     }
   }
 
-  /** The applied schema version. */
+  /**
+   * The connection, for features' repositories (they live in store/<owner>/ and use
+   * `prepareCached`). Write through `transaction` when several statements must commit together.
+   */
+  get database(): SqliteDatabase {
+    return this.#db;
+  }
+
+  /** The applied version of each owner's migrations (`core`, `agent`, …). */
+  appliedVersions(): Map<string, number> {
+    const rows = this.#db.prepareCached('SELECT owner, MAX(version) AS version FROM schema_migrations GROUP BY owner').all() as { owner: string; version: number }[];
+    return new Map(rows.map((row) => [row.owner, Number(row.version)]));
+  }
+
+  /** The applied core schema version. */
   get schemaVersion(): number {
     return Number(this.#db.pragma('user_version', { simple: true }));
   }

@@ -1,17 +1,56 @@
-/** Events: tick with per-connection seq, presence on connect/disconnect, shutdown before close. */
+/** Events: tick with per-connection seq (fake clock), health on change, presence on connect/disconnect, shutdown before close. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestGateway } from '../helpers/gateway.js';
 import { connectFrame, openAuthenticatedSocket, openRawSocket } from '../helpers/raw-socket.js';
+import { createFakeClock } from '../helpers/fake-clock.js';
+import type { GatewayFeature } from '../../src/gateway/index.js';
 
 describe('gateway events', () => {
-  it('sends tick events with increasing per-connection seq every tickIntervalMs', async () => {
-    const gateway = await startTestGateway({ config: { gateway: { tickIntervalMs: 1000 } } });
+  it('sends tick events with increasing per-connection seq every tickIntervalMs of the clock', async () => {
+    const clock = createFakeClock();
+    const gateway = await startTestGateway({ clock, config: { gateway: { tickIntervalMs: 1000 } } });
     try {
       const raw = await openAuthenticatedSocket(gateway.url, gateway.token!);
-      const tick = await raw.waitFor((f) => f['event'] === 'tick', 10_000);
-      assert.equal(typeof (tick['payload'] as any).ts, 'number');
-      assert.equal(tick['seq'], 1);
+      clock.advance(999);
+      clock.advance(1);
+      const first = await raw.waitFor((f) => f['event'] === 'tick');
+      assert.deepEqual(first['payload'], { ts: clock.now() });
+      assert.equal(first['seq'], 1);
+      clock.advance(1000);
+      const second = await raw.waitFor((f) => f['event'] === 'tick' && f['seq'] === 2);
+      assert.deepEqual(second['payload'], { ts: clock.now() });
+      raw.socket.close();
+    } finally {
+      await gateway.stop();
+    }
+  });
+
+  it('broadcasts health with a bumped stateVersion at the tick after its summary changed, not every tick', async () => {
+    const clock = createFakeClock();
+    let isRunning = true;
+    const channel: GatewayFeature = {
+      name: 'flaky-channel',
+      contributeHealth: (snapshot) => {
+        snapshot.channels['flaky'] = { running: isRunning };
+      },
+    };
+    const gateway = await startTestGateway({ clock, features: [channel], config: { gateway: { tickIntervalMs: 1000 } } });
+    try {
+      const raw = await openAuthenticatedSocket(gateway.url, gateway.token!);
+      const hello = raw.frames.find((f) => f['id'] === 'c1')!['payload'] as any;
+      assert.equal(hello.snapshot.stateVersion.health, 1);
+      clock.advance(1000);
+      clock.advance(1000);
+      await raw.waitFor((f) => f['event'] === 'tick' && f['seq'] === 2);
+      isRunning = false;
+      clock.advance(1000);
+      const health = await raw.waitFor((f) => f['event'] === 'health');
+      assert.deepEqual((health['payload'] as any).channels, { flaky: { running: false } });
+      assert.equal((health['stateVersion'] as any).health, 2);
+      clock.advance(1000);
+      await raw.waitFor((f) => f['event'] === 'tick' && f['seq'] === 5);
+      assert.equal(raw.frames.filter((f) => f['event'] === 'health').length, 1);
       raw.socket.close();
     } finally {
       await gateway.stop();

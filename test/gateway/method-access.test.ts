@@ -13,6 +13,7 @@ import { MethodRegistry, type MethodDefinition } from '../../src/gateway/method-
 import { BUILTIN_METHOD_FAMILIES } from '../../src/gateway/methods/index.js';
 import type { CallerInfo } from '../../src/gateway/method-context.js';
 import type { GatewayServices } from '../../src/gateway/services.js';
+import { dispatchOnce } from '../helpers/dispatch.js';
 
 /** Independent statement of OpenClaw's operator-scopes rules (the oracle the gateway must agree with). */
 function oracleAllows(access: string, role: string, scopes: readonly string[]): boolean {
@@ -26,7 +27,7 @@ const REACHED = { reached: true };
 const realMethods = BUILTIN_METHOD_FAMILIES.flat() as MethodDefinition[];
 // Same names and access as the real table; params accept anything and handlers only report that they ran.
 const probeRegistry = new MethodRegistry([
-  realMethods.map((m) => ({ ...m, params: Type.Unknown(), result: Type.Unknown(), handler: () => REACHED }) as MethodDefinition),
+  realMethods.map((m): MethodDefinition => ({ name: m.name, access: m.access, params: Type.Unknown(), result: Type.Unknown(), handler: () => REACHED })),
 ]);
 const dispatcher = new Dispatcher({
   registry: probeRegistry,
@@ -52,7 +53,7 @@ describe('method access table (role × scope × method)', () => {
     await fc.assert(
       fc.asyncProperty(callerArb, fc.constantFrom(...realMethods), async ({ role, scopes }, method) => {
         const frame: RequestFrame = { type: 'req', id: '1', method: method.name, params: {} };
-        const response = await dispatcher.dispatch(frame, callerOf(role, scopes));
+        const response = await dispatchOnce(dispatcher, frame, callerOf(role, scopes));
         const allowed = oracleAllows(method.access, role, scopes);
         assert.equal(response.ok, allowed, `${role} ${JSON.stringify(scopes)} → ${method.name} (${method.access})`);
         if (allowed) assert.deepEqual(response.payload, REACHED);
@@ -69,7 +70,7 @@ describe('method access table (role × scope × method)', () => {
     const known = new Set(probeRegistry.names());
     await fc.assert(
       fc.asyncProperty(callerArb, fc.string({ minLength: 1, maxLength: 40 }).filter((name) => !known.has(name)), async ({ role, scopes }, name) => {
-        const response = await dispatcher.dispatch({ type: 'req', id: '1', method: name }, callerOf(role, [...scopes, 'operator.admin']));
+        const response = await dispatchOnce(dispatcher, { type: 'req', id: '1', method: name }, callerOf(role, [...scopes, 'operator.admin']));
         assert.equal(response.ok, false);
         assert.equal(detailCode(response), 'UNKNOWN_METHOD');
       }),

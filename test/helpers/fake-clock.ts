@@ -14,6 +14,8 @@ export interface FakeClock extends Clock {
   advance(ms: number): void;
   /** Timers (timeouts and intervals) still armed. */
   readonly pendingTimers: number;
+  /** How far away the next armed timer is (ms), or undefined when none is armed. */
+  nextDueInMs(): number | undefined;
 }
 
 interface FakeTimer {
@@ -63,6 +65,11 @@ export function createFakeClock(startMs = 1_700_000_000_000): FakeClock {
     advance,
     get pendingTimers() {
       return timers.size;
+    },
+    nextDueInMs: () => {
+      let due: number | undefined;
+      for (const timer of timers.values()) if (due === undefined || timer.dueMs < due) due = timer.dueMs;
+      return due === undefined ? undefined : due - nowMs;
     },
   };
 }

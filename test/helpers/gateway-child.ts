@@ -3,7 +3,7 @@
  * Usage: node gateway-child.js <stateDir> <token>. Prints one JSON line `{"port":N}` once listening.
  */
 import { resolveStatePaths } from '../../src/config/index.js';
-import { startGateway } from '../../src/gateway/index.js';
+import { startGateway } from '../../src/daemon/index.js';
 
 const [stateDir, token] = process.argv.slice(2);
 if (stateDir === undefined || token === undefined) {

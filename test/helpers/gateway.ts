@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveStatePaths, type StatePaths } from '../../src/config/index.js';
-import { startGateway, type Clock, type GatewayFlags, type StartedGateway } from '../../src/gateway/index.js';
+import { startGateway, type StartedGateway } from '../../src/daemon/index.js';
+import type { GatewayFeature, GatewayFlags } from '../../src/gateway/index.js';
+import type { Clock } from '../../src/time/index.js';
 
 export interface TestGateway extends StartedGateway {
   url: string;
@@ -19,8 +21,12 @@ export interface StartTestGatewayOptions {
   /** clawgate.json contents (JSON5 text or an object). */
   config?: string | Record<string, unknown>;
   env?: NodeJS.ProcessEnv;
-  /** Clock for the auth rate limiter (see test/helpers/fake-clock.ts). */
+  /** Time and timers of the whole core (see test/helpers/fake-clock.ts). */
   clock?: Clock;
+  /** Features to plug in through the seam (default: none, unlike `gateway run`). */
+  features?: readonly GatewayFeature[];
+  /** Requests one connection may run at once. */
+  maxInFlightPerConnection?: number;
 }
 
 /** A fresh state dir under the OS temp dir; removed by `stop()`. */
@@ -45,7 +51,9 @@ export async function startTestGateway(options: StartTestGatewayOptions = {}): P
     logSink: { write: (line: string) => logLines.push(line) },
     logLevel: 'debug',
     shouldValidateResults: true,
+    features: options.features ?? [],
     ...(options.clock === undefined ? {} : { clock: options.clock }),
+    ...(options.maxInFlightPerConnection === undefined ? {} : { maxInFlightPerConnection: options.maxInFlightPerConnection }),
   });
   return {
     ...started,

@@ -4,30 +4,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeHost, allowExecutable, type NodeHostTimers } from '../../src/node-host/index.js';
+import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
+import { createFakeClock } from '../helpers/fake-clock.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { openAuthenticatedSocket, type RawSocket } from '../helpers/raw-socket.js';
 import { approveNode, call } from '../helpers/node-socket.js';
 
 const ADMIN = ['operator.admin', 'operator.pairing', 'operator.write', 'operator.read'];
-
-/** Timers that only fire when the test says so. */
-function manualTimers(): NodeHostTimers & { scheduled: { callback: () => void; ms: number }[]; fire(): void } {
-  const scheduled: { callback: () => void; ms: number }[] = [];
-  return {
-    scheduled,
-    setTimeout: (callback, ms) => {
-      const entry = { callback, ms };
-      scheduled.push(entry);
-      return entry;
-    },
-    clearTimeout: (handle) => {
-      const index = scheduled.indexOf(handle as { callback: () => void; ms: number });
-      if (index >= 0) scheduled.splice(index, 1);
-    },
-    fire: () => scheduled.splice(0).forEach((entry) => entry.callback()),
-  };
-}
 
 async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const started = Date.now();
@@ -120,22 +103,22 @@ describe('NodeHost reconnects', () => {
     const first = await startTestGateway();
     const port = first.server.port;
     const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    const timers = manualTimers();
+    const clock = createFakeClock();
     const lines: string[] = [];
-    const host = new NodeHost({ url: first.url, token: first.token, stateDir, log: (line) => lines.push(line), timers, backoff: { random: () => 0.5 } });
+    const host = new NodeHost({ url: first.url, token: first.token, stateDir, log: (line) => lines.push(line), timers: clock, backoff: { random: () => 0.5 } });
     void host.run();
     await until(() => host.state === 'connected', 'first connect');
     const nodeId = host.nodeId;
     await first.stop();
     await until(() => host.state === 'waiting', 'the host to notice the loss');
-    assert.equal(timers.scheduled[0]?.ms, 1000);
+    assert.equal(clock.nextDueInMs(), 1000);
     assert.match(lines.at(-1)!, /^node host: connection lost \(1001: test finished\); reconnecting in 1000 ms$/);
-    timers.fire();
-    await until(() => host.state === 'waiting' && timers.scheduled.length === 1, 'a refused reconnect');
-    assert.equal(timers.scheduled[0]?.ms, 2000, 'the second delay doubles');
+    clock.advance(1000);
+    await until(() => host.state === 'waiting' && clock.pendingTimers === 1, 'a refused reconnect');
+    assert.equal(clock.nextDueInMs(), 2000, 'the second delay doubles');
     const second = await startTestGateway({ flags: { port } });
     try {
-      timers.fire();
+      clock.advance(2000);
       await until(() => host.state === 'connected', 'reconnect');
       assert.equal(host.nodeId, nodeId);
       const admin = await openAuthenticatedSocket(second.url, second.token!, ADMIN);
@@ -156,7 +139,7 @@ describe('NodeHost reconnects', () => {
     const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
     const lines: string[] = [];
     try {
-      const host = new NodeHost({ url: gateway.url, token: 'wrong-token', stateDir, log: (line) => lines.push(line), timers: manualTimers() });
+      const host = new NodeHost({ url: gateway.url, token: 'wrong-token', stateDir, log: (line) => lines.push(line), timers: createFakeClock() });
       assert.equal(await host.run(), 'failed');
       assert.match(lines.at(-1)!, /gateway refused this node: unauthorized: gateway token mismatch \[AUTH_TOKEN_MISMATCH\]; not retrying/);
       assert.ok(lines.every((line) => !line.includes('wrong-token')), 'the token never reaches the log');

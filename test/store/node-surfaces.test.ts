@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveStatePaths } from '../../src/config/index.js';
-import { startGateway } from '../../src/gateway/index.js';
+import { startGateway } from '../../src/daemon/index.js';
 import { StateStore } from '../../src/store/index.js';
 import { createTempStateDir } from '../helpers/gateway.js';
 import { approveNode, call, openNodeSocket } from '../helpers/node-socket.js';

@@ -67,5 +67,18 @@ for (const engine of ['node:sqlite', 'better-sqlite3'] as const) {
         db.close();
       }
     });
+
+    it('prepares a statement once per SQL text with prepareCached, and forgets them on close', () => {
+      const db = openSqlite(':memory:', engine);
+      db.exec('CREATE TABLE t (a INTEGER)');
+      const insert = db.prepareCached('INSERT INTO t VALUES (?)');
+      assert.equal(db.prepareCached('INSERT INTO t VALUES (?)'), insert);
+      assert.notEqual(db.prepareCached('SELECT a FROM t'), insert);
+      insert.run(1);
+      insert.run(2);
+      assert.equal(db.prepareCached('SELECT a FROM t').all().length, 2);
+      db.close();
+      assert.throws(() => db.prepareCached('SELECT a FROM t'), 'a closed connection hands out no cached statement');
+    });
   });
 }

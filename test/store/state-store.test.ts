@@ -11,7 +11,7 @@ import { createTempStateDir, startTestGateway } from '../helpers/gateway.js';
 import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
 import { connectDevice, createDeviceIdentity, request } from '../helpers/device.js';
 import { resolveStatePaths } from '../../src/config/index.js';
-import { startGateway } from '../../src/gateway/index.js';
+import { startGateway } from '../../src/daemon/index.js';
 import { GatewayError } from '../../src/protocol/index.js';
 
 const TOKEN = 'test-token-0123456789abcdef';

@@ -1,7 +1,8 @@
 /** @module cli/commands/gateway-run — `clawgate gateway run`: start the gateway in the foreground. */
 import type { Command } from 'commander';
 import { BIND_MODES, TAILSCALE_MODES, type BindMode, type TailscaleMode } from '../../config/index.js';
-import type { GatewayFlags, StartGatewayOptions, StartedGateway } from '../../gateway/index.js';
+import type { GatewayFlags } from '../../gateway/index.js';
+import type { StartGatewayOptions, StartedGateway } from '../../daemon/index.js';
 import { AUTH_MODES, GatewayError, type AuthMode } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, ExitCode } from '../exit-codes.js';
@@ -36,7 +37,7 @@ export function registerGatewayRun(gateway: Command, getContext: (command: Comma
 async function runGateway(context: CliContext, flags: RunFlags): Promise<void> {
   const gatewayFlags = parseRunFlags(flags);
   // Loaded on demand so client commands never pay for the server's modules.
-  const { startGateway } = await import('../../gateway/index.js');
+  const { startGateway } = await import('../../daemon/index.js');
   const startOptions: StartGatewayOptions = {
     paths: context.paths,
     flags: gatewayFlags,

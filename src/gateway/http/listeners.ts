@@ -1,7 +1,57 @@
 /** @module gateway/http/listeners — binding the gateway's HTTP(S) listeners, closing them, refusing upgrades. */
-import { STATUS_CODES, type Server } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { ErrorShape } from '../../protocol/index.js';
+import { GatewayError, type ErrorShape } from '../../protocol/index.js';
+import type { Logger } from '../../logging/index.js';
+import type { TlsMaterial } from './tls.js';
+
+export interface BindListenersOptions {
+  /** Hosts to listen on; an optional one that does not exist here (no IPv6) is skipped. */
+  listenHosts: readonly { host: string; isRequired: boolean }[];
+  /** 0 = any free port (the first host picks it, the others reuse it). */
+  port: number;
+  tls: TlsMaterial | undefined;
+  onRequest: RequestListener;
+  onUpgrade: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+  logger: Logger;
+}
+
+export interface BoundListeners {
+  servers: Server[];
+  port: number;
+  /** `host:port` (`[v6]:port`) of each bound listener. */
+  addresses: string[];
+}
+
+/** Binds one HTTP(S) server per host on one port; PORT_IN_USE when taken (everything bound is closed again). */
+export async function bindListeners(options: BindListenersOptions): Promise<BoundListeners> {
+  const { tls } = options;
+  const bound: BoundListeners = { servers: [], port: options.port, addresses: [] };
+  for (const { host, isRequired } of options.listenHosts) {
+    // https.Server is an http.Server with a TLS front; everything after the handshake is shared.
+    const server: Server =
+      tls === undefined ? createServer(options.onRequest) : createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.3' }, options.onRequest);
+    if (tls !== undefined) server.on('tlsClientError', (_error: Error, socket: Duplex) => socket.destroy());
+    server.on('upgrade', options.onUpgrade);
+    server.on('clientError', (_error, socket: Duplex) => socket.destroy());
+    try {
+      bound.port = await listen(server, host, bound.port);
+    } catch (error) {
+      const code = errnoCode(error);
+      if (!isRequired && (code === 'EADDRNOTAVAIL' || code === 'EAFNOSUPPORT')) {
+        options.logger.debug({ host, code }, 'optional listen address unavailable');
+        continue;
+      }
+      await closeServers(bound.servers);
+      if (code === 'EADDRINUSE') throw new GatewayError('PORT_IN_USE', { port: bound.port, host });
+      throw error;
+    }
+    bound.servers.push(server);
+    bound.addresses.push(host.includes(':') ? `[${host}]:${bound.port}` : `${host}:${bound.port}`);
+  }
+  return bound;
+}
 
 /** Listens on `host:port` (0 = any free port); resolves with the port actually bound. */
 export function listen(server: Server, host: string, port: number): Promise<number> {

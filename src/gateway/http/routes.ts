@@ -1,49 +1,31 @@
 /**
- * @module gateway/http/routes — the plain-HTTP side of the gateway port.
+ * @module gateway/http/routes — the core's HTTP routes: unauthenticated probes that reveal nothing secret.
  *
- * Unauthenticated probes only, and they reveal nothing secret: `GET|HEAD /health` (`/healthz`) says the
- * process is live, `/readyz` (`/ready`) that it accepts connections. Everything else is 404 JSON.
+ * `GET|HEAD /health` (`/healthz`) says the process is live; `/readyz` (`/ready`) that it accepts
+ * connections and that every feature reports ready (a channel that lost its bot token is "not ready";
+ * only feature names are shown, never the reason, which may name accounts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { writeJson, type HttpRoute } from './router.js';
 
 export interface HttpProbeState {
   isReady: () => boolean;
   isDraining: () => boolean;
+  /** Names of features that report not ready (default: none). */
+  notReadyFeatures?: () => string[];
 }
 
-/** Handles one non-upgrade HTTP request. */
-export function handleHttpRequest(request: IncomingMessage, response: ServerResponse, state: HttpProbeState): void {
-  const path = (request.url ?? '/').split('?')[0];
-  const method = request.method ?? 'GET';
-  if (method !== 'GET' && method !== 'HEAD') {
-    writeJson(response, 405, { ok: false, error: 'method not allowed' }, { allow: 'GET, HEAD' });
-    return;
-  }
-  switch (path) {
-    case '/health':
-    case '/healthz':
-      writeJson(response, 200, { ok: true, status: 'live' });
-      return;
-    case '/ready':
-    case '/readyz': {
-      if (state.isDraining()) writeJson(response, 503, { ok: false, status: 'draining' });
-      else if (!state.isReady()) writeJson(response, 503, { ok: false, status: 'starting' });
-      else writeJson(response, 200, { ok: true, status: 'ready' });
-      return;
-    }
-    default:
-      writeJson(response, 404, { ok: false, error: 'not found' });
-  }
-}
-
-function writeJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    'x-content-type-options': 'nosniff',
-    ...headers,
-  });
-  response.end(response.req.method === 'HEAD' ? undefined : text);
+/** The probe routes, for the gateway's router. */
+export function createProbeRoutes(state: HttpProbeState): HttpRoute[] {
+  const live = (_request: IncomingMessage, response: ServerResponse): void => writeJson(response, 200, { ok: true, status: 'live' });
+  const ready = (_request: IncomingMessage, response: ServerResponse): void => {
+    if (state.isDraining()) return writeJson(response, 503, { ok: false, status: 'draining' });
+    if (!state.isReady()) return writeJson(response, 503, { ok: false, status: 'starting' });
+    const notReady = state.notReadyFeatures?.() ?? [];
+    if (notReady.length > 0) return writeJson(response, 503, { ok: false, status: 'not ready', features: notReady });
+    writeJson(response, 200, { ok: true, status: 'ready' });
+  };
+  return ['/health', '/healthz'].map((path): HttpRoute => ({ method: 'GET', path, handler: live })).concat(
+    ['/ready', '/readyz'].map((path): HttpRoute => ({ method: 'GET', path, handler: ready })),
+  );
 }

@@ -8,7 +8,7 @@ export const configMethods = [
     path: services.config.path,
     exists: services.config.exists,
     hash: services.config.hash,
-    config: redactConfig(services.config.config),
+    config: redactConfig(services.config.config, services.config.secretPaths),
     valid: true,
   })),
 ];

@@ -5,6 +5,7 @@ import {
   PROTOCOL_VERSION,
   status,
   systemPresence,
+  type StatusResult,
 } from '../../protocol/index.js';
 import { implement } from '../method-registry.js';
 
@@ -19,7 +20,7 @@ export const systemMethods = [
     const { runtime } = services;
     const memory = memoryUsage();
     const nowMs = services.now();
-    const result = {
+    const result: StatusResult = {
       ok: true as const,
       ts: nowMs,
       gateway: {
@@ -41,6 +42,7 @@ export const systemMethods = [
       channels: [],
       sessions: { count: 0 },
     };
+    services.contributeStatus(result);
     return result;
   }),
   implement(systemPresence, (_params, { services }) => services.presence.list()),

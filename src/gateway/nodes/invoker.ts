@@ -4,28 +4,20 @@
  * Sequence (OpenClaw protocol, "node.invoke end to end"): the gateway sends the node the event
  * `node.invoke.request {id, nodeId, command, paramsJSON, timeoutMs, idempotencyKey}` and waits for
  * the node's `node.invoke.result {id, nodeId, ok, payload|payloadJSON|error}`. Outcomes: the result,
- * NODE_INVOKE_TIMEOUT, or NOT_CONNECTED when the node goes away first.
+ * NODE_INVOKE_TIMEOUT, REQUEST_ABORTED when the caller's signal aborts (the agent's run was
+ * cancelled), or NOT_CONNECTED when the node goes away first.
  *
- * Idempotency: an `idempotencyKey` is remembered for `dedupeTtlMs` (5 min) in a cache of at most
- * `maxDedupeEntries` (1,000). A repeat joins the in-flight call or gets the settled outcome; the node
- * never runs the command twice. When the cache is full the oldest settled entry is evicted; in-flight
- * entries are never evicted, so the cache may briefly exceed its bound rather than run a call twice.
+ * Idempotency is not handled here: `node.invoke` declares it on its method definition and the
+ * dispatcher dedupes once (gateway/idempotency.ts), so a repeat never reaches the node twice.
  */
 import { GatewayError, type NodeInvokeRequestEvent, type NodeInvokeResultParams } from '../../protocol/index.js';
+import { systemClock, type Clock, type TimerHandle } from '../../time/index.js';
 import type { NodeSession } from './registry.js';
-
-/** Timer functions, injected so tests control time. */
-export interface InvokeTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface NodeInvokerOptions {
   createId: () => string;
-  now: () => number;
-  timers?: InvokeTimers;
-  dedupeTtlMs?: number;
-  maxDedupeEntries?: number;
+  /** Timers for invoke timeouts (default: the system clock). */
+  clock?: Clock;
 }
 
 export interface NodeInvokeRequest {
@@ -35,6 +27,8 @@ export interface NodeInvokeRequest {
   params: unknown;
   timeoutMs: number;
   idempotencyKey: string;
+  /** Aborting it fails the invoke with REQUEST_ABORTED (a late node result is then ignored). */
+  signal?: AbortSignal | undefined;
 }
 
 export interface NodeInvokeOutcome {
@@ -47,62 +41,47 @@ interface PendingInvoke {
   connId: string;
   command: string;
   timeoutMs: number;
-  timer: unknown;
+  timer: TimerHandle;
   resolve(outcome: NodeInvokeOutcome): void;
   reject(error: GatewayError): void;
+  onAbort: (() => void) | undefined;
+  signal: AbortSignal | undefined;
 }
-
-interface DedupeEntry {
-  nodeId: string;
-  command: string;
-  outcome: Promise<NodeInvokeOutcome>;
-  isSettled: boolean;
-  expiresAtMs: number;
-}
-
-const DEFAULT_TIMERS: InvokeTimers = {
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    handle.unref();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export class NodeInvoker {
-  readonly #options: Required<Omit<NodeInvokerOptions, 'timers'>>;
-  readonly #timers: InvokeTimers;
+  readonly #createId: () => string;
+  readonly #clock: Clock;
   readonly #pending = new Map<string, PendingInvoke>();
-  readonly #dedupe = new Map<string, DedupeEntry>();
 
   constructor(options: NodeInvokerOptions) {
-    this.#options = { dedupeTtlMs: 5 * 60_000, maxDedupeEntries: 1000, ...options };
-    this.#timers = options.timers ?? DEFAULT_TIMERS;
+    this.#createId = options.createId;
+    this.#clock = options.clock ?? systemClock;
   }
 
-  /** Invokes unless `idempotencyKey` was seen; a repeat with another node or command is refused. */
+  /** Sends the request to the node and resolves with its result (or rejects with a coded error). */
   invoke(request: NodeInvokeRequest): Promise<NodeInvokeOutcome> {
-    const { session, command, idempotencyKey } = request;
-    this.#evictExpired();
-    const seen = this.#dedupe.get(idempotencyKey);
-    if (seen !== undefined) {
-      if (seen.nodeId !== session.nodeId || seen.command !== command) throw new GatewayError('IDEMPOTENCY_KEY_CONFLICT', { idempotencyKey });
-      return seen.outcome;
-    }
-    const entry: DedupeEntry = {
-      nodeId: session.nodeId,
-      command,
-      outcome: this.#dispatch(request),
-      isSettled: false,
-      expiresAtMs: this.#options.now() + this.#options.dedupeTtlMs,
-    };
-    const markSettled = (): void => {
-      entry.isSettled = true;
-    };
-    entry.outcome.then(markSettled, markSettled);
-    this.#makeRoom();
-    this.#dedupe.set(idempotencyKey, entry);
-    return entry.outcome;
+    const { session, command, params, timeoutMs, idempotencyKey, signal } = request;
+    if (signal?.aborted === true) return Promise.reject(aborted(command, signal.reason));
+    const id = this.#createId();
+    const outcome = new Promise<NodeInvokeOutcome>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => {
+        if (!this.#settle(id)) return;
+        reject(new GatewayError('NODE_INVOKE_TIMEOUT', { nodeId: session.nodeId, command, timeoutMs, nodeError: { code: 'TIMEOUT', message: 'node invoke timed out' }, nodeCommandDispatched: true }));
+      }, timeoutMs);
+      const onAbort =
+        signal === undefined
+          ? undefined
+          : (): void => {
+              if (this.#settle(id)) reject(aborted(command, signal.reason));
+            };
+      if (signal !== undefined && onAbort !== undefined) signal.addEventListener('abort', onAbort, { once: true });
+      this.#pending.set(id, { nodeId: session.nodeId, connId: session.connId, command, timeoutMs, timer, resolve, reject, onAbort, signal });
+    });
+    const event: NodeInvokeRequestEvent = { id, nodeId: session.nodeId, command, timeoutMs, idempotencyKey };
+    // Params travel as a JSON string (OpenClaw `paramsJSON`); absent params are not sent at all.
+    if (params !== undefined) event.paramsJSON = JSON.stringify(params);
+    session.send('node.invoke.request', event);
+    return outcome;
   }
 
   /**
@@ -142,46 +121,20 @@ export class NodeInvoker {
     return this.#pending.size;
   }
 
-  #dispatch(request: NodeInvokeRequest): Promise<NodeInvokeOutcome> {
-    const { session, command, params, timeoutMs, idempotencyKey } = request;
-    const id = this.#options.createId();
-    const outcome = new Promise<NodeInvokeOutcome>((resolve, reject) => {
-      const timer = this.#timers.setTimeout(() => {
-        if (!this.#pending.has(id)) return;
-        this.#pending.delete(id);
-        reject(new GatewayError('NODE_INVOKE_TIMEOUT', { nodeId: session.nodeId, command, timeoutMs, nodeError: { code: 'TIMEOUT', message: 'node invoke timed out' }, nodeCommandDispatched: true }));
-      }, timeoutMs);
-      this.#pending.set(id, { nodeId: session.nodeId, connId: session.connId, command, timeoutMs, timer, resolve, reject });
-    });
-    const event: NodeInvokeRequestEvent = { id, nodeId: session.nodeId, command, timeoutMs, idempotencyKey };
-    // Params travel as a JSON string (OpenClaw `paramsJSON`); absent params are not sent at all.
-    if (params !== undefined) event.paramsJSON = JSON.stringify(params);
-    session.send('node.invoke.request', event);
-    return outcome;
-  }
-
-  #settle(id: string): void {
+  /** Forgets a pending invoke; false when it was already settled. */
+  #settle(id: string): boolean {
     const pending = this.#pending.get(id);
-    if (pending === undefined) return;
+    if (pending === undefined) return false;
     this.#pending.delete(id);
-    this.#timers.clearTimeout(pending.timer);
+    this.#clock.clearTimeout(pending.timer);
+    if (pending.onAbort !== undefined) pending.signal?.removeEventListener('abort', pending.onAbort);
+    return true;
   }
+}
 
-  #evictExpired(): void {
-    const nowMs = this.#options.now();
-    for (const [key, entry] of this.#dedupe) {
-      if (entry.isSettled && entry.expiresAtMs <= nowMs) this.#dedupe.delete(key);
-    }
-  }
-
-  #makeRoom(): void {
-    if (this.#dedupe.size < this.#options.maxDedupeEntries) return;
-    for (const [key, entry] of this.#dedupe) {
-      if (!entry.isSettled) continue;
-      this.#dedupe.delete(key);
-      if (this.#dedupe.size < this.#options.maxDedupeEntries) return;
-    }
-  }
+/** REQUEST_ABORTED for an invoke whose caller gave up (the reason's message when it is an Error). */
+function aborted(command: string, reason: unknown): GatewayError {
+  return new GatewayError('REQUEST_ABORTED', { method: `node.invoke ${command}`, reason: reason instanceof Error ? reason.message : 'aborted' });
 }
 
 /** The NOT_CONNECTED error in OpenClaw's shape (`nodeError`, `nodeCommandDispatched`). */

@@ -26,7 +26,8 @@ import {
 } from '../../protocol/index.js';
 import type { Logger } from '../../logging/index.js';
 import { NodeCommandPolicy, requiredApproveScopes, type NodeCommandPolicyConfig } from './command-policy.js';
-import { NodeInvoker, notConnected, type InvokeTimers } from './invoker.js';
+import { NodeInvoker, notConnected } from './invoker.js';
+import type { Clock } from '../../time/index.js';
 import { NodeRegistry, resolveNodeId, type NodeSession } from './registry.js';
 import type { NodeSurfaceStore } from './surface-store.js';
 
@@ -41,7 +42,8 @@ export interface NodeServiceOptions {
   logger: Logger;
   now: () => number;
   createId: () => string;
-  timers?: InvokeTimers;
+  /** Timers for invoke timeouts (default: the system clock). */
+  clock?: Clock;
 }
 
 /** A node connection as the server hands it over after `hello-ok`. */
@@ -64,8 +66,8 @@ export class NodeService {
     this.#options = options;
     this.#store = options.store;
     this.#policy = new NodeCommandPolicy(options.policy);
-    const invokerOptions: ConstructorParameters<typeof NodeInvoker>[0] = { createId: options.createId, now: options.now };
-    if (options.timers !== undefined) invokerOptions.timers = options.timers;
+    const invokerOptions: ConstructorParameters<typeof NodeInvoker>[0] = { createId: options.createId };
+    if (options.clock !== undefined) invokerOptions.clock = options.clock;
     this.invoker = new NodeInvoker(invokerOptions);
   }
 
@@ -186,17 +188,22 @@ export class NodeService {
     return entry;
   }
 
-  /** Routes `node.invoke` after the policy gates; see node-invoker.ts for the wire exchange. */
-  async invoke(params: NodeInvokeParams, callerScopes: readonly string[]): Promise<NodeInvokeResult> {
-    const { nodeId, command } = params;
+  /** The caller check of node.invoke beyond operator.write: some commands need admin (§4.4). */
+  authorizeInvoke(command: string, callerScopes: readonly string[]): void {
     if ((ADMIN_INVOKE_COMMANDS as readonly string[]).includes(command) && !scopeSatisfies(callerScopes, 'operator.admin')) {
       throw missingScope('operator.admin');
     }
+  }
+
+  /** Routes `node.invoke` after the policy gates; see node-invoker.ts for the wire exchange. */
+  async invoke(params: NodeInvokeParams, callerScopes: readonly string[], signal?: AbortSignal): Promise<NodeInvokeResult> {
+    const { nodeId, command } = params;
+    this.authorizeInvoke(command, callerScopes);
     const session = this.registry.get(nodeId);
     if (session === undefined) throw notConnected(nodeId, false);
     this.#policy.assertInvokable({ nodeId, declared: session.commands, approved: this.#store.getApproved(nodeId)?.commands ?? [] }, command);
     const timeoutMs = params.timeoutMs === undefined || params.timeoutMs === 0 ? DEFAULT_NODE_INVOKE_TIMEOUT_MS : params.timeoutMs;
-    const outcome = await this.invoker.invoke({ session, command, params: stripApprovalFields(params.params), timeoutMs, idempotencyKey: params.idempotencyKey });
+    const outcome = await this.invoker.invoke({ session, command, params: stripApprovalFields(params.params), timeoutMs, idempotencyKey: params.idempotencyKey, signal });
     return { ok: true, nodeId, command, payload: outcome.payload, payloadJSON: outcome.payloadJSON };
   }
 

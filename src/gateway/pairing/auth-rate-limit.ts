@@ -16,6 +16,7 @@
 import { DEFAULT_AUTH_RATE_LIMIT, type AuthRateLimitSettings } from '../../config/index.js';
 import { GatewayError } from '../../protocol/index.js';
 import type { ResolvedClientAddress } from '../http/client-address.js';
+import { systemClock, type Clock } from '../../time/index.js';
 
 /** Detail codes that mean "a credential was presented and it was wrong" (extend when new credential kinds land). */
 export const CREDENTIAL_FAILURE_CODES: ReadonlySet<string> = new Set([
@@ -35,15 +36,6 @@ export const LOCAL_PENALTY_MAX_MS = 5_000;
 /** Buckets kept at once; the oldest is dropped past this so address churn cannot exhaust memory. */
 const MAX_TRACKED_CLIENTS = 10_000;
 
-export interface Clock {
-  now(): number;
-  sleep(ms: number): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
-};
 
 /** How a client is throttled: locked out, or (the owner's local CLI) only slowed down. */
 export type ThrottlePolicy = 'lockout' | 'delay';
@@ -77,7 +69,7 @@ export class AuthRateLimiter {
   readonly #events: AuthAttemptEvents;
   readonly #buckets = new Map<string, BucketState>();
 
-  constructor(settings: AuthRateLimitSettings = DEFAULT_AUTH_RATE_LIMIT, clock: Clock = SYSTEM_CLOCK, events: AuthAttemptEvents = {}) {
+  constructor(settings: AuthRateLimitSettings = DEFAULT_AUTH_RATE_LIMIT, clock: Clock = systemClock, events: AuthAttemptEvents = {}) {
     this.settings = settings;
     this.#clock = clock;
     this.#events = events;

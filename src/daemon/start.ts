@@ -1,19 +1,35 @@
 /**
- * @module gateway/start — assemble a gateway from flags, environment and config, and start it.
+ * @module daemon/start — the composition root: settings, TLS, Tailscale, logger, secrets, store and
+ * the features list, assembled into a running gateway.
  *
+ * The only place that knows both the core and the features (gateway/ never imports a feature).
  * Used by `clawgate gateway run` and by tests and benchmarks, so all of them start the same thing.
  */
-import { loadConfig, readGatewayEnv, tightenStatePermissions, type StatePaths } from '../config/index.js';
+import { loadConfig, logRedactPathsFor, readGatewayEnv, secretValuesAt, tightenStatePermissions, type StatePaths } from '../config/index.js';
 import { closeLogger, createLogger, SecretRegistry, type Logger } from '../logging/index.js';
-import type { Clock } from './pairing/auth-rate-limit.js';
-import type { MethodDefinition } from './method-registry.js';
-import { GatewayServer } from './server.js';
-import { resolveGatewaySettings, type GatewayFlags, type GatewaySettings } from './settings.js';
-import { resolveTlsMaterial, type TlsMaterial } from './http/tls.js';
-import { createTailscaleRunner } from './tailscale/cli.js';
-import { assertTailscaleModeAllowed, startTailscaleExposure, type TailscaleExposure } from './tailscale/exposure.js';
-import { TailscaleIdentityVerifier } from './tailscale/identity.js';
 import { formatTlsFingerprint } from '../protocol/index.js';
+import { StateStore } from '../store/index.js';
+import type { Clock } from '../time/index.js';
+import {
+  assertTailscaleModeAllowed,
+  createTailscaleRunner,
+  featureConfigSections,
+  featureMigrations,
+  GatewayServer,
+  orderFeatures,
+  resolveGatewaySettings,
+  resolveTlsMaterial,
+  startTailscaleExposure,
+  TailscaleIdentityVerifier,
+  type GatewayFeature,
+  type GatewayFlags,
+  type GatewayServerOptions,
+  type GatewaySettings,
+  type MethodDefinition,
+  type TailscaleExposure,
+  type TlsMaterial,
+} from '../gateway/index.js';
+import { DEFAULT_FEATURES } from './features.js';
 
 export interface StartGatewayOptions {
   paths: StatePaths;
@@ -25,9 +41,15 @@ export interface StartGatewayOptions {
   logSink?: { write(line: string): unknown };
   logLevel?: string;
   methodFamilies?: readonly (readonly MethodDefinition[])[];
+  /** The features to plug in (default: DEFAULT_FEATURES in daemon/features.ts). */
+  features?: readonly GatewayFeature[];
   shouldValidateResults?: boolean;
-  /** Clock for the auth-failure rate limiter (tests). */
+  /** Time and timers for the whole core (tests pass test/helpers/fake-clock.ts). */
   clock?: Clock;
+  /** Requests one connection may run at once (default 64). */
+  maxInFlightPerConnection?: number;
+  /** How long a peer gets to answer a close frame (default 2000 ms). */
+  closeTimeoutMs?: number;
 }
 
 export interface StartedGateway {
@@ -45,7 +67,9 @@ export interface StartedGateway {
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
 export async function startGateway(options: StartGatewayOptions): Promise<StartedGateway> {
   const env = options.env ?? process.env;
-  const config = loadConfig(options.paths.configPath);
+  // Checked before anything else: a duplicate or missing feature is a build error, not a runtime one.
+  const features = orderFeatures(options.features ?? DEFAULT_FEATURES);
+  const config = loadConfig(options.paths.configPath, { sections: featureConfigSections(features) });
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
   const tailscaleMode = options.flags?.tailscale ?? config.config.gateway?.tailscale?.mode ?? 'off';
   assertTailscaleModeAllowed(tailscaleMode, settings.auth.mode); // before anything listens
@@ -58,11 +82,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   let tailscale: TailscaleExposure | undefined;
   const tls = resolveTlsMaterial({ config: config.config.gateway?.tls, stateDir: options.paths.stateDir });
   const secrets = new SecretRegistry();
+  // Flags and environment may carry the auth secret too; everything else comes from the schema's marks.
   secrets.add(settings.auth.token);
   secrets.add(settings.auth.password);
-  secrets.add(config.config.gateway?.remote?.token);
-  secrets.add(config.config.gateway?.remote?.password);
+  for (const value of secretValuesAt(config.config, config.secretPaths)) secrets.add(value);
   const logger = createLogger({
+    redactPaths: logRedactPathsFor(config.secretPaths),
     level: options.logLevel ?? config.config.logging?.level ?? 'info',
     filePath: options.paths.logPath,
     console: options.console,
@@ -73,15 +98,25 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   if (tightened.length > 0) {
     logger.warn({ paths: tightened.map((entry) => `${entry.path} (was ${entry.mode.toString(8)})`) }, 'tightened state permissions (dirs 0700, files 0600)');
   }
-  const serverOptions: ConstructorParameters<typeof GatewayServer>[0] = { settings, config, logger, secrets };
+  const store = StateStore.openForStateDir(settings.paths.stateDir, { migrations: featureMigrations(features) });
+  const serverOptions: GatewayServerOptions = { settings, config, logger, secrets, features, store };
   if (options.methodFamilies !== undefined) serverOptions.methodFamilies = options.methodFamilies;
   if (options.shouldValidateResults !== undefined) serverOptions.shouldValidateResults = options.shouldValidateResults;
   if (options.clock !== undefined) serverOptions.clock = options.clock;
+  if (options.maxInFlightPerConnection !== undefined) serverOptions.maxInFlightPerConnection = options.maxInFlightPerConnection;
+  if (options.closeTimeoutMs !== undefined) serverOptions.closeTimeoutMs = options.closeTimeoutMs;
   if (tls !== undefined) serverOptions.tls = tls;
   if (allowTailscale) serverOptions.tailscaleIdentity = new TailscaleIdentityVerifier({ run: runTailscale });
   serverOptions.tailscaleStatus = () => (tailscale === undefined ? undefined : tailscale.url === undefined ? { mode: tailscale.mode } : { mode: tailscale.mode, url: tailscale.url });
-  const server = new GatewayServer(serverOptions);
-  await server.start();
+  let server: GatewayServer;
+  try {
+    server = new GatewayServer(serverOptions);
+    await server.start();
+  } catch (error) {
+    store.close();
+    await closeLogger(logger);
+    throw error;
+  }
   if (tailscaleMode !== 'off') {
     try {
       tailscale = await startTailscaleExposure({

@@ -1,22 +1,11 @@
-/**
- * @module store/migrations — the versioned schema of clawgate.sqlite.
- *
- * Each migration runs once, inside its own transaction, and bumps `PRAGMA user_version` to its
- * number. Migrations are append-only: a released one is never edited, a change is a new entry.
- */
+/** @module store/migrations/core/001-devices-tokens-audit — core schema v1: devices, pairing requests, device tokens, bootstrap tokens, audit log. Released: never edit, add a new migration. */
+import type { Migration } from '../migration.js';
 
-export interface Migration {
-  /** 1-based, consecutive; stored in `PRAGMA user_version` once applied. */
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
-
-export const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'devices, pairing requests, device tokens, bootstrap tokens, audit log',
-    sql: `
+export const devicesTokensAudit: Migration = {
+  owner: 'core',
+  version: 1,
+  name: 'devices, pairing requests, device tokens, bootstrap tokens, audit log',
+  sql: `
       CREATE TABLE devices (
         device_id        TEXT PRIMARY KEY,
         public_key       TEXT NOT NULL,
@@ -87,25 +76,4 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
       CREATE INDEX audit_log_ts ON audit_log(ts_ms);
     `,
-  },
-  {
-    version: 2,
-    name: 'node command surfaces (approved and pending)',
-    sql: `
-      CREATE TABLE node_surfaces (
-        node_id      TEXT PRIMARY KEY,
-        record_json  TEXT NOT NULL
-      ) STRICT;
-      CREATE TABLE node_surface_requests (
-        request_id   TEXT PRIMARY KEY,
-        node_id      TEXT NOT NULL UNIQUE,
-        record_json  TEXT NOT NULL
-      ) STRICT;
-    `,
-  },
-  {
-    version: 3,
-    name: 'operator-set device labels (device.pair.rename)',
-    sql: `ALTER TABLE devices ADD COLUMN label TEXT;`,
-  },
-];
+};

@@ -1,0 +1,9 @@
+/**
+ * @module daemon/features — the features `clawgate gateway run` plugs into the gateway.
+ *
+ * Add a feature here (e.g. `createAgentFeature()` from agent/, `createTelegramFeature()` from
+ * channels/telegram/); order does not matter, `dependsOn` does (gateway/feature-host.ts).
+ */
+import type { GatewayFeature } from '../gateway/index.js';
+
+export const DEFAULT_FEATURES: readonly GatewayFeature[] = [];

@@ -1,0 +1,172 @@
+/**
+ * @module gateway/event-bus — delivers declared events to the connections that may see them.
+ *
+ * Every event is declared once (`defineEvent` in protocol/events/): name, scope, payload schema and
+ * delivery. `emit` looks the declaration up, picks the recipients (every allowed connection, the
+ * subscribers of a key, or one connection) and serializes the payload ONCE: each connection only
+ * splices its own `seq` into the pre-built frame text, so fan-out to n sockets costs one
+ * `JSON.stringify`, not n. Subscriptions end with the connection (`detach`).
+ */
+import type { Static, TSchema } from 'typebox';
+import { compileSchema, GatewayError, scopeSatisfies, type CompiledSchema, type EventDefinition, type StateVersion } from '../protocol/index.js';
+import type { Logger } from '../logging/index.js';
+import type { CallerInfo } from './method-context.js';
+
+/** A frame split around the per-connection `seq`: `${head},"seq":N${tail}`. */
+export interface PreparedEvent {
+  readonly event: string;
+  readonly head: string;
+  readonly tail: string;
+  /** Skip for a slow client instead of closing it. */
+  readonly dropIfSlow: boolean;
+}
+
+/** What the bus needs of a connection. */
+export interface EventRecipient {
+  readonly connId: string;
+  /** Undefined until the handshake completed: such connections receive nothing. */
+  readonly caller: CallerInfo | undefined;
+  sendPreparedEvent(event: PreparedEvent): void;
+}
+
+/** Where a `subscribers` or `direct` event goes. */
+export interface EventTarget {
+  /** The one connection of a `direct` event. */
+  connId?: string;
+  /** The subscription key of a `subscribers` event (e.g. a session key). */
+  key?: string;
+}
+
+export interface EmitOptions {
+  stateVersion?: StateVersion;
+}
+
+export interface EventBusOptions {
+  events: readonly EventDefinition[];
+  logger: Logger;
+  /** Check every payload against its schema (tests turn this on; it costs a validation per emit). */
+  shouldValidatePayloads?: boolean;
+}
+
+interface RegisteredEvent {
+  definition: EventDefinition;
+  payload: CompiledSchema<TSchema> | undefined;
+}
+
+export class EventBus {
+  readonly #events = new Map<string, RegisteredEvent>();
+  readonly #recipients = new Map<string, EventRecipient>();
+  /** key → connIds, and connId → keys (so detach is O(own keys)). */
+  readonly #subscribers = new Map<string, Set<string>>();
+  readonly #subscriptions = new Map<string, Set<string>>();
+  readonly #logger: Logger;
+
+  constructor(options: EventBusOptions) {
+    this.#logger = options.logger;
+    for (const definition of options.events) {
+      if (this.#events.has(definition.name)) throw new GatewayError('DUPLICATE_EVENT', { event: definition.name });
+      this.#events.set(definition.name, { definition, payload: options.shouldValidatePayloads === true ? compileSchema(definition.payload) : undefined });
+    }
+  }
+
+  /** Declared event names in declaration order, for `hello-ok.features.events`. */
+  names(): string[] {
+    return [...this.#events.keys()];
+  }
+
+  /** Adds a connection (it receives events once its caller is set). */
+  attach(recipient: EventRecipient): void {
+    this.#recipients.set(recipient.connId, recipient);
+  }
+
+  /** Removes a connection and every subscription it held. */
+  detach(connId: string): void {
+    this.#recipients.delete(connId);
+    for (const key of this.#subscriptions.get(connId) ?? []) this.#dropSubscriber(key, connId);
+    this.#subscriptions.delete(connId);
+  }
+
+  /** Subscribes `connId` to `subscribers` events emitted with `key`; returns the unsubscribe. */
+  subscribe(connId: string, key: string): () => void {
+    let connIds = this.#subscribers.get(key);
+    if (connIds === undefined) this.#subscribers.set(key, (connIds = new Set()));
+    connIds.add(connId);
+    let keys = this.#subscriptions.get(connId);
+    if (keys === undefined) this.#subscriptions.set(connId, (keys = new Set()));
+    keys.add(key);
+    return () => this.unsubscribe(connId, key);
+  }
+
+  unsubscribe(connId: string, key: string): void {
+    this.#dropSubscriber(key, connId);
+    this.#subscriptions.get(connId)?.delete(key);
+  }
+
+  /** Connections subscribed to `key`. */
+  subscriberCount(key: string): number {
+    return this.#subscribers.get(key)?.size ?? 0;
+  }
+
+  /** Emits a declared event; returns how many connections it was handed to. */
+  emit<P extends TSchema>(definition: EventDefinition<P>, payload: Static<P>, target: EventTarget = {}, options: EmitOptions = {}): number {
+    return this.emitByName(definition.name, payload, target, options);
+  }
+
+  /** `emit` for core services that name events by string; the name must still be declared. */
+  emitByName(name: string, payload: unknown, target: EventTarget = {}, options: EmitOptions = {}): number {
+    const registered = this.#events.get(name);
+    if (registered === undefined) throw new GatewayError('EVENT_NOT_DECLARED', { event: name });
+    const { definition } = registered;
+    if (registered.payload !== undefined && !registered.payload.check(payload)) {
+      this.#logger.error({ event: name, reason: registered.payload.explain(payload) }, 'event payload does not match its schema');
+      throw new Error(`payload of event ${name} does not match its schema`);
+    }
+    const recipients = this.#recipientsFor(definition, target);
+    if (recipients.length === 0) return 0;
+    const prepared = prepareEvent(name, payload, options.stateVersion, definition.dropIfSlow === true);
+    for (const recipient of recipients) recipient.sendPreparedEvent(prepared);
+    return recipients.length;
+  }
+
+  #recipientsFor(definition: EventDefinition, target: EventTarget): EventRecipient[] {
+    const allowed = (recipient: EventRecipient | undefined): recipient is EventRecipient =>
+      recipient !== undefined && recipient.caller !== undefined && mayReceive(definition, recipient.caller);
+    switch (definition.delivery) {
+      case 'broadcast':
+        return [...this.#recipients.values()].filter(allowed);
+      case 'subscribers': {
+        if (target.key === undefined) throw new GatewayError('EVENT_TARGET_MISSING', { event: definition.name, delivery: 'subscribers', needs: 'key' });
+        return [...(this.#subscribers.get(target.key) ?? [])].map((connId) => this.#recipients.get(connId)).filter(allowed);
+      }
+      case 'direct': {
+        if (target.connId === undefined) throw new GatewayError('EVENT_TARGET_MISSING', { event: definition.name, delivery: 'direct', needs: 'connId' });
+        const recipient = this.#recipients.get(target.connId);
+        return allowed(recipient) ? [recipient] : [];
+      }
+    }
+  }
+
+  #dropSubscriber(key: string, connId: string): void {
+    const connIds = this.#subscribers.get(key);
+    if (connIds === undefined) return;
+    connIds.delete(connId);
+    if (connIds.size === 0) this.#subscribers.delete(key);
+  }
+}
+
+/** Nodes get only events declared `toNodes`; operators need the event's scope (null: any operator). */
+export function mayReceive(definition: EventDefinition, caller: CallerInfo): boolean {
+  if (caller.role === 'node') return definition.toNodes === true;
+  return definition.scope === null || scopeSatisfies(caller.scopes, definition.scope);
+}
+
+/**
+ * Builds the frame text around the seq, byte-identical to `JSON.stringify({type, event, payload, seq,
+ * stateVersion})`, which is the key order clients have always seen.
+ */
+export function prepareEvent(event: string, payload: unknown, stateVersion: StateVersion | undefined, dropIfSlow: boolean): PreparedEvent {
+  const payloadText = payload === undefined ? undefined : JSON.stringify(payload);
+  const head = `{"type":"event","event":${JSON.stringify(event)}${payloadText === undefined ? '' : `,"payload":${payloadText}`}`;
+  const tail = `${stateVersion === undefined ? '' : `,"stateVersion":${JSON.stringify(stateVersion)}`}}`;
+  return { event, head, tail, dropIfSlow };
+}

@@ -1,0 +1,39 @@
+/** @module gateway/feature-context — what each feature receives at `onReady`, built from the core's parts. */
+import type { LoadedConfig } from '../config/index.js';
+import type { Logger, SecretRegistry } from '../logging/index.js';
+import type { StateStore } from '../store/index.js';
+import type { Clock } from '../time/index.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { EventBus } from './event-bus.js';
+import type { FeatureContext, GatewayFeature } from './feature.js';
+import type { NodeService } from './nodes/service.js';
+
+export interface FeatureContextParts {
+  store: StateStore;
+  events: EventBus;
+  nodes: NodeService;
+  dispatcher: Dispatcher;
+  clock: Clock;
+  logger: Logger;
+  config: LoadedConfig;
+  secrets: SecretRegistry;
+}
+
+/** The context of one feature: a child logger tagged with its name and its own config section. */
+export function createFeatureContext(feature: GatewayFeature, parts: FeatureContextParts): FeatureContext {
+  const { nodes, dispatcher, config } = parts;
+  return {
+    store: parts.store,
+    events: parts.events,
+    nodes: {
+      list: () => nodes.list(),
+      invoke: (params, { signal, scopes }) => nodes.invoke(params, scopes, signal),
+    },
+    clock: parts.clock,
+    logger: parts.logger.child({ feature: feature.name }),
+    config,
+    configSection: feature.config === undefined ? undefined : (config.config as Record<string, unknown>)[feature.config.key],
+    secrets: parts.secrets,
+    requests: { abort: (connId, requestId, reason) => dispatcher.abort(connId, requestId, reason) },
+  };
+}

@@ -1,0 +1,3 @@
+/** @module protocol/events — event declarations: `defineEvent` and the core's events. */
+export { defineEvent, type EventDefinition, type EventDelivery } from './define.js';
+export * from './core.js';
