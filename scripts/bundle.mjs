@@ -13,7 +13,8 @@ await build({
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
-  external: ['better-sqlite3', 'bufferutil', 'utf-8-validate'],
+  // The model SDK is imported lazily (agent/providers/ai-sdk.ts) and stays out of the bundle, so start-up never parses it.
+  external: ['better-sqlite3', 'bufferutil', 'utf-8-validate', 'ai', '@ai-sdk/*', 'zod'],
   // Some bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __clawgateCreateRequire } from 'node:module'; const require = __clawgateCreateRequire(import.meta.url);" },
 });

@@ -52,6 +52,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   cli: ['protocol', 'config', 'logging', 'client', 'remote', 'gateway', 'node-host', 'security', 'store', 'daemon'],
   // The composition root: everything except the CLI on top of it (features register in daemon/features.ts).
   daemon: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent', 'channels', 'control-ui'],
+  // The agent feature: the core (gateway/) never imports it; it reaches the core through the feature seam.
+  agent: ['protocol', 'config', 'logging', 'store', 'time', 'gateway'],
 };
 
 /** Folders the gateway core must never import: the composition root and the features it hosts. */
@@ -79,7 +81,8 @@ describe('architecture', () => {
 
   it('loads gateway/ outside itself only on demand (type-only or dynamic imports), so client commands never pay for it', () => {
     const eager = sourceFiles(SRC)
-      .filter((file) => layerOf(relative(SRC, file)) !== 'gateway')
+      // Features and the composition root are gateway-side: only the daemon loads them.
+      .filter((file) => !['gateway', 'daemon', ...NEVER_FROM_GATEWAY].includes(layerOf(relative(SRC, file))))
       .flatMap((file) =>
         [...readFileSync(file, 'utf8').matchAll(/^import\s+(?!type\s)[^;]*?from\s+'(\.{1,2}\/[^']+)'/gms)]
           .map((match) => relative(SRC, resolve(dirname(file), match[1]!)))

@@ -16,6 +16,10 @@ import { registerNodes } from './commands/nodes.js';
 import { registerApprovals } from './commands/approvals.js';
 import { registerNodeRun } from './commands/node-run.js';
 import { registerTunnel } from './commands/tunnel.js';
+import { registerGatewayAgent } from './commands/gateway-agent.js';
+import { registerSessions } from './commands/sessions.js';
+import { registerExecApprovals } from './commands/exec-approvals.js';
+import { registerChat } from './commands/chat.js';
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command('clawgate')
@@ -49,6 +53,10 @@ export function buildProgram(io: CliIo): Command {
   registerNodes(program, getContext);
   registerApprovals(program, getContext);
   registerNodeRun(program, getContext);
+  registerGatewayAgent(gateway, getContext);
+  registerSessions(program, getContext);
+  registerExecApprovals(program, getContext);
+  registerChat(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

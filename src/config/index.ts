@@ -9,3 +9,4 @@ export * from './token-file.js';
 export { listStateEntries, tightenStatePermissions, isLooserThanPrivate, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, type PermissionEntry } from './permissions.js';
 export * from './network-address.js';
 export * from './hardening.js';
+export * from './agent-schema.js';

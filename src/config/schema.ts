@@ -6,6 +6,7 @@
  */
 import Type, { type Static } from 'typebox';
 import { Secret, secretPathsOf } from './secrets.js';
+import { AgentsConfigSchema, ModelsConfigSchema, ToolsConfigSchema } from './agent-schema.js';
 
 const Closed = { additionalProperties: false } as const;
 
@@ -148,6 +149,13 @@ export const GatewayConfigSchema = Type.Object(
     maxPayloadBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024 })),
     maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 1024 * 1024 * 1024 })),
     nodes: Type.Optional(GatewayNodesConfigSchema),
+    /** OpenClaw's `gateway.http.endpoints.chatCompletions.enabled`: the OpenAI-compatible endpoint (default off). */
+    http: Type.Optional(
+      Type.Object(
+        { endpoints: Type.Optional(Type.Object({ chatCompletions: Type.Optional(Type.Object({ enabled: Type.Optional(Type.Boolean()) }, Closed)) }, Closed)) },
+        Closed,
+      ),
+    ),
   },
   Closed,
 );
@@ -166,6 +174,9 @@ export const ClawgateConfigSchema = Type.Object(
     $schema: Type.Optional(Type.String()),
     gateway: Type.Optional(GatewayConfigSchema),
     logging: Type.Optional(LoggingConfigSchema),
+    models: Type.Optional(ModelsConfigSchema),
+    agents: Type.Optional(AgentsConfigSchema),
+    tools: Type.Optional(ToolsConfigSchema),
   },
   Closed,
 );

@@ -5,5 +5,6 @@
  * channels/telegram/); order does not matter, `dependsOn` does (gateway/feature-host.ts).
  */
 import type { GatewayFeature } from '../gateway/index.js';
+import { createAgentFeature } from '../agent/feature.js';
 
-export const DEFAULT_FEATURES: readonly GatewayFeature[] = [];
+export const DEFAULT_FEATURES: readonly GatewayFeature[] = [createAgentFeature()];

@@ -3,6 +3,9 @@ import type { LoadedConfig } from '../config/index.js';
 import type { Logger, SecretRegistry } from '../logging/index.js';
 import type { StateStore } from '../store/index.js';
 import type { Clock } from '../time/index.js';
+import type { IncomingMessage } from 'node:http';
+import { constantTimeEqual } from './pairing/shared-secret.js';
+import type { GatewaySettings } from './settings.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventBus } from './event-bus.js';
 import type { FeatureContext, GatewayFeature } from './feature.js';
@@ -17,6 +20,7 @@ export interface FeatureContextParts {
   logger: Logger;
   config: LoadedConfig;
   secrets: SecretRegistry;
+  auth: GatewaySettings['auth'];
 }
 
 /** The context of one feature: a child logger tagged with its name and its own config section. */
@@ -35,5 +39,15 @@ export function createFeatureContext(feature: GatewayFeature, parts: FeatureCont
     configSection: feature.config === undefined ? undefined : (config.config as Record<string, unknown>)[feature.config.key],
     secrets: parts.secrets,
     requests: { abort: (connId, requestId, reason) => dispatcher.abort(connId, requestId, reason) },
+    httpAuth: { isAuthorized: (request) => isBearerAuthorized(request, parts.auth) },
   };
+}
+
+/** `Authorization: Bearer <secret>` against the gateway's shared secret (feature HTTP routes). */
+function isBearerAuthorized(request: IncomingMessage, auth: GatewaySettings['auth']): boolean {
+  if (auth.mode === 'none') return true;
+  const header = request.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer\s+(.+)$/i.exec(header.trim()) : null;
+  const secret = auth.mode === 'token' ? auth.token : auth.mode === 'password' ? auth.password : undefined;
+  return match?.[1] !== undefined && secret !== undefined && constantTimeEqual(match[1], secret);
 }

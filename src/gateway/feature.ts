@@ -6,6 +6,7 @@
  * core never imports a feature: the composition root (src/daemon/start.ts) hands the list to the
  * gateway. Handlers close over the feature's own runtime, built in `onReady` from the context.
  */
+import type { IncomingMessage } from 'node:http';
 import type { TSchema } from 'typebox';
 import type { EventDefinition, HealthSummary, NodeEntry, NodeInvokeParams, NodeInvokeResult, StatusResult } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
@@ -82,6 +83,15 @@ export interface RequestControl {
   abort(connId: string, requestId: string, reason?: string): boolean;
 }
 
+/** The gateway's own credential check for a feature's HTTP routes. */
+export interface HttpAuth {
+  /**
+   * True when `request` carries the gateway's shared secret as `Authorization: Bearer <secret>`
+   * (the token, or the password in password mode; always true with `auth: none`), compared in constant time.
+   */
+  isAuthorized(request: IncomingMessage): boolean;
+}
+
 /** What a feature gets at `onReady`. */
 export interface FeatureContext {
   readonly store: StateStore;
@@ -95,4 +105,5 @@ export interface FeatureContext {
   readonly configSection: unknown;
   readonly secrets: SecretRegistry;
   readonly requests: RequestControl;
+  readonly httpAuth: HttpAuth;
 }

@@ -225,6 +225,7 @@ export class GatewayServer {
           logger: this.#logger,
           config: this.#options.config,
           secrets: this.#options.secrets,
+          auth: this.#options.settings.auth,
         }),
       );
       await this.#listen();

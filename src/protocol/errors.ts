@@ -16,11 +16,12 @@ import { NODES_ERRORS } from './errors/nodes.js';
 import { CLIENT_ERRORS } from './errors/client.js';
 import { STARTUP_ERRORS } from './errors/startup.js';
 import { FEATURE_ERRORS } from './errors/features.js';
+import { AGENT_ERRORS } from './errors/agent.js';
 
 export type { ErrorDefinition, WireErrorCode } from './errors/definition.js';
 
 /** Every area's entries; a code defined in two areas fails the errors test (a spread would hide it). */
-export const ERROR_AREAS = [FRAMING_ERRORS, AUTH_ERRORS, DISPATCH_ERRORS, NODES_ERRORS, CLIENT_ERRORS, STARTUP_ERRORS, FEATURE_ERRORS] as const;
+export const ERROR_AREAS = [FRAMING_ERRORS, AUTH_ERRORS, DISPATCH_ERRORS, NODES_ERRORS, CLIENT_ERRORS, STARTUP_ERRORS, FEATURE_ERRORS, AGENT_ERRORS] as const;
 
 export const ERROR_CATALOGUE = {
   ...FRAMING_ERRORS,
@@ -30,6 +31,7 @@ export const ERROR_CATALOGUE = {
   ...CLIENT_ERRORS,
   ...STARTUP_ERRORS,
   ...FEATURE_ERRORS,
+  ...AGENT_ERRORS,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

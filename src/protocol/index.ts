@@ -17,3 +17,6 @@ export * from './methods/devices.js';
 export * from './tls-fingerprint.js';
 export * from './methods/agent.js';
 export * from './methods/send.js';
+export * from './methods/chat.js';
+export * from './methods/sessions.js';
+export * from './methods/exec-approvals.js';

@@ -7,7 +7,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_METHOD_FAMILIES } from '../../src/gateway/methods/index.js';
-import { AGENT_CONTRACTS, DEVICE_CONTRACTS, NODE_CONTRACTS, SEND_CONTRACTS, SYSTEM_CONTRACTS } from '../../src/protocol/index.js';
+import { AGENT_CONTRACTS, CHAT_CONTRACTS, DEVICE_CONTRACTS, EXEC_APPROVAL_CONTRACTS, NODE_CONTRACTS, SEND_CONTRACTS, SESSIONS_CONTRACTS, SYSTEM_CONTRACTS } from '../../src/protocol/index.js';
+import { createAgentFeature } from '../../src/agent/feature.js';
 import { protocolSchemaPath } from '../helpers/protocol-schema.js';
 
 function publishedScopes(): Record<string, { scope: string }> {
@@ -16,7 +17,7 @@ function publishedScopes(): Record<string, { scope: string }> {
 
 describe('method scopes vs OpenClaw', () => {
   const published = publishedScopes();
-  const ours = BUILTIN_METHOD_FAMILIES.flat();
+  const ours = [...BUILTIN_METHOD_FAMILIES.flat(), ...(createAgentFeature().methods ?? [])];
 
   it('knows the published table', () => {
     assert.ok(Object.keys(published).length > 100);
@@ -36,7 +37,7 @@ describe('method scopes vs OpenClaw', () => {
   });
 
   it('declares every contract in protocol/ (served, or only called by our clients) with the published scope', () => {
-    const contracts = [...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS, ...AGENT_CONTRACTS, ...SEND_CONTRACTS];
+    const contracts = [...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS, ...AGENT_CONTRACTS, ...SEND_CONTRACTS, ...CHAT_CONTRACTS, ...SESSIONS_CONTRACTS, ...EXEC_APPROVAL_CONTRACTS];
     const differences = contracts
       .filter((contract) => published[contract.name]?.scope !== 'dynamic' && published[contract.name]?.scope !== contract.access)
       .map((contract) => `${contract.name}: ours ${contract.access}, OpenClaw ${published[contract.name]?.scope ?? 'unpublished'}`);
@@ -44,7 +45,7 @@ describe('method scopes vs OpenClaw', () => {
   });
 
   it('serves every method from a contract in protocol/ (the gateway never re-declares one)', () => {
-    const contracts = new Map<string, unknown>([...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS].map((contract) => [contract.name, contract]));
+    const contracts = new Map<string, unknown>([...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS, ...AGENT_CONTRACTS, ...SEND_CONTRACTS, ...CHAT_CONTRACTS, ...SESSIONS_CONTRACTS, ...EXEC_APPROVAL_CONTRACTS].map((contract) => [contract.name, contract]));
     const redeclared = ours.filter((method) => {
       const contract = contracts.get(method.name) as { params: unknown; result: unknown; access: string } | undefined;
       return contract === undefined || contract.params !== method.params || contract.result !== method.result || contract.access !== method.access;

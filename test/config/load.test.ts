@@ -41,7 +41,7 @@ describe('config loading', () => {
   });
 
   it('lists the known keys when nothing is close', () => {
-    assert.match(configError('{ zzzzzzzz: 1 }').message, /zzzzzzzz: unknown key \(known keys: \$schema, gateway, logging\)/);
+    assert.match(configError('{ zzzzzzzz: 1 }').message, /zzzzzzzz: unknown key \(known keys: \$schema, gateway, logging, models, agents, tools\)/);
   });
 
   it('reports a wrong type with its path', () => {

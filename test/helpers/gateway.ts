@@ -27,6 +27,8 @@ export interface StartTestGatewayOptions {
   features?: readonly GatewayFeature[];
   /** Requests one connection may run at once. */
   maxInFlightPerConnection?: number;
+  /** Reuse this state dir (a restart); it is then left in place by `stop()`. */
+  stateDir?: string;
 }
 
 /** A fresh state dir under the OS temp dir; removed by `stop()`. */
@@ -36,7 +38,7 @@ export function createTempStateDir(): string {
 
 /** Starts a gateway on 127.0.0.1 (port 0 unless flags say otherwise), token auth with a fixed test token. */
 export async function startTestGateway(options: StartTestGatewayOptions = {}): Promise<TestGateway> {
-  const stateDir = createTempStateDir();
+  const stateDir = options.stateDir ?? createTempStateDir();
   const env = { CLAWGATE_STATE_DIR: stateDir, ...options.env };
   const paths = resolveStatePaths({ env });
   if (options.config !== undefined) {
@@ -63,7 +65,7 @@ export async function startTestGateway(options: StartTestGatewayOptions = {}): P
     logLines,
     stop: async () => {
       await started.close('test finished');
-      rmSync(stateDir, { recursive: true, force: true });
+      if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }

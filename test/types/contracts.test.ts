@@ -65,7 +65,7 @@ describe('contract types (checked by tsc)', () => {
 
   it('gives two-response contracts an ack type and the others none', () => {
     expectType<Equal<ContractAck<typeof agent>, AgentAck>>();
-    expectType<Equal<ContractAck<typeof agent>['status'], 'accepted'>>();
+    expectType<Equal<ContractAck<typeof agent>['status'], 'accepted' | 'in_flight'>>();
     expectType<Equal<ContractAck<typeof health>, never>>();
     assert.notEqual(agent.ack, undefined);
     assert.equal(health.ack, undefined);

@@ -1,18 +1,18 @@
 /**
- * @module protocol/methods/send — contract of `send`: direct outbound delivery through a channel.
- *
- * Params mirror OpenClaw's closed `SendParams` (shared/reference/openclaw-agent-chat.md §5.1); the
- * result is open because channels add their own ids (chatId, toJid, pollId …).
+ * @module protocol/methods/send — `send`: direct outbound delivery through a channel (§5.1).
+ * Until a channel feature exists the agent feature answers SEND_CHANNEL_UNAVAILABLE.
  */
 import Type, { type Static } from 'typebox';
 import { defineContract } from '../contract.js';
 
-const NonEmptyString = Type.String({ minLength: 1 });
+const Closed = { additionalProperties: false } as const;
+const Open = { additionalProperties: true } as const;
+const NonEmpty = Type.String({ minLength: 1 });
 
-/** `send` params: OpenClaw's closed `SendParams`. Text or media must be present (checked by the handler). */
 export const SendParamsSchema = Type.Object(
   {
-    to: NonEmptyString,
+    to: NonEmpty,
+    idempotencyKey: NonEmpty,
     message: Type.Optional(Type.String()),
     mediaUrl: Type.Optional(Type.String()),
     mediaUrls: Type.Optional(Type.Array(Type.String())),
@@ -30,22 +30,14 @@ export const SendParamsSchema = Type.Object(
     silent: Type.Optional(Type.Boolean()),
     parseMode: Type.Optional(Type.Literal('HTML')),
     sessionKey: Type.Optional(Type.String()),
-    /** Dedupe key; OpenClaw returns it as `runId`. */
-    idempotencyKey: NonEmptyString,
   },
-  { additionalProperties: false },
+  Closed,
 );
+
 export type SendParams = Static<typeof SendParamsSchema>;
 
-/** `send` result: `{runId, messageId, channel}` plus whatever ids the channel returns. */
-export const SendResultSchema = Type.Object(
-  { runId: NonEmptyString, messageId: Type.Optional(Type.String()), channel: Type.Optional(Type.String()) },
-  { additionalProperties: true },
-);
-export type SendResult = Static<typeof SendResultSchema>;
+export const SendResultSchema = Type.Object({ runId: NonEmpty, messageId: Type.String(), channel: Type.String() }, Open);
 
-/** `send`: delivers one message (text or media) to a recipient on a channel. */
 export const send = defineContract({ name: 'send', access: 'operator.write', params: SendParamsSchema, result: SendResultSchema });
 
-/** The messaging family as far as Clawgate's clients use it today. */
 export const SEND_CONTRACTS = [send] as const;

@@ -1,0 +1,179 @@
+/** AgentRuntime end to end in-process: real SQLite, a FAKE OpenAI-compatible model server over real HTTP, scripted node port. */
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { NO_MODEL_REPLY } from '../../src/agent/commands.js';
+import { GatewayError } from '../../src/protocol/index.js';
+import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
+import { createTestRuntime, modelConfig } from '../helpers/agent-runtime.js';
+
+const servers: FakeModelServer[] = [];
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+async function fake(...script: Parameters<typeof startFakeOpenAiServer>[0]): Promise<FakeModelServer> {
+  const server = await startFakeOpenAiServer(script);
+  servers.push(server);
+  return server;
+}
+
+describe('AgentRuntime', () => {
+  it('streams a reply with the captured event order and contiguous per-run seq, and stores the turn', async () => {
+    const server = await fake({ kind: 'text', chunks: ['Hello', ' from', ' test-model.'] });
+    const { runtime, sink, store } = createTestRuntime(modelConfig(server.baseUrl));
+    const handle = runtime.submit({ message: 'Say hello', idempotencyKey: 'run-agent-1', sessionKey: 'main' });
+    assert.equal(handle.sessionKey, 'agent:main:main');
+    const outcome = await handle.done;
+    assert.equal(outcome.status, 'ok');
+    assert.equal(outcome.text, 'Hello from test-model.');
+    const agentEvents = sink.of('agent', 'run-agent-1');
+    assert.deepEqual(agentEvents.map((e) => e['seq']), agentEvents.map((_e, i) => i + 1));
+    const phases = agentEvents.map((e) => `${String(e['stream'])}:${String((e['data'] as { phase?: string }).phase ?? '')}`);
+    assert.deepEqual(phases, ['lifecycle:start', 'lifecycle:model', 'assistant:', 'assistant:', 'assistant:', 'usage:', 'lifecycle:finishing', 'lifecycle:model', 'lifecycle:end']);
+    const chats = sink.of('chat', 'run-agent-1');
+    assert.deepEqual(chats.map((c) => c['state']), ['delta', 'delta', 'delta', 'final']);
+    assert.deepEqual(chats.map((c) => c['deltaText']).slice(0, 3), ['Hello', ' from', ' test-model.']);
+    assert.equal(chats.at(-1)?.['seq'], agentEvents.at(-1)?.['seq']);
+    const messages = store.messages(handle.sessionId).map((m) => m.message);
+    assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant']);
+    assert.equal(store.getRun('run-agent-1')?.status, 'ok');
+  });
+
+  it('returns the same run for a duplicate idempotencyKey', async () => {
+    const server = await fake({ kind: 'text', chunks: ['once'] });
+    const { runtime } = createTestRuntime(modelConfig(server.baseUrl));
+    const first = runtime.submit({ message: 'hi', idempotencyKey: 'k1' });
+    const second = runtime.submit({ message: 'hi', idempotencyKey: 'k1' });
+    assert.equal(second.isDuplicate, true);
+    await first.done;
+    const third = runtime.submit({ message: 'hi', idempotencyKey: 'k1' });
+    assert.equal(third.isDuplicate, true);
+    assert.equal((await third.done).text, 'once');
+    assert.equal(server.requests.length, 1);
+  });
+
+  it('queues a second message of the same session behind the first', async () => {
+    const server = await fake({ kind: 'text', chunks: ['a', 'b'], chunkDelayMs: 20 });
+    const { runtime, sink } = createTestRuntime(modelConfig(server.baseUrl));
+    const first = runtime.submit({ message: 'one', idempotencyKey: 'q1' });
+    const second = runtime.submit({ message: 'two', idempotencyKey: 'q2' });
+    assert.equal(second.isQueued, true);
+    assert.equal(await runtime.wait('q2', 0), 'pending');
+    await Promise.all([first.done, second.done]);
+    const starts = sink.events.filter((e) => e.event === 'agent' && (e.payload['data'] as { phase?: string }).phase === 'start').map((e) => e.payload['runId']);
+    assert.deepEqual(starts, ['q1', 'q2']);
+    assert.ok(sink.of('agent', 'q2').some((e) => e['stream'] === 'run_status' && (e['data'] as { phase: string }).phase === 'queued'));
+  });
+
+  it('answers plain messages with the no-model reply and runs built-in commands when no model is configured', async () => {
+    const { runtime, nodes } = createTestRuntime({});
+    assert.equal((await runtime.submit({ message: 'hello', idempotencyKey: 'n1' }).done).text, NO_MODEL_REPLY);
+    assert.match((await runtime.submit({ message: '/help', idempotencyKey: 'n2' }).done).text, /\/run <node>/);
+    const run = await runtime.submit({ message: '/run box uname -a', idempotencyKey: 'n3' }).done;
+    assert.equal(run.status, 'ok');
+    assert.match(run.text, /ran \["uname","-a"\]/);
+    assert.deepEqual((nodes.invokes[0]?.params as { command: string[] }).command, ['uname', '-a']);
+  });
+
+  it('runs the model\'s exec call on the node and feeds the output back (tools.exec.mode full)', async () => {
+    const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a', host: 'node' } }, (req) => ({ kind: 'text', chunks: [`Output: ${lastToolResultText(req)}`] }));
+    const { runtime, nodes, sink } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'full' } } });
+    const outcome = await runtime.submit({ message: 'what system?', idempotencyKey: 'e1', toolEventsConnId: 'conn-1' }).done;
+    assert.equal(outcome.status, 'ok');
+    assert.match(outcome.text, /ran \["uname","-a"\]/);
+    assert.equal(nodes.invokes[0]?.command, 'system.run');
+    const toolEvents = sink.events.filter((e) => e.event === 'agent' && e.payload['stream'] === 'tool');
+    assert.ok(toolEvents.length === 2 && toolEvents.every((e) => e.connId === 'conn-1'));
+  });
+
+  it('with mode ask runs nothing until an approval, and refuses a replayed approval', async () => {
+    const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a', host: 'node' } }, (req) => ({ kind: 'text', chunks: [lastToolResultText(req)] }));
+    const { runtime, nodes, sink } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'ask' } } });
+    sink.isApprovalClientConnected = true;
+    const handle = runtime.submit({ message: 'run it', idempotencyKey: 'a1' });
+    const requested = await sink.next((e) => e.event === 'exec.approval.requested');
+    assert.equal(nodes.invokes.length, 0);
+    const id = String(requested.payload['id']);
+    assert.deepEqual((requested.payload['request'] as { systemRunBinding: unknown }).systemRunBinding, { argv: ['uname', '-a'], cwd: null, agentId: 'main', sessionKey: 'agent:main:main' });
+    runtime.approvals.resolve(id, 'allow-once', 'test');
+    assert.throws(() => runtime.approvals.resolve(id, 'allow-once', 'test'), (error: unknown) => error instanceof GatewayError && error.code === 'EXEC_APPROVAL_NOT_FOUND');
+    const outcome = await handle.done;
+    assert.equal(outcome.status, 'ok');
+    assert.equal((nodes.invokes[0]?.params as { approved?: boolean }).approved, true);
+    assert.equal((nodes.invokes[0]?.params as { runId?: string }).runId, id);
+  });
+
+  it('denies exec with the reason when no approval client is connected', async () => {
+    const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a' } }, (req) => ({ kind: 'text', chunks: [lastToolResultText(req)] }));
+    const { runtime, nodes } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'ask' } } });
+    const outcome = await runtime.submit({ message: 'run it', idempotencyKey: 'd1' }).done;
+    assert.equal(nodes.invokes.length, 0);
+    assert.match(outcome.text, /exec denied: Headless runs cannot wait for interactive exec approval/);
+  });
+
+  it('ends an aborted stream with status timeout, summary aborted, a chat aborted event and the partial text kept', async () => {
+    const server = await fake({ kind: 'hang', chunks: ['partial'] });
+    const { runtime, sink, store } = createTestRuntime(modelConfig(server.baseUrl));
+    const handle = runtime.submit({ message: 'go', idempotencyKey: 'ab1' });
+    await sink.next((e) => e.event === 'chat' && e.payload['state'] === 'delta');
+    assert.deepEqual(runtime.abort('main'), ['ab1']);
+    const outcome = await handle.done;
+    assert.deepEqual([outcome.status, outcome.summary, outcome.stopReason], ['timeout', 'aborted', 'rpc']);
+    const aborted = sink.of('chat', 'ab1').at(-1)!;
+    assert.equal(aborted['state'], 'aborted');
+    assert.equal(aborted['stopReason'], 'rpc');
+    assert.equal(store.messages(handle.sessionId).at(-1)?.message.role, 'assistant');
+    assert.equal(store.getRun('ab1')?.status, 'aborted');
+  });
+
+  it('aborts a pending node invoke', async () => {
+    const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'sleep 100' } });
+    const { runtime, nodes, sink } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'full' } } });
+    let sawAbort = false;
+    nodes.answer = (_request, signal) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => {
+      sawAbort = true;
+      reject(new Error('aborted'));
+    }));
+    const handle = runtime.submit({ message: 'go', idempotencyKey: 'ab2' });
+    await sink.next((e) => e.event === 'agent' && e.payload['stream'] === 'item');
+    runtime.abort('main', 'ab2');
+    assert.equal((await handle.done).summary, 'aborted');
+    assert.equal(sawAbort, true);
+  });
+
+  it('ends a 401 with status error and a chat error naming provider, model and fix', async () => {
+    const server = await fake({ kind: 'error', status: 401 });
+    const { runtime, sink } = createTestRuntime(modelConfig(server.baseUrl));
+    const outcome = await runtime.submit({ message: 'hi', idempotencyKey: 'x1' }).done;
+    assert.equal(outcome.status, 'error');
+    assert.equal(outcome.error?.code, 'MODEL_AUTH_FAILED');
+    const error = sink.of('chat', 'x1').at(-1)!;
+    assert.equal(error['state'], 'error');
+    assert.match(String(error['errorMessage']), /local\/test-model.*apiKey/);
+    assert.deepEqual(error['errorDetail'], { provider: 'local', model: 'test-model', httpStatus: 401 });
+  });
+
+  it('falls back to the next model when the primary fails', async () => {
+    const bad = await fake({ kind: 'error', status: 404 });
+    const good = await fake({ kind: 'text', chunks: ['from fallback'] });
+    const config = {
+      models: { providers: { a: { baseUrl: bad.baseUrl, models: [{ id: 'm', name: 'm' }] }, b: { baseUrl: good.baseUrl, models: [{ id: 'm', name: 'm' }] } } },
+      agents: { defaults: { model: { primary: 'a/m', fallbacks: ['b/m'] } } },
+    };
+    const outcome = await createTestRuntime(config).runtime.submit({ message: 'hi', idempotencyKey: 'f1' }).done;
+    assert.deepEqual([outcome.status, outcome.text, outcome.provider], ['ok', 'from fallback', 'b']);
+  });
+
+  it('marks runs a crash left running as interrupted, and agent.wait reports it', async () => {
+    const { runtime, store, db } = createTestRuntime({});
+    const session = store.ensureSession('agent:main:main', 'main', 1);
+    store.insertRun({ runId: 'crashed', sessionKey: session.sessionKey, sessionId: session.sessionId, createdAtMs: 1 });
+    store.startRun('crashed', 2);
+    const restarted = createTestRuntime({}, { db });
+    assert.deepEqual(restarted.runtime.recoverInterrupted(), ['crashed']);
+    const outcome = await restarted.runtime.wait('crashed', 0);
+    assert.ok(outcome !== undefined && outcome !== 'pending');
+    assert.equal(outcome.error?.code, 'RUN_INTERRUPTED');
+    assert.equal(await runtime.wait('unknown-run', 0), undefined);
+  });
+});
