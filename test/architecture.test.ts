@@ -54,6 +54,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   daemon: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent', 'channels', 'control-ui'],
   // The agent feature: the core (gateway/) never imports it; it reaches the core through the feature seam.
   agent: ['protocol', 'config', 'logging', 'store', 'time', 'gateway'],
+  'control-ui': ['protocol', 'config', 'gateway'],
 };
 
 /** Folders the gateway core must never import: the composition root and the features it hosts. */

@@ -6,5 +6,6 @@
  */
 import type { GatewayFeature } from '../gateway/index.js';
 import { createAgentFeature } from '../agent/feature.js';
+import { createControlUiFeature } from '../control-ui/index.js';
 
-export const DEFAULT_FEATURES: readonly GatewayFeature[] = [createAgentFeature()];
+export const DEFAULT_FEATURES: readonly GatewayFeature[] = [createAgentFeature(), createControlUiFeature()];

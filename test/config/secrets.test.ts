@@ -22,11 +22,13 @@ import { createTempStateDir } from '../helpers/gateway.js';
 
 /** Roughly the sections the agent and Telegram features will declare. */
 const ModelsSection = { key: 'models', schema: Type.Object({ providers: Type.Record(Type.String(), Type.Object({ baseUrl: Type.String(), apiKey: Type.Optional(Secret()) }, { additionalProperties: false })) }) };
+/** A feature section that is not core (`models` became core with the agent). */
+const SpeechSection = { ...ModelsSection, key: 'speech' };
 const ChannelsSection = { key: 'channels', schema: Type.Object({ telegram: Type.Optional(Type.Object({ botToken: Secret(), accounts: Type.Optional(Type.Array(Type.Object({ token: Secret() }))) })) }) };
 
 describe('config secrets', () => {
   it('derives the core secret paths from the marks', () => {
-    assert.deepEqual([...SECRET_CONFIG_PATHS].sort(), ['gateway.auth.password', 'gateway.auth.token', 'gateway.remote.password', 'gateway.remote.token']);
+    assert.deepEqual([...SECRET_CONFIG_PATHS].sort(), ['gateway.auth.password', 'gateway.auth.token', 'gateway.remote.password', 'gateway.remote.token', 'models.providers.*.apiKey']);
   });
 
   it('finds marks under records, arrays and nested objects of a feature section', () => {
@@ -53,14 +55,14 @@ describe('config secrets', () => {
     const dir = createTempStateDir();
     try {
       const path = join(dir, 'clawgate.json');
-      writeFileSync(path, JSON.stringify({ models: { providers: { local: { baseUrl: 'http://127.0.0.1:1', apiKey: 'sk-feature-0123456789' } } } }));
-      const loaded = loadConfig(path, { sections: [ModelsSection, ChannelsSection] });
-      assert.ok(loaded.secretPaths.includes('models.providers.*.apiKey'));
+      writeFileSync(path, JSON.stringify({ speech: { providers: { local: { baseUrl: 'http://127.0.0.1:1', apiKey: 'sk-feature-0123456789' } } } }));
+      const loaded = loadConfig(path, { sections: [SpeechSection, ChannelsSection] });
+      assert.ok(loaded.secretPaths.includes('speech.providers.*.apiKey'));
       assert.deepEqual(secretValuesAt(loaded.config, loaded.secretPaths), ['sk-feature-0123456789']);
-      assert.throws(() => loadConfig(path), (e: unknown) => e instanceof GatewayError && e.code === 'CONFIG_INVALID' && e.message.includes('models: unknown key'));
+      assert.throws(() => loadConfig(path), (e: unknown) => e instanceof GatewayError && e.code === 'CONFIG_INVALID' && e.message.includes('speech: unknown key'));
       assert.equal(loadConfig(path, { allowUnknownSections: true }).exists, true);
-      writeFileSync(path, JSON.stringify({ models: { providers: { local: { baseUrl: 'x', apiKee: 'typo' } } } }));
-      assert.throws(() => loadConfig(path, { sections: [ModelsSection] }), (e: unknown) => e instanceof GatewayError && e.code === 'CONFIG_INVALID');
+      writeFileSync(path, JSON.stringify({ speech: { providers: { local: { baseUrl: 'x', apiKee: 'typo' } } } }));
+      assert.throws(() => loadConfig(path, { sections: [SpeechSection] }), (e: unknown) => e instanceof GatewayError && e.code === 'CONFIG_INVALID');
       assert.throws(() => loadConfig(path, { sections: [{ key: 'gateway', schema: Type.Object({}) }] }), (e: unknown) => e instanceof GatewayError && e.code === 'DUPLICATE_CONFIG_SECTION');
     } finally {
       rmSync(dir, { recursive: true, force: true });
