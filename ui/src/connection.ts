@@ -178,9 +178,12 @@ export class GatewayConnection {
     // A one-time code is spent once it brought a device token.
     this.#bootstrapToken = undefined;
     this.#set({ status: 'connected', hello, message: undefined, requestId: undefined });
-    for (const listener of this.#connectedListeners) listener(hello);
-    for (const queued of this.#queue.splice(0)) queued.run().then(queued.resolve, queued.reject);
+    // Sends queued while down go first, so the history panels re-read next already contains them.
+    const flushed = this.#queue.splice(0).map((queued) => queued.run().then(queued.resolve, queued.reject));
     this.#set({ queued: 0 });
+    await Promise.allSettled(flushed);
+    if (this.#session !== session) return;
+    for (const listener of this.#connectedListeners) listener(hello);
   }
 
   #failed(session: GatewaySession, error: unknown, auth: ConnectAuth): void {

@@ -77,7 +77,8 @@ function withBreaks(lines: string[]): ComponentChildren[] {
 /** Inline spans: `code`, **bold**, *italic* / _italic_, [text](url). Everything else is text. */
 export function inline(text: string): ComponentChildren[] {
   const out: ComponentChildren[] = [];
-  const pattern = /`([^`]+)`|\*\*([^*]+)\*\*|__([^_]+)__|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_|\[([^\]]+)\]\(([^)\s]+)\)/g;
+  // Underscore emphasis only at word edges (CommonMark): `PREEMPT_DYNAMIC x86_64` stays plain.
+  const pattern = /`([^`]+)`|\*\*([^*]+)\*\*|(?<![A-Za-z0-9])__([^_]+)__(?![A-Za-z0-9])|\*([^*\s][^*]*)\*|(?<![A-Za-z0-9])_([^_\s][^_]*)_(?![A-Za-z0-9])|\[([^\]]+)\]\(([^)\s]+)\)/g;
   let last = 0;
   let key = 0;
   for (const match of text.matchAll(pattern)) {
