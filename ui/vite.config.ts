@@ -1,5 +1,5 @@
 /**
- * Vite build of the Control UI (ui/ → dist/ui/). Relative base: the gateway rewrites asset URLs
+ * Vite build of the Control UI (ui/ → dist/webui/; dist/ui/ is tsc's mirror of ui/ for unit tests). Relative base: the gateway rewrites asset URLs
  * under `gateway.controlUi.basePath` when it serves index.html. No inline scripts or styles (the
  * CSP forbids them), no module-preload polyfill (an inline script), no remote anything.
  */
@@ -11,7 +11,7 @@ export default defineConfig({
   base: './',
   publicDir: false,
   build: {
-    outDir: '../dist/ui',
+    outDir: '../dist/webui',
     emptyOutDir: true,
     target: 'es2022',
     assetsInlineLimit: 0,

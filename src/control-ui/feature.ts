@@ -14,7 +14,7 @@ import { cacheControl, securityHeaders } from './headers.js';
 import { buildStaticIndex, findUiRoot, type StaticIndex } from './static-index.js';
 
 export interface ControlUiFeatureOptions {
-  /** Directory of the built UI (default: dist/ui found next to the running code). */
+  /** Directory of the built UI (default: dist/webui found next to the running code). */
   root?: string;
 }
 

@@ -44,7 +44,7 @@ const TYPES: Record<string, string> = {
 const HASHED = /^assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
 /**
- * Where the built UI lives: `dist/ui/` next to the CLI bundle (dist/clawgate.mjs), or two levels
+ * Where the built UI lives: `dist/webui/` next to the CLI bundle (dist/clawgate.mjs), or two levels
  * up from this module when run from tsc's output (dist/src/control-ui/). Undefined when not built.
  */
 export function findUiRoot(candidates: readonly string[] = defaultCandidates()): string | undefined {
@@ -53,7 +53,7 @@ export function findUiRoot(candidates: readonly string[] = defaultCandidates()):
 
 function defaultCandidates(): string[] {
   const here = fileURLToPath(new URL('.', import.meta.url));
-  return [join(here, 'ui'), join(here, '..', '..', 'ui'), join(here, '..', '..', '..', 'dist', 'ui')];
+  return [join(here, 'webui'), join(here, '..', '..', 'webui')];
 }
 
 /** Walks `root` once; `basePath` is `/` or `/prefix` (no trailing slash). */

@@ -82,6 +82,8 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
   let admin: BrowserContext;
   let page: Page;
   let base: string;
+  /** The admin page's console, quoted in failures. */
+  const pageLog: string[] = [];
 
   before(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -92,6 +94,8 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
     chromium = await launchChromium();
     admin = await chromium.newDevice();
     page = await admin.newPage();
+    page.on('console', (message) => pageLog.push(`${message.type()}: ${message.text()}`));
+    page.on('pageerror', (error) => pageLog.push(`pageerror: ${error.message}`));
   });
   after(async () => {
     await chromium?.close();
@@ -102,8 +106,10 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
 
   it('logs in with the token once, streams a reply, and keeps the conversation across a reload', async () => {
     await page.goto(`${base}/`);
-    // The first load compiles the bundle on a busy machine: allow it more time.
-    await page.waitForSelector('[data-testid=login]', { timeout: 60_000 });
+    // The first load parses the bundle on a busy machine: allow it more time.
+    await page.waitForSelector('[data-testid=login]', { timeout: 60_000 }).catch(async (error: unknown) => {
+      throw new Error(`no login screen: ${String(error)}\npage log:\n${pageLog.join('\n')}\nbody: ${await page.innerHTML('body').catch(() => '?')}`);
+    });
     await page.fill('[data-testid=secret]', gateway.token!);
     await page.click('[data-testid=connect]');
     await page.waitForSelector('[data-status=connected]', WAIT);
