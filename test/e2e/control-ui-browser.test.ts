@@ -15,6 +15,7 @@ import { createAgentFeature } from '../../src/agent/feature.js';
 import { createControlUiFeature } from '../../src/control-ui/index.js';
 import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
 import { chromiumSkipReason, launchChromium, type LaunchedChromium } from '../helpers/browser.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { approveNode, call } from '../helpers/node-socket.js';
@@ -201,6 +202,35 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
       await page.click('[data-testid=tab-chat]');
     } finally {
       await other.close();
+    }
+  });
+
+  it('`clawgate dashboard` prints a one-time link without the gateway token that logs one browser straight in', async () => {
+    const result = await runCliInProcess(['dashboard', '--no-open', '--json', '--url', gateway.url, '--token', gateway.token!], { CLAWGATE_STATE_DIR: createTempStateDir() });
+    assert.equal(result.code, 0, result.stderr);
+    assert.ok(!result.stdout.includes(gateway.token!), 'the gateway token is never printed');
+    const link = JSON.parse(result.stdout) as { browserUrl: string; httpUrl: string; tokenIncluded: boolean; browserBootstrapExpiresAtMs: number };
+    assert.equal(link.httpUrl, `${base}/`);
+    assert.equal(link.tokenIncluded, false);
+    assert.match(link.browserUrl, /#bootstrap=/);
+    const plain = await runCliInProcess(['dashboard', '--no-open', '--url', gateway.url, '--token', gateway.token!], { CLAWGATE_STATE_DIR: createTempStateDir() });
+    assert.ok(!plain.stdout.includes(gateway.token!), plain.stdout);
+    const first = await chromium.newDevice();
+    const second = await chromium.newDevice();
+    try {
+      const tab = await first.newPage();
+      await tab.goto(link.browserUrl);
+      await tab.waitForSelector('[data-status=connected]', WAIT);
+      assert.equal(await tab.locator('[data-testid=pairing]').count(), 0, 'no approval needed');
+      assert.equal(new URL(tab.url()).hash, '');
+      // Single use, bound to the first browser's key: another profile gets the login screen.
+      const replay = await second.newPage();
+      await replay.goto(link.browserUrl);
+      await replay.waitForSelector('[data-testid=login]', WAIT);
+      assert.match((await replay.textContent('[data-testid=login]'))!, /setup code invalid, expired or already used/);
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 
