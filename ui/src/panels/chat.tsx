@@ -52,6 +52,17 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
   const currentRef = useRef(current);
   currentRef.current = current;
   const listRef = useRef<HTMLDivElement>(null);
+  // Stream events arrive one per socket message: apply them in one render per animation frame, so
+  // a fast 5,000-token reply costs a few hundred renders, not thousands.
+  const pendingUpdates = useRef<((items: ChatItem[]) => ChatItem[])[]>([]);
+  const queueUpdate = (update: (items: ChatItem[]) => ChatItem[]): void => {
+    pendingUpdates.current.push(update);
+    if (pendingUpdates.current.length > 1) return;
+    requestAnimationFrame(() => {
+      const updates = pendingUpdates.current.splice(0);
+      setItems((old) => updates.reduce((acc, apply) => apply(acc), old));
+    });
+  };
 
   const loadSessions = (): void => {
     connection
@@ -104,10 +115,10 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
       connection.onEvent((event: EventFrame) => {
         const payload = (event.payload ?? {}) as Record<string, unknown>;
         if (event.event === 'chat') {
-          if (sameSession(String(payload['sessionKey']), currentRef.current)) setItems((old) => applyChatEvent(old, payload));
+          if (sameSession(String(payload['sessionKey']), currentRef.current)) queueUpdate((old) => applyChatEvent(old, payload));
           if (payload['state'] !== 'delta') loadSessions();
         } else if (event.event === 'agent') {
-          if (sameSession(String(payload['sessionKey']), currentRef.current)) setItems((old) => applyAgentEvent(old, payload));
+          if (sameSession(String(payload['sessionKey']), currentRef.current)) queueUpdate((old) => applyAgentEvent(old, payload));
         } else if (event.event === 'exec.approval.requested') {
           if (sameSession(approvalSessionKey(payload), currentRef.current)) setItems((old) => [...old.filter((item) => item.id !== payload['id']), approvalItem(payload)]);
         } else if (event.event === 'exec.approval.resolved') {
