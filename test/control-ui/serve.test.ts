@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { createControlUiFeature } from '../../src/control-ui/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -73,6 +74,19 @@ describe('control UI over HTTP', () => {
     assert.equal(script.headers['cache-control'], 'public, max-age=31536000, immutable');
     assert.equal(script.body, 'console.log(1);');
     assert.equal((await get(gateway.server.port, '/assets/index-AbCd1234.js.map')).status, 404);
+  });
+
+  it('gzips text assets for browsers that accept it', async () => {
+    const answer = await new Promise<{ encoding: string | undefined; body: string }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: gateway.server.port, path: '/assets/index-AbCd1234.js', headers: { 'accept-encoding': 'gzip, deflate, br' } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: gunzipSync(Buffer.concat(chunks)).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    assert.deepEqual(answer, { encoding: 'gzip', body: 'console.log(1);' });
   });
 
   it('falls back to index.html for app paths, but a missing asset is a 404, never HTML', async () => {
