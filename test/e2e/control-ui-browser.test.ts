@@ -171,6 +171,9 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
       await waitForMessages(page, /The node says/);
       await page.locator('[data-testid=tool-card] summary').first().click();
       await page.screenshot({ path: join(SCREENSHOTS, 'exec-approval-desktop.png') });
+      await page.click('[data-testid=tab-nodes]');
+      await page.locator('section[aria-label=Nodes] .card', { hasText: 'box' }).getByText('connected').waitFor(WAIT);
+      await page.click('[data-testid=tab-chat]');
     } finally {
       host.stop();
       rmSync(nodeState, { recursive: true, force: true });

@@ -14,7 +14,11 @@ import {
   devicePairRemove,
   health,
   logsTail,
+  nodeInvoke,
   nodeList,
+  nodePairApprove,
+  nodePairList,
+  nodePairReject,
   status,
   type EventFrame,
 } from '../../../src/protocol/index.js';
@@ -154,21 +158,42 @@ export function DevicesPanel({ connection, ownDeviceId }: { connection: GatewayC
 
 export function NodesPanel({ connection }: { connection: GatewayConnection }): JSX.Element {
   const [nodes, setNodes] = useState<Record<string, any>[]>([]);
+  const [pending, setPending] = useState<Record<string, any>[]>([]);
   const [error, setError] = useState<string | undefined>(undefined);
-  useLive(
-    connection,
-    () => {
-      connection
-        .call(nodeList, {} as never)
-        .then((result) => setNodes((result as { nodes: Record<string, any>[] }).nodes))
-        .catch((failure: unknown) => setError(errorText(failure)));
-    },
-    ['node.presence', 'node.pair.resolved', 'presence'],
-  );
+  const load = (): void => {
+    connection
+      .call(nodeList, {} as never)
+      .then((result) => setNodes((result as { nodes: Record<string, any>[] }).nodes))
+      .catch((failure: unknown) => setError(errorText(failure)));
+    connection
+      .call(nodePairList, {} as never)
+      .then((result) => setPending((result as { pending: Record<string, any>[] }).pending))
+      .catch(() => undefined);
+  };
+  useLive(connection, load, ['node.presence', 'node.pair.requested', 'node.pair.resolved', 'presence']);
   return (
     <section class="panel" aria-label="Nodes">
       <h2>Nodes</h2>
       {error !== undefined ? <p class="error">{error}</p> : null}
+      {pending.length > 0 ? <h3>Command surfaces waiting for approval</h3> : null}
+      <ul class="cards">
+        {pending.map((request) => (
+          <li key={request.requestId} class="card" data-testid="pending-node">
+            <div>
+              <strong>{String(request.displayName ?? request.nodeId)}</strong> wants to offer: <code>{((request.commands ?? []) as string[]).join(', ')}</code>
+            </div>
+            <div class="meta">needs {((request.requiredApproveScopes ?? []) as string[]).join(', ')}</div>
+            <div class="actions">
+              <button type="button" class="primary" onClick={() => connection.call(nodePairApprove, { requestId: request.requestId }).then(load, (failure: unknown) => setError(errorText(failure)))}>
+                Approve
+              </button>
+              <button type="button" class="danger" onClick={() => connection.call(nodePairReject, { requestId: request.requestId }).then(load, (failure: unknown) => setError(errorText(failure)))}>
+                Reject
+              </button>
+            </div>
+          </li>
+        ))}
+      </ul>
       {nodes.length === 0 ? <p class="meta">No nodes. Run `clawgate node run` on a machine to add one.</p> : null}
       <ul class="cards">
         {nodes.map((node) => (
@@ -180,10 +205,52 @@ export function NodesPanel({ connection }: { connection: GatewayConnection }): J
               {String(node.platform ?? '')} · {node.paired === true ? 'paired' : 'not paired'}
             </div>
             <div class="meta">commands: {((node.commands ?? []) as string[]).join(', ') || '—'}</div>
+            {node.connected === true ? <InvokeForm connection={connection} nodeId={String(node.nodeId)} commands={(node.commands ?? []) as string[]} /> : null}
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/** Invoke one of a node's commands with JSON params and show the result (as text). */
+function InvokeForm({ connection, nodeId, commands }: { connection: GatewayConnection; nodeId: string; commands: string[] }): JSX.Element {
+  const [command, setCommand] = useState(commands[0] ?? '');
+  const [params, setParams] = useState('{}');
+  const [result, setResult] = useState<string | undefined>(undefined);
+  const invoke = (event: Event): void => {
+    event.preventDefault();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(params || '{}');
+    } catch {
+      setResult('params must be JSON');
+      return;
+    }
+    setResult('running…');
+    connection
+      .call(nodeInvoke, { nodeId, command, params: parsed, idempotencyKey: crypto.randomUUID() })
+      .then((answer) => setResult(JSON.stringify(answer.payload, null, 2)))
+      .catch((failure: unknown) => setResult(errorText(failure)));
+  };
+  return (
+    <form class="invoke" onSubmit={invoke}>
+      <label>
+        Command{' '}
+        <select value={command} onChange={(event) => setCommand((event.target as HTMLSelectElement).value)}>
+          {commands.map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </label>{' '}
+      <label>
+        Params <input value={params} size={30} onInput={(event) => setParams((event.target as HTMLInputElement).value)} />
+      </label>{' '}
+      <button type="submit">Invoke</button>
+      {result !== undefined ? <pre class="code">{result}</pre> : null}
+    </form>
   );
 }
 
