@@ -6,12 +6,17 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createAgentFeature } from '../../src/agent/feature.js';
+import { resolveStatePaths } from '../../src/config/index.js';
 import { createControlUiFeature } from '../../src/control-ui/index.js';
 import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
 import { chromiumSkipReason, launchChromium, type LaunchedChromium } from '../helpers/browser.js';
@@ -296,5 +301,47 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
     await page.waitForSelector('[data-status=connected]', { timeout: 30_000 });
     await waitForMessages(page, /sent while the gateway was down[\s\S]*ok/);
     assert.match((await page.textContent('[data-testid=messages]'))!, /hello from the browser[\s\S]*Hello from the test model\./);
+  });
+});
+
+/** A gateway in its own process (the daemon's default features: agent + Control UI), for kill -9. */
+async function startChildGateway(stateDir: string, token: string, port = 0): Promise<{ child: ChildProcess; port: number }> {
+  const childPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'gateway-child.js');
+  const child = spawn(process.execPath, [childPath, stateDir, token, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const firstLine = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`gateway child exited with ${code}`)));
+  });
+  return { child, port: (JSON.parse(firstLine) as { port: number }).port };
+}
+
+describe('Control UI survives a killed gateway', { skip: chromiumSkipReason() }, () => {
+  it('reconnects by itself after kill -9 and a restart on the same port, with the history intact', async () => {
+    const token = 'kill-test-token-0123456789abcdef';
+    const model = await startFakeOpenAiServer([{ kind: 'text', chunks: ['Survivor', ' reply.'] }]);
+    const stateDir = createTempStateDir();
+    writeFileSync(resolveStatePaths({ env: { CLAWGATE_STATE_DIR: stateDir } }).configPath, JSON.stringify(config(model.baseUrl)));
+    let gateway = await startChildGateway(stateDir, token);
+    const chromium = await launchChromium();
+    try {
+      const page = await (await chromium.newDevice()).newPage();
+      await page.goto(`http://127.0.0.1:${gateway.port}/#token=${token}`);
+      await page.waitForSelector('[data-status=connected]', { timeout: 60_000 });
+      await send(page, 'remember me');
+      await page.waitForSelector('[data-testid=msg-assistant][data-state=final]', WAIT);
+      const exited = new Promise((resolve) => gateway.child.once('exit', resolve));
+      gateway.child.kill('SIGKILL');
+      await exited;
+      await page.waitForSelector('[data-testid=reconnect-banner]', WAIT);
+      gateway = await startChildGateway(stateDir, token, gateway.port);
+      await page.waitForSelector('[data-status=connected]', { timeout: 30_000 });
+      await waitForMessages(page, /remember me[\s\S]*Survivor reply\./);
+      assert.equal(await page.locator('[data-testid=login]').count(), 0);
+    } finally {
+      gateway.child.kill('SIGKILL');
+      await chromium.close();
+      await model.close();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
 });
