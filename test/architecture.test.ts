@@ -56,6 +56,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   agent: ['protocol', 'config', 'logging', 'store', 'time', 'gateway'],
   // Messaging channels (Telegram first): a feature like the agent, and it may use the agent's public surface.
   channels: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent'],
+  'control-ui': ['protocol', 'config', 'gateway'],
 };
 
 /** Folders the gateway core must never import: the composition root and the features it hosts. */

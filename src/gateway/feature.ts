@@ -6,9 +6,9 @@
  * core never imports a feature: the composition root (src/daemon/start.ts) hands the list to the
  * gateway. Handlers close over the feature's own runtime, built in `onReady` from the context.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TSchema } from 'typebox';
-import type { EventDefinition, HealthSummary, NodeEntry, NodeInvokeParams, NodeInvokeResult, StatusResult } from '../protocol/index.js';
+import type { EventDefinition, GatewayError, HealthSummary, NodeEntry, NodeInvokeParams, NodeInvokeResult, StatusResult } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { Logger, SecretRegistry } from '../logging/index.js';
 import type { Migration, StateStore } from '../store/index.js';
@@ -106,4 +106,14 @@ export interface FeatureContext {
   readonly secrets: SecretRegistry;
   readonly requests: RequestControl;
   readonly httpAuth: HttpAuth;
+  /** The browser Host/Origin gate of the WebSocket upgrade, for a feature's own HTTP routes. */
+  readonly browserAccess: BrowserAccessGate;
+}
+
+/** The upgrade's browser checks, applied by a feature to plain HTTP (undefined = allowed). */
+export interface BrowserAccessGate {
+  /** Host must be the gateway's own name (DNS rebinding); a coded refusal otherwise. */
+  checkHost(headers: IncomingHttpHeaders): GatewayError | undefined;
+  /** The full upgrade check: Host, and Origin when present. */
+  check(headers: IncomingHttpHeaders): GatewayError | undefined;
 }

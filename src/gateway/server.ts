@@ -212,6 +212,7 @@ export class GatewayServer {
           config: this.#options.config,
           secrets: this.#options.secrets,
           auth: this.#options.settings.auth,
+          browserAccess: () => this.#browserAccess,
         }),
       );
       await this.#listen();
