@@ -96,8 +96,8 @@ describe('architecture', () => {
 
   it('loads gateway/ and daemon/ outside themselves only on demand (type-only or dynamic imports), so client commands never pay for them', () => {
     // daemon/ is the server's composition root: it may load gateway/ eagerly, since it is itself loaded on demand.
-    // Features (agent/, channels/) are loaded only by daemon/, so they are server-side too.
-    const serverSide = new Set(['gateway', 'daemon', 'agent', 'channels']);
+    // Features (agent/, channels/, control-ui/) are loaded only by daemon/, so they are server-side too.
+    const serverSide = new Set(['gateway', 'daemon', ...NEVER_FROM_GATEWAY]);
     const eager = sourceFiles(SRC)
       .filter((file) => !serverSide.has(layerOf(relative(SRC, file))))
       .flatMap((file) =>
