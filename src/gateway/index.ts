@@ -19,6 +19,7 @@ export type {
   FeatureConfigSection,
   FeatureReadiness,
   NodeInvokerPort,
+  GatewayExecApproval,
   RequestControl,
   SessionDefaults,
 } from './feature.js';
