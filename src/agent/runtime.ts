@@ -161,7 +161,10 @@ export class AgentRuntime {
     this.#active.set(runId, active);
     const events = new RunEvents(this.#options.events, { runId, sessionKey, sessionId: session.sessionId, agentId, ...(turn.toolEventsConnId === undefined ? {} : { toolEventsConnId: turn.toolEventsConnId }) }, this.#options.now);
     if (isQueued) events.agent('run_status', { phase: 'queued' });
-    const tail = (previous ?? Promise.resolve()).then(async () => {
+    // A first run starts on the next turn of the event loop, once the caller's response went out:
+    // OpenClaw answers `chat.send` before the run's first event (§3.4), and the dispatcher sends a
+    // returned response only after several awaits, which a microtask start would overtake.
+    const tail = (previous ?? new Promise<void>((resolve) => setImmediate(resolve))).then(async () => {
       const outcome = await this.#run(active, session, turn, events);
       this.#active.delete(runId);
       this.#settled.set(runId, { outcome, expiresAtMs: this.#options.now() + DEDUPE_TTL_MS });

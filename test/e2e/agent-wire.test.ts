@@ -109,6 +109,9 @@ describe('agent wire details (fake model, fake node socket, real gateway)', () =
     requester.socket.send({ type: 'req', id: 't1', method: 'chat.send', params: { sessionKey: 'tools', message: 'status?', idempotencyKey: 'tool-run' } });
     await requester.socket.waitFor((f) => f['event'] === 'chat' && (f['payload'] as { state: string }).state === 'final', 15_000);
     await watcher.socket.waitFor((f) => f['event'] === 'chat' && (f['payload'] as { state: string }).state === 'final', 15_000);
+    const ackAt = requester.socket.frames.findIndex((f) => f['type'] === 'res' && f['id'] === 't1');
+    const firstEventAt = requester.socket.frames.findIndex((f) => f['event'] === 'agent' && (f['payload'] as { runId: string }).runId === 'tool-run');
+    assert.ok(ackAt >= 0 && ackAt < firstEventAt, 'chat.send is answered before the run\'s first event, as in OpenClaw');
     const tool = requester.socket.frames.filter((f) => f['event'] === 'agent' && (f['payload'] as { stream: string }).stream === 'tool').map((f) => (f['payload'] as any).data);
     assert.deepEqual(tool.map((data) => [data.phase, data.name, data.toolCallId]), [['start', 'nodes', 'call_t'], ['result', 'nodes', 'call_t']]);
     assert.ok(!agentStreams(watcher.socket, 'tool-run').includes('tool'), 'a watcher that did not start the run gets no tool stream');
