@@ -145,10 +145,8 @@ export class AgentRuntime {
     const sessionKey = canonicalSessionKey(turn.sessionKey, agentId);
     const now = this.#options.now();
     const store = this.#options.store;
-    const session = store.ensureSession(sessionKey, agentId, now);
-    // Persisted before the ack: an acknowledged message survives a crash.
-    store.insertRun({ runId, sessionKey, sessionId: session.sessionId, createdAtMs: now });
-    store.appendMessage(session, runId, { role: 'user', content: turn.message, timestamp: now, idempotencyKey: `${runId}:user` }, now);
+    // Committed before the ack: an acknowledged message survives a crash.
+    const session = store.acceptTurn({ sessionKey, agentId, runId, message: { role: 'user', content: turn.message, timestamp: now, idempotencyKey: `${runId}:user` }, nowMs: now });
     const controller = new AbortController();
     const previous = this.#sessionTails.get(sessionKey);
     const isQueued = previous !== undefined;
