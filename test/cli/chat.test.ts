@@ -2,6 +2,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createAgentFeature } from '../../src/agent/feature.js';
 import { CLAWGATE_BIN } from '../helpers/cli.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
@@ -71,6 +72,29 @@ describe('clawgate chat', () => {
     assert.equal(await exited, 0, stderr);
     const history = await runHistory(gateway);
     assert.deepEqual(history, [['user', 'tell me a story'], ['assistant', 'Once upon']], 'the partial reply is kept, the run ended aborted');
+  });
+
+  it('Ctrl-C typed on a terminal (a real pty through util-linux `script`) aborts the reply; Ctrl-D leaves', { skip: !existsSync('/usr/bin/script') && 'no /usr/bin/script for a pty' }, async () => {
+    model.setScript([{ kind: 'hang', chunks: ['Far away'] }]);
+    const command = [process.execPath, CLAWGATE_BIN, 'chat', '--session', 'pty', '--url', gateway.url, '--token', gateway.token!].map((arg) => `'${arg}'`).join(' ');
+    const child = spawn('/usr/bin/script', ['-qfec', command, '/dev/null'], { env: { ...process.env, CLAWGATE_STATE_DIR: createTempStateDir() }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const seen = async (pattern: RegExp): Promise<void> => {
+      const deadline = Date.now() + 15_000;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline) throw new Error(`no ${String(pattern)} in: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await seen(/— session pty/);
+    child.stdin.write('a story please\r');
+    await seen(/Far away/);
+    child.stdin.write('\x03');
+    await seen(/\[aborted\]/);
+    child.stdin.write('\x04');
+    assert.equal(await exited, 0, output);
   });
 });
 
