@@ -145,11 +145,12 @@ export class AgentRuntime {
     const sessionKey = canonicalSessionKey(turn.sessionKey, agentId);
     const now = this.#options.now();
     const store = this.#options.store;
-    // Committed before the ack: an acknowledged message survives a crash.
-    const session = store.acceptTurn({ sessionKey, agentId, runId, message: { role: 'user', content: turn.message, timestamp: now, idempotencyKey: `${runId}:user` }, nowMs: now });
-    const controller = new AbortController();
     const previous = this.#sessionTails.get(sessionKey);
     const isQueued = previous !== undefined;
+    // Committed before the ack: an acknowledged message survives a crash. A run that starts at
+    // once is stored as running here, saving a commit before its model request.
+    const session = store.acceptTurn({ sessionKey, agentId, runId, message: { role: 'user', content: turn.message, timestamp: now, idempotencyKey: `${runId}:user` }, nowMs: now, isStarting: !isQueued });
+    const controller = new AbortController();
     let resolveDone!: (outcome: RunOutcome) => void;
     const done = new Promise<RunOutcome>((resolve) => {
       resolveDone = resolve;
@@ -229,7 +230,7 @@ export class AgentRuntime {
     const { runId } = active.handle;
     active.isRunning = true;
     const startedAt = now();
-    store.startRun(runId, startedAt);
+    if (active.handle.isQueued) store.startRun(runId, startedAt);
     events.agent('lifecycle', { phase: 'start', startedAt }, { withSessionId: true });
     const budgetMs = turn.timeoutMs ?? runBudgetMs(this.#options.config.agents);
     const timers = this.#timers();
