@@ -86,7 +86,7 @@ export interface NodeInvokerPort {
    * REQUEST_ABORTED. No dedupe here: callers pick a fresh idempotencyKey per call.
    *
    * Approval fields in `params` (`approved`, `approvalDecision`, …) are always dropped, as for
-   * `node.invoke`. Only `approval` adds them back (`approved: true, approvalDecision`): the flag an
+   * `node.invoke`. Only `approval` adds them back to a `system.run` (`approved: true, approvalDecision`, `runId`): the flag an
    * OpenClaw node whose own policy asks needs to run `system.run` after the gateway's exec approval.
    * It exists on this in-process port alone, so no wire caller can set it.
    */

@@ -204,8 +204,9 @@ export class NodeService {
     this.#policy.assertInvokable({ nodeId, declared: session.commands, approved: this.#store.getApproved(nodeId)?.commands ?? [] }, command);
     const timeoutMs = params.timeoutMs === undefined || params.timeoutMs === 0 ? DEFAULT_NODE_INVOKE_TIMEOUT_MS : params.timeoutMs;
     const stripped = stripApprovalFields(params.params);
-    // Only the gateway's own approval flow (the feature port) may say a run was approved.
-    const forwarded = approval === undefined || typeof stripped !== 'object' || stripped === null ? stripped : { ...stripped, approved: true, approvalDecision: approval.decision, runId: approval.id };
+    // Only the gateway's own approval flow (the feature port, never the wire) may say a system.run was approved.
+    const isApprovedRun = approval !== undefined && command === 'system.run' && typeof stripped === 'object' && stripped !== null;
+    const forwarded = isApprovedRun ? { ...stripped, approved: true, approvalDecision: approval.decision, runId: approval.id } : stripped;
     const outcome = await this.invoker.invoke({ session, command, params: forwarded, timeoutMs, idempotencyKey: params.idempotencyKey, signal });
     return { ok: true, nodeId, command, payload: outcome.payload, payloadJSON: outcome.payloadJSON };
   }
