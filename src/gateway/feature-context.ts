@@ -36,7 +36,7 @@ export function createFeatureContext(feature: GatewayFeature, parts: FeatureCont
     events: parts.events,
     nodes: {
       list: () => nodes.list(),
-      invoke: (params, { signal, scopes }) => nodes.invoke(params, scopes, signal),
+      invoke: (params, { signal, scopes, approval }) => nodes.invoke(params, scopes, signal, approval),
     },
     clock: parts.clock,
     logger: parts.logger.child({ feature: feature.name }),
