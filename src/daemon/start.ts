@@ -164,6 +164,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
       settings,
       secrets,
       logger,
+      applyAuth: (auth) => {
+        const closedSessions = server.rotateSharedSecret(auth);
+        logger.warn({ mode: auth.mode, closedSessions }, 'gateway secret changed: the old one is refused and its sessions were closed');
+      },
       applyControlUi: (controlUi) => server.updateControlUi(controlUi),
       ...(options.configReloadDebounceMs === undefined ? {} : { debounceMs: options.configReloadDebounceMs }),
     }),
