@@ -48,7 +48,7 @@ export async function createGrammyRuntime(options: TelegramClientOptions): Promi
     client: {
       apiRoot: options.apiRoot,
       // Node's fetch (undici): its errors carry `cause.code`, which tells "never sent" from "maybe sent".
-      fetch: globalThis.fetch as never,
+      fetch: fetchWithNativeSignal as never,
       timeoutSeconds: 60,
     },
   });
@@ -62,6 +62,21 @@ export async function createGrammyRuntime(options: TelegramClientOptions): Promi
   // behind the reply would delay the reply by a second. The typing loop spaces it (5 s) by itself.
   bot.api.config.use((prev, method, payload, signal) => (method === 'sendChatAction' ? prev(method, payload, signal) : throttled(prev, method, payload, signal)));
   return { bot, sequentialize };
+}
+
+/**
+ * Node's fetch with grammY's abort signal carried over to a native one. grammY's Node build passes
+ * an `abort-controller` polyfill signal, which Node 22+'s fetch rejects ("Expected signal to be an
+ * instance of AbortSignal") before sending anything; Node 20 accepted it, so this broke only there.
+ */
+function fetchWithNativeSignal(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  const signal: unknown = init?.signal;
+  if (signal === undefined || signal === null || signal instanceof AbortSignal) return fetch(input, init);
+  const foreign = signal as Pick<AbortSignal, 'aborted' | 'addEventListener'>;
+  const controller = new AbortController();
+  if (foreign.aborted) controller.abort();
+  else foreign.addEventListener('abort', () => controller.abort(), { once: true });
+  return fetch(input, { ...init, signal: controller.signal });
 }
 
 /** Classifies anything a grammY call threw. */
