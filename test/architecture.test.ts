@@ -56,6 +56,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   agent: ['protocol', 'config', 'logging', 'store', 'time', 'gateway'],
   // Messaging channels (Telegram first): a feature like the agent, and it may use the agent's public surface.
   channels: ['protocol', 'config', 'logging', 'store', 'time', 'gateway', 'agent'],
+  'control-ui': ['protocol', 'config', 'gateway'],
 };
 
 /** Folders the gateway core must never import: the composition root and the features it hosts. */
@@ -95,8 +96,8 @@ describe('architecture', () => {
 
   it('loads gateway/ and daemon/ outside themselves only on demand (type-only or dynamic imports), so client commands never pay for them', () => {
     // daemon/ is the server's composition root: it may load gateway/ eagerly, since it is itself loaded on demand.
-    // Features (agent/, channels/) are loaded only by daemon/, so they are server-side too.
-    const serverSide = new Set(['gateway', 'daemon', 'agent', 'channels']);
+    // Features (agent/, channels/, control-ui/) are loaded only by daemon/, so they are server-side too.
+    const serverSide = new Set(['gateway', 'daemon', ...NEVER_FROM_GATEWAY]);
     const eager = sourceFiles(SRC)
       .filter((file) => !serverSide.has(layerOf(relative(SRC, file))))
       .flatMap((file) =>

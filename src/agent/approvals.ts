@@ -15,6 +15,12 @@ export const DEFAULT_APPROVAL_TTL_MS = 30 * 60_000;
 export type ApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
 export type ApprovalOutcome = ApprovalDecision | 'expired' | 'no-approval-route' | 'aborted';
 
+/**
+ * What an operator may decide. OpenClaw also offers `allow-always`, which persists an allow rule on
+ * the execution host; Clawgate keeps no such rules yet, so it is neither offered nor accepted.
+ */
+export const OFFERED_DECISIONS: readonly ApprovalDecision[] = ['allow-once', 'deny'];
+
 /** The plan a decision is bound to. */
 export interface ExecPlan {
   argv: string[];
@@ -85,7 +91,7 @@ export class ExecApprovals {
         host: 'node',
         security: context.security,
         ask: context.ask,
-        allowedDecisions: ['allow-once', 'deny'],
+        allowedDecisions: [...OFFERED_DECISIONS],
         agentId: plan.agentId,
         sessionKey: plan.sessionKey,
         runId: context.runId,
@@ -119,10 +125,15 @@ export class ExecApprovals {
     return [...this.#pending.values()].map((pending) => pending.record);
   }
 
-  /** Decides a pending request once; a second decision, or an unknown id, is EXEC_APPROVAL_NOT_FOUND. */
+  /**
+   * Decides a pending request once; a second decision, or an unknown id, is EXEC_APPROVAL_NOT_FOUND.
+   * `allow-always` is refused (EXEC_APPROVAL_DECISION_UNSUPPORTED) and the request stays pending: it
+   * is not in `allowedDecisions`, and silently running it once would betray what the operator chose.
+   */
   resolve(id: string, decision: ApprovalDecision, resolvedBy: string): void {
     const pending = this.#pending.get(id);
     if (pending === undefined || this.#options.now() >= pending.record.expiresAtMs) throw new GatewayError('EXEC_APPROVAL_NOT_FOUND', { id });
+    if (!OFFERED_DECISIONS.includes(decision)) throw new GatewayError('EXEC_APPROVAL_DECISION_UNSUPPORTED', { id, decision });
     pending.settle(decision);
     this.#options.events.emit('exec.approval.resolved', { id, decision, resolvedBy, ts: this.#options.now(), request: pending.record.request });
   }

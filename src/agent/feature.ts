@@ -60,7 +60,16 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
       ...createSessionMethods(getRuntime, getStore, () => now()),
       ...createExecApprovalMethods(getRuntime),
     ],
-    sessionDefaults: (): SessionDefaults => ({ defaultAgentId: DEFAULT_AGENT_ID, mainKey: 'main', mainSessionKey: `agent:${DEFAULT_AGENT_ID}:main`, scope: 'per-sender' }),
+    // OpenClaw 2026.9.6's shape (op capture): modelConfigured tells a UI whether to offer chat or setup.
+    sessionDefaults: (): SessionDefaults => ({
+      defaultAgentId: DEFAULT_AGENT_ID,
+      mainKey: 'main',
+      mainSessionKey: `agent:${DEFAULT_AGENT_ID}:main`,
+      scope: 'per-sender',
+      modelConfigured: runtime?.modelRef !== undefined,
+      ownership: 'sole',
+      selectionRequired: false,
+    }),
     httpRoutes: [
       {
         method: 'POST',
@@ -122,13 +131,12 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
   };
 }
 
-/** The event bus behind the agent's sink. Tool-stream events aimed at one connection are not sent: the bus cannot target a broadcast event yet. */
+/** The event bus behind the agent's sink; a `connId` target narrows a broadcast event to that connection (the tool stream). */
 function eventSink(context: FeatureContext, deltaListeners: ReadonlyMap<string, (delta: string) => void>): AgentEventSink {
   return {
     emit(event: AgentEventName, payload: Record<string, unknown>, target) {
-      if (target?.connId !== undefined) return 0;
       if (event === 'chat' && payload['state'] === 'delta') deltaListeners.get(String(payload['runId']))?.(String(payload['deltaText']));
-      return context.events.emit(EVENTS_BY_NAME[event], payload);
+      return context.events.emit(EVENTS_BY_NAME[event], payload, target?.connId === undefined ? {} : { connId: target.connId });
     },
   };
 }
@@ -147,7 +155,7 @@ function nodePort(context: FeatureContext): AgentNodePort {
     async invoke(request, signal) {
       const result = await context.nodes.invoke(
         { nodeId: request.nodeId, command: request.command, params: request.params, timeoutMs: request.timeoutMs, idempotencyKey: request.idempotencyKey, ...(request.sessionKey === undefined ? {} : { sessionKey: request.sessionKey }) },
-        { signal, scopes: ['operator.write'] },
+        { signal, scopes: ['operator.write'], ...(request.approval === undefined ? {} : { approval: request.approval }) },
       );
       if (result.payload !== undefined && result.payload !== null) return result.payload;
       return typeof result.payloadJSON === 'string' ? (JSON.parse(result.payloadJSON) as unknown) : undefined;

@@ -38,14 +38,19 @@ export interface AgentNodeInvoke {
   timeoutMs: number;
   idempotencyKey: string;
   sessionKey?: string;
+  /**
+   * The gateway's exec approval this `system.run` carries out: the node then gets `approved: true`,
+   * `approvalDecision` and `runId` = the approval id (OpenClaw §6.3). Approval fields put in `params`
+   * are dropped, by the core, for the agent as for any operator.
+   */
+  approval?: { id: string; decision: 'allow-once' | 'allow-always' };
 }
 
 export interface AgentNodePort {
   list(): AgentNode[];
   /**
-   * Relays one `node.invoke` as the agent. Unlike an operator's `node.invoke`, approval fields the
-   * agent sets after an exec approval (`approved`, `approvalDecision`) are passed through. Rejects
-   * with a GatewayError (NOT_CONNECTED, NODE_INVOKE_TIMEOUT, NODE_INVOKE_FAILED, …); `signal` aborts.
+   * Relays one `node.invoke` as the agent. Rejects with a GatewayError (NOT_CONNECTED,
+   * NODE_INVOKE_TIMEOUT, NODE_INVOKE_FAILED, …); `signal` aborts.
    */
   invoke(request: AgentNodeInvoke, signal: AbortSignal): Promise<unknown>;
 }

@@ -145,13 +145,12 @@ export class AgentRuntime {
     const sessionKey = canonicalSessionKey(turn.sessionKey, agentId);
     const now = this.#options.now();
     const store = this.#options.store;
-    const session = store.ensureSession(sessionKey, agentId, now);
-    // Persisted before the ack: an acknowledged message survives a crash.
-    store.insertRun({ runId, sessionKey, sessionId: session.sessionId, createdAtMs: now });
-    store.appendMessage(session, runId, { role: 'user', content: turn.message, timestamp: now, idempotencyKey: `${runId}:user` }, now);
-    const controller = new AbortController();
     const previous = this.#sessionTails.get(sessionKey);
     const isQueued = previous !== undefined;
+    // Committed before the ack: an acknowledged message survives a crash. A run that starts at
+    // once is stored as running here, saving a commit before its model request.
+    const session = store.acceptTurn({ sessionKey, agentId, runId, message: { role: 'user', content: turn.message, timestamp: now, idempotencyKey: `${runId}:user` }, nowMs: now, isStarting: !isQueued });
+    const controller = new AbortController();
     let resolveDone!: (outcome: RunOutcome) => void;
     const done = new Promise<RunOutcome>((resolve) => {
       resolveDone = resolve;
@@ -161,7 +160,10 @@ export class AgentRuntime {
     this.#active.set(runId, active);
     const events = new RunEvents(this.#options.events, { runId, sessionKey, sessionId: session.sessionId, agentId, ...(turn.toolEventsConnId === undefined ? {} : { toolEventsConnId: turn.toolEventsConnId }) }, this.#options.now);
     if (isQueued) events.agent('run_status', { phase: 'queued' });
-    const tail = (previous ?? Promise.resolve()).then(async () => {
+    // A first run starts on the next turn of the event loop, once the caller's response went out:
+    // OpenClaw answers `chat.send` before the run's first event (§3.4), and the dispatcher sends a
+    // returned response only after several awaits, which a microtask start would overtake.
+    const tail = (previous ?? new Promise<void>((resolve) => setImmediate(resolve))).then(async () => {
       const outcome = await this.#run(active, session, turn, events);
       this.#active.delete(runId);
       this.#settled.set(runId, { outcome, expiresAtMs: this.#options.now() + DEDUPE_TTL_MS });
@@ -228,7 +230,7 @@ export class AgentRuntime {
     const { runId } = active.handle;
     active.isRunning = true;
     const startedAt = now();
-    store.startRun(runId, startedAt);
+    if (active.handle.isQueued) store.startRun(runId, startedAt);
     events.agent('lifecycle', { phase: 'start', startedAt }, { withSessionId: true });
     const budgetMs = turn.timeoutMs ?? runBudgetMs(this.#options.config.agents);
     const timers = this.#timers();

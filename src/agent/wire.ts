@@ -3,8 +3,20 @@
  * (`agent` final, `agent.wait`, `chat.history`, `sessions.list`; openclaw-agent-chat.md §1–§5).
  */
 import type { AgentResult, AgentWaitResult, ChatHistoryResult, SessionRow } from '../protocol/index.js';
+import type { CallerInfo } from '../gateway/index.js';
 import type { RunHandle, RunOutcome } from './runtime.js';
 import type { AgentStore, SessionRecord } from './store/agent-store.js';
+
+/** The `connect.caps` entry asking for the `tool` stream of one's own runs (OpenClaw client-info). */
+export const TOOL_EVENTS_CAP = 'tool-events';
+
+/**
+ * The connection that gets a run's `tool` stream: the requester, when it declared `tool-events`
+ * (OpenClaw §3.3: tool events go only to connections that asked and started the run).
+ */
+export function toolEventsConnId(caller: CallerInfo): string | undefined {
+  return caller.caps?.includes(TOOL_EVENTS_CAP) === true ? caller.connId : undefined;
+}
 
 /** The `agent` acceptance: `{runId, sessionKey, agentId, status:"accepted", acceptedAt}`. */
 export function acceptedPayload(handle: RunHandle): { runId: string; status: 'accepted'; sessionKey: string; agentId: string; acceptedAt: number } {

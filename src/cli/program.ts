@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { CLAWGATE_VERSION } from '../protocol/index.js';
 import { createCliContext, type CliContext, type CliIo } from './context.js';
 import { registerDevices } from './commands/devices.js';
+import { registerDashboard } from './commands/dashboard.js';
 import { registerGatewayAuthToken } from './commands/gateway-auth-token.js';
 import { registerGatewayCall } from './commands/gateway-call.js';
 import { registerGatewayMessaging } from './commands/gateway-messaging.js';
@@ -77,6 +78,7 @@ export function buildProgram(io: CliIo): Command {
   registerExecApprovals(program, getContext);
   registerChat(program, getContext);
   registerChannels(program, getContext);
+  registerDashboard(program, getContext);
 
   for (const command of allCommands(program)) command.exitOverride();
   return program;

@@ -50,6 +50,10 @@ export const GatewayControlUiConfigSchema = Type.Object(
     allowedOrigins: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     /** Extra `Host` names (`name` or `name:port`) a browser may use, e.g. a reverse proxy's name. */
     allowedHosts: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    /** Serve the Control UI from the gateway's port (default true). */
+    enabled: Type.Optional(Type.Boolean()),
+    /** URL prefix of the Control UI, e.g. `/ui` (default `/`). */
+    basePath: Type.Optional(Type.String({ pattern: '^/[A-Za-z0-9._~/-]*$', maxLength: 200 })),
   },
   Closed,
 );

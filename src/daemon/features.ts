@@ -7,6 +7,7 @@
 import type { GatewayFeature } from '../gateway/index.js';
 import { createAgentFeature } from '../agent/feature.js';
 import { withChannels } from '../channels/index.js';
+import { createControlUiFeature } from '../control-ui/index.js';
 
-/** The agent, and the channels that bring it messages (Telegram) and deliver its replies. */
-export const DEFAULT_FEATURES: readonly GatewayFeature[] = withChannels(createAgentFeature());
+/** The agent, the channels that bring it messages (Telegram) and deliver its replies, and the browser UI. */
+export const DEFAULT_FEATURES: readonly GatewayFeature[] = [...withChannels(createAgentFeature()), createControlUiFeature()];

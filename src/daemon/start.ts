@@ -179,6 +179,10 @@ async function startLocked(options: StartGatewayOptions, features: readonly Gate
       settings,
       secrets,
       logger,
+      applyAuth: (auth) => {
+        const closedSessions = server.rotateSharedSecret(auth);
+        logger.warn({ mode: auth.mode, closedSessions }, 'gateway secret changed: the old one is refused and its sessions were closed');
+      },
       applyControlUi: (controlUi) => server.updateControlUi(controlUi),
       ...(options.configReloadDebounceMs === undefined ? {} : { debounceMs: options.configReloadDebounceMs }),
     }),

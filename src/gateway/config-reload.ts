@@ -75,6 +75,8 @@ export interface ConfigReloadOptions {
   settings: GatewaySettings;
   secrets: SecretRegistry;
   logger: Logger;
+  /** Installs a changed shared secret and closes the old secret's sessions (the SIGHUP path too). */
+  applyAuth: (auth: GatewaySettings['auth']) => void;
   /** Swaps the server's browser Origin/Host policy. */
   applyControlUi: (controlUi: GatewaySettings['hardening']['controlUi']) => void;
   /** Quiet period after the last file event, in ms (editors write in several steps). Default 250. */
@@ -102,8 +104,8 @@ export function startConfigReload(options: ConfigReloadOptions): () => Promise<v
     if (plan.live.some((name) => name.startsWith('gateway auth'))) {
       options.secrets.add(nextSettings.auth.token);
       options.secrets.add(nextSettings.auth.password);
-      options.settings.auth = nextSettings.auth;
       options.settings.authSource = nextSettings.authSource;
+      options.applyAuth(nextSettings.auth);
     }
     if (plan.live.includes('gateway.controlUi')) {
       options.settings.hardening = { ...options.settings.hardening, controlUi: nextSettings.hardening.controlUi };

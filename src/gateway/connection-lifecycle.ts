@@ -188,6 +188,7 @@ export class ConnectionLifecycle implements ConnectionHandler {
       isLocal: connection.clientAddress.isLocal,
       isBrowser: connection.clientAddress.isBrowser,
       origin: connection.clientAddress.origin,
+      caps: params.caps,
     };
     connection.markReady(caller);
     this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);

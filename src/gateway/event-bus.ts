@@ -31,7 +31,11 @@ export interface EventRecipient {
 
 /** Where a `subscribers` or `direct` event goes. */
 export interface EventTarget {
-  /** The one connection of a `direct` event. */
+  /**
+   * The one connection of a `direct` event. On a `broadcast` event it narrows delivery to that
+   * connection (still only if it may receive the event): OpenClaw sends the `agent` tool stream,
+   * a broadcast event, to the run's requester alone.
+   */
   connId?: string;
   /** The subscription key of a `subscribers` event (e.g. a session key). */
   key?: string;
@@ -136,8 +140,11 @@ export class EventBus {
     const allowed = (recipient: EventRecipient | undefined): recipient is EventRecipient =>
       recipient !== undefined && recipient.caller !== undefined && mayReceive(definition, recipient.caller);
     switch (definition.delivery) {
-      case 'broadcast':
-        return [...this.#recipients.values()].filter(allowed);
+      case 'broadcast': {
+        if (target.connId === undefined) return [...this.#recipients.values()].filter(allowed);
+        const recipient = this.#recipients.get(target.connId);
+        return allowed(recipient) ? [recipient] : [];
+      }
       case 'subscribers': {
         if (target.key === undefined) throw new GatewayError('EVENT_TARGET_MISSING', { event: definition.name, delivery: 'subscribers', needs: 'key' });
         return [...(this.#subscribers.get(target.key) ?? [])].map((connId) => this.#recipients.get(connId)).filter(allowed);

@@ -6,9 +6,9 @@
  * core never imports a feature: the composition root (src/daemon/start.ts) hands the list to the
  * gateway. Handlers close over the feature's own runtime, built in `onReady` from the context.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { TSchema } from 'typebox';
-import type { EventDefinition, HealthSummary, NodeEntry, NodeInvokeParams, NodeInvokeResult, StatusResult } from '../protocol/index.js';
+import type { EventDefinition, GatewayError, HealthSummary, NodeEntry, NodeInvokeParams, NodeInvokeResult, StatusResult } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { Logger, SecretRegistry } from '../logging/index.js';
 import type { Migration, StateStore } from '../store/index.js';
@@ -24,6 +24,10 @@ export interface SessionDefaults {
   mainKey: string;
   mainSessionKey: string;
   scope?: string;
+  /** Whether the agent has a model configured (OpenClaw 2026.9.6 sends it). */
+  modelConfigured?: boolean;
+  ownership?: 'sole' | 'legacy' | 'explicit';
+  selectionRequired?: boolean;
 }
 
 /** Ready, or not ready with a short reason for the log (never shown on the unauthenticated probe). */
@@ -66,6 +70,13 @@ export interface GatewayFeature {
   onClose?(): void | Promise<void>;
 }
 
+/** A decision the gateway's own exec approval flow made (the agent's `exec.approval.resolve`). */
+export interface GatewayExecApproval {
+  /** The approval id; becomes the `system.run` runId, as in OpenClaw (§6.3). */
+  id: string;
+  decision: 'allow-once' | 'allow-always';
+}
+
 /** Nodes as a feature's tools see them: list, and invoke with an abort signal. */
 export interface NodeInvokerPort {
   list(): NodeEntry[];
@@ -73,8 +84,13 @@ export interface NodeInvokerPort {
    * Invokes a node command through the same gates as `node.invoke` (connected, approved, allowed by
    * policy; admin-only commands need `operator.admin` in `scopes`). Aborting `signal` fails it with
    * REQUEST_ABORTED. No dedupe here: callers pick a fresh idempotencyKey per call.
+   *
+   * Approval fields in `params` (`approved`, `approvalDecision`, …) are always dropped, as for
+   * `node.invoke`. Only `approval` adds them back to a `system.run` (`approved: true, approvalDecision`, `runId`): the flag an
+   * OpenClaw node whose own policy asks needs to run `system.run` after the gateway's exec approval.
+   * It exists on this in-process port alone, so no wire caller can set it.
    */
-  invoke(params: NodeInvokeParams, options: { signal: AbortSignal; scopes: readonly string[] }): Promise<NodeInvokeResult>;
+  invoke(params: NodeInvokeParams, options: { signal: AbortSignal; scopes: readonly string[]; approval?: GatewayExecApproval }): Promise<NodeInvokeResult>;
 }
 
 /** Cancels running requests (e.g. `chat.abort` aborting the `agent` request of a run). */
@@ -106,4 +122,14 @@ export interface FeatureContext {
   readonly secrets: SecretRegistry;
   readonly requests: RequestControl;
   readonly httpAuth: HttpAuth;
+  /** The browser Host/Origin gate of the WebSocket upgrade, for a feature's own HTTP routes. */
+  readonly browserAccess: BrowserAccessGate;
+}
+
+/** The upgrade's browser checks, applied by a feature to plain HTTP (undefined = allowed). */
+export interface BrowserAccessGate {
+  /** Host must be the gateway's own name (DNS rebinding); a coded refusal otherwise. */
+  checkHost(headers: IncomingHttpHeaders): GatewayError | undefined;
+  /** The full upgrade check: Host, and Origin when present. */
+  check(headers: IncomingHttpHeaders): GatewayError | undefined;
 }

@@ -20,6 +20,7 @@ export type {
   FeatureConfigSection,
   FeatureReadiness,
   NodeInvokerPort,
+  GatewayExecApproval,
   RequestControl,
   SessionDefaults,
 } from './feature.js';

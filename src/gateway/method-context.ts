@@ -19,6 +19,8 @@ export interface CallerInfo {
   /** The upgrade request carried an `Origin` header. */
   readonly isBrowser?: boolean | undefined;
   readonly origin?: string | undefined;
+  /** `connect.caps` the client declared (e.g. `tool-events`: it wants the tool stream of the runs it starts). */
+  readonly caps?: readonly string[] | undefined;
 }
 
 /** What a handler gets besides its params. `A` is the method's interim ack payload type. */

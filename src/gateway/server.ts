@@ -75,7 +75,6 @@ export class GatewayServer {
   readonly #router: HttpRouter;
   readonly #httpServers: Server[] = [];
   readonly #admission: Admission;
-  readonly #pairingDeps: PairingDeps;
   /** Raw sockets accepted on the owner socket (their upgrades skip the counts). */
   readonly #ownerSockets = new WeakSet<object>();
   #ownerChannel: OwnerChannel | undefined;
@@ -118,7 +117,6 @@ export class GatewayServer {
       emit: broadcast,
       disconnectDevice: (deviceId, role, change) => this.#lifecycle.disconnectDevice(deviceId, role, change),
     };
-    this.#pairingDeps = pairingDeps;
     this.#pairing = new PairingService(pairingDeps);
     this.#nodes = new NodeService({
       store: options.nodeSurfaceStore ?? this.#store.nodeSurfaces,
@@ -212,6 +210,7 @@ export class GatewayServer {
           config: this.#options.config,
           secrets: this.#options.secrets,
           auth: this.#options.settings.auth,
+          browserAccess: () => this.#browserAccess,
         }),
       );
       await this.#listen();
@@ -255,21 +254,20 @@ export class GatewayServer {
     for (const hook of this.#stopHooks.splice(0)) await hook();
   }
 
-  /**
-   * Replaces the shared secret (a SIGHUP reload, daemon/start.ts): from now on only `auth` is
-   * accepted, and every session that authenticated with the old secret is closed at once with
-   * SHARED_SECRET_ROTATED (security lessons T-AUTH-1). Device tokens are unaffected. Returns how
-   * many sessions were closed.
-   */
   /** True when `auth` differs from the secret in use (mode, token or password). */
   isSharedSecretDifferent(auth: SharedSecretAuth): boolean {
     const current = this.#options.settings.auth;
     return current.mode !== auth.mode || current.token !== auth.token || current.password !== auth.password;
   }
 
+  /**
+   * Replaces the shared secret (SIGHUP or a live config edit, daemon/start.ts): from now on only
+   * `auth` is accepted (pairing reads settings.auth at each connect), and every session that
+   * authenticated with the old secret is closed at once with SHARED_SECRET_ROTATED (security lessons
+   * T-AUTH-1). Device tokens are unaffected. Returns how many sessions were closed.
+   */
   rotateSharedSecret(auth: SharedSecretAuth): number {
     this.#options.settings.auth = auth;
-    this.#pairingDeps.auth = auth;
     return this.#lifecycle.closeSharedSecretSessions();
   }
 

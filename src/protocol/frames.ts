@@ -196,7 +196,7 @@ export interface HelloOk {
     authMode?: AuthMode;
     configPath?: string;
     stateDir?: string;
-    sessionDefaults?: { defaultAgentId: string; mainKey: string; mainSessionKey: string; scope?: string };
+    sessionDefaults?: { defaultAgentId: string; mainKey: string; mainSessionKey: string; scope?: string; modelConfigured?: boolean; ownership?: 'sole' | 'legacy' | 'explicit'; selectionRequired?: boolean };
   };
   auth: { role: string; scopes: string[]; deviceToken?: string; issuedAtMs?: number };
   policy: { maxPayload: number; maxBufferedBytes: number; tickIntervalMs: number };

@@ -22,6 +22,13 @@ export interface IssuedBootstrapToken {
   expiresAtMs: number;
 }
 
+/**
+ * What a bootstrap token grants: `pair` queues a pairing request an operator approves (setup codes);
+ * `owner` approves the claiming device at once as an operator (`clawgate dashboard`, issued by an
+ * admin for their own browser), still single-use and bound to the first device key that shows it.
+ */
+export type BootstrapProfile = 'pair' | 'owner';
+
 /** Why a bootstrap token was refused (logged and audited, never sent to the client). */
 export type BootstrapRefusal = 'unknown' | 'expired' | 'redeemed' | 'claimed-by-other-device';
 
@@ -42,11 +49,17 @@ export class BootstrapTokenRepository {
     this.#createSecret = createSecret;
   }
 
-  issue(ttlMs: number, nowMs: number): IssuedBootstrapToken {
+  issue(ttlMs: number, nowMs: number, profile: BootstrapProfile = 'pair'): IssuedBootstrapToken {
     const token = this.#createSecret();
     const expiresAtMs = nowMs + ttlMs;
-    this.#db.prepareCached('INSERT INTO bootstrap_tokens (token_hash, created_at_ms, expires_at_ms) VALUES (?, ?, ?)').run(hashSecret(token), nowMs, expiresAtMs);
+    this.#db.prepareCached('INSERT INTO bootstrap_tokens (token_hash, created_at_ms, expires_at_ms, profile) VALUES (?, ?, ?, ?)').run(hashSecret(token), nowMs, expiresAtMs, profile);
     return { token, expiresAtMs };
+  }
+
+  /** The profile of a known token (check `claim` first); `pair` for anything unexpected. */
+  profileOf(token: string): BootstrapProfile {
+    const row = this.#db.prepareCached('SELECT profile FROM bootstrap_tokens WHERE token_hash = ?').get(hashSecret(token)) as { profile: string } | undefined;
+    return row?.profile === 'owner' ? 'owner' : 'pair';
   }
 
   /**

@@ -102,12 +102,18 @@ describe('AgentRuntime', () => {
     assert.equal(nodes.invokes.length, 0);
     const id = String(requested.payload['id']);
     assert.deepEqual((requested.payload['request'] as { systemRunBinding: unknown }).systemRunBinding, { argv: ['uname', '-a'], cwd: null, agentId: 'main', sessionKey: 'agent:main:main' });
+    assert.deepEqual((requested.payload['request'] as { allowedDecisions: unknown }).allowedDecisions, ['allow-once', 'deny']);
+    // allow-always is refused with a code, not downgraded to allow-once; the request stays pending.
+    assert.throws(() => runtime.approvals.resolve(id, 'allow-always', 'test'), (error: unknown) => error instanceof GatewayError && error.code === 'EXEC_APPROVAL_DECISION_UNSUPPORTED');
+    assert.equal(nodes.invokes.length, 0);
+    assert.deepEqual(runtime.approvals.list().map((record) => record.id), [id]);
     runtime.approvals.resolve(id, 'allow-once', 'test');
     assert.throws(() => runtime.approvals.resolve(id, 'allow-once', 'test'), (error: unknown) => error instanceof GatewayError && error.code === 'EXEC_APPROVAL_NOT_FOUND');
     const outcome = await handle.done;
     assert.equal(outcome.status, 'ok');
-    assert.equal((nodes.invokes[0]?.params as { approved?: boolean }).approved, true);
-    assert.equal((nodes.invokes[0]?.params as { runId?: string }).runId, id);
+    // The approval travels beside the params (the core turns it into approved:true), never inside them.
+    assert.deepEqual(nodes.invokes[0]?.approval, { id, decision: 'allow-once' });
+    assert.equal((nodes.invokes[0]?.params as { approved?: boolean }).approved, undefined);
   });
 
   it('denies exec with the reason when no approval client is connected', async () => {

@@ -9,6 +9,8 @@ import { writeRunState } from '../../src/cli/run-state.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { findFreePort } from '../helpers/ports.js';
+import { startFakeAnthropicServer, startFakeOpenAiServer } from '../helpers/fake-model.js';
+import { FakeTelegram } from '../helpers/fake-telegram.js';
 
 interface Report {
   ok: boolean;
@@ -40,7 +42,7 @@ describe('clawgate doctor', () => {
     assert.equal(finding(before.report, 'token').status, 'warn');
     assert.equal(finding(before.report, 'port').status, 'info');
     assert.match(finding(before.report, 'port').detail, /nothing listens/);
-    assert.equal(finding(before.report, 'models').detail, 'no model or channel configured (the agent and channels are not in this version)');
+    assert.match(finding(before.report, 'models').detail, /^no model configured: the built-in commands/);
 
     const fixed = await doctor(stateDir, ['--fix']);
     assert.equal(fixed.code, 0, JSON.stringify(fixed.report));
@@ -60,7 +62,8 @@ describe('clawgate doctor', () => {
     assert.match(finding(weak.report, 'token').fix ?? '', /clawgate config set gateway\.auth\.token "\$\(openssl rand -base64 32\)"/);
     assert.deepEqual(weak.report.applied, []);
     writeFileSync(join(stateDir, 'clawgate.json'), '{ gateway: { bind: "lna" } }');
-    const broken = await doctor(stateDir);
+    // A broken config names no port, so the doctor would probe the default one: never a test's to touch.
+    const broken = await doctor(stateDir, [], { CLAWGATE_GATEWAY_PORT: String(await findFreePort()) });
     assert.equal(finding(broken.report, 'config').status, 'fail');
     assert.match(finding(broken.report, 'config').detail, /did you mean "lan"/);
   });
@@ -133,6 +136,67 @@ describe('clawgate doctor', () => {
       assert.equal(clock.status, 'fail');
       assert.match(clock.detail, /differs from 127\.0\.0\.1:\d+ by (599|600|601) s/);
       assert.ok(existsSync(stateDir));
+    });
+  });
+
+  describe('models and channels (FAKE model servers and a FAKE Bot API over real HTTP)', () => {
+    it('says a plain install has no model and what the built-in commands still do', async () => {
+      const stateDir = createTempStateDir();
+      writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { port: await findFreePort() } }), { mode: 0o600 });
+      const models = finding((await doctor(stateDir)).report, 'models');
+      assert.equal(models.status, 'info');
+      assert.match(models.fix ?? '', /agents\.defaults\.model\.primary/);
+    });
+
+    it('reaches each configured model with its key, and names a refused key without printing it', async () => {
+      const openai = await startFakeOpenAiServer([]);
+      const anthropic = await startFakeAnthropicServer([]);
+      try {
+        openai.requireApiKey('sk-good-openai');
+        anthropic.requireApiKey('sk-wrong-on-purpose-not-this');
+        const stateDir = createTempStateDir();
+        const config = {
+          gateway: { port: await findFreePort() },
+          models: {
+            providers: {
+              local: { baseUrl: openai.baseUrl, api: 'openai-completions', apiKey: '${DOCTOR_TEST_KEY}', models: [{ id: 'm1', name: 'm1' }] },
+              claude: { baseUrl: anthropic.baseUrl.replace(/\/v1$/, ''), api: 'anthropic-messages', apiKey: 'sk-ant-secret-value', models: [{ id: 'c1', name: 'c1' }] },
+            },
+          },
+          agents: { defaults: { model: { primary: 'local/m1', fallbacks: ['claude/c1'] } } },
+        };
+        writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify(config), { mode: 0o600 });
+        const { report, code } = await doctor(stateDir, [], { DOCTOR_TEST_KEY: 'sk-good-openai' });
+        const [primary, fallback] = report.findings.filter((f) => f.id === 'models');
+        assert.equal(primary?.status, 'ok', JSON.stringify(primary));
+        assert.equal(fallback?.status, 'fail');
+        assert.match(fallback?.detail ?? '', /claude refused the API key \(HTTP 401\)/);
+        assert.equal(code, 1);
+        assert.doesNotMatch(JSON.stringify(report), /sk-ant-secret-value|sk-good-openai/);
+        assert.ok(openai.requests.some((r) => r.method === 'GET' && r.path === '/v1/models'));
+      } finally {
+        await openai.close();
+        await anthropic.close();
+      }
+    });
+
+    it('checks the Telegram bot token with getMe and says when it is refused', async () => {
+      const telegram = await FakeTelegram.start();
+      try {
+        const stateDir = createTempStateDir();
+        const port = await findFreePort();
+        const write = (botToken: string): void =>
+          writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { port }, channels: { telegram: { botToken, apiRoot: telegram.apiRoot } } }), { mode: 0o600 });
+        write(telegram.token);
+        assert.equal(finding((await doctor(stateDir)).report, 'telegram').status, 'ok');
+        write('7000001:revokedTokenForTheDoctorTest');
+        const refused = finding((await doctor(stateDir)).report, 'telegram');
+        assert.equal(refused.status, 'fail');
+        assert.match(refused.detail, /refused the bot token/);
+        assert.doesNotMatch(JSON.stringify(refused), /revokedTokenForTheDoctorTest/);
+      } finally {
+        await telegram.close();
+      }
     });
   });
 });

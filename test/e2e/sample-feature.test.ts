@@ -115,7 +115,7 @@ describe('a feature plugged in through the seam (sample)', () => {
     const db = openSqlite(stateDatabasePath(gateway.paths.stateDir));
     try {
       const rows = db.prepare('SELECT owner, version FROM schema_migrations ORDER BY owner, version').all() as { owner: string; version: number }[];
-      assert.deepEqual(rows.map((r) => `${r.owner}:${r.version}`), ['core:1', 'core:2', 'core:3', 'sample:1']);
+      assert.deepEqual(rows.map((r) => `${r.owner}:${r.version}`), ['core:1', 'core:2', 'core:3', 'core:4', 'sample:1']);
     } finally {
       db.close();
     }

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import { callGateway } from '../../src/client/index.js';
 import { planConfigReload } from '../../src/gateway/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
 
 const TOKEN_A = 'reload-token-a-0123456789abcdef0123';
 const TOKEN_B = 'reload-token-b-0123456789abcdef0123';
@@ -48,9 +49,14 @@ describe('live config reload', () => {
   });
   const write = (config: unknown): void => writeFileSync(gateway.paths.configPath, JSON.stringify(config));
 
-  it('applies a new token live: the new one works, the old one is refused', async () => {
+  it('applies a new token live: the new one works, the old one is refused and its sessions close', async () => {
     await health(gateway, TOKEN_A);
+    const oldSession = await openAuthenticatedSocket(gateway.url, TOKEN_A);
     write({ gateway: { auth: { token: TOKEN_B } } });
+    // The same rotation as SIGHUP (T-AUTH-1): an edited secret never leaves the old one's sessions open.
+    const closed = await oldSession.closed;
+    assert.equal(closed.code, 1008);
+    assert.match(closed.reason, /secret was changed/);
     await until(() => reloads().length >= 1, 'the reload log line');
     assert.match(reloads()[0] ?? '', /config reloaded: applied gateway auth token \(from gateway\.auth\.token\)/);
     assert.ok(!reloads()[0]!.includes(TOKEN_B), 'the new secret is scrubbed from the log');

@@ -95,6 +95,18 @@ describe('EventBus', () => {
     assert.deepEqual([names(node), names(other)], [['node.invoke.request'], []]);
   });
 
+  it('narrows a broadcast event to one connection when given connId, still checking its scope', () => {
+    const bus = createBus();
+    const requester = recipient('a', 'operator', ['operator.read']);
+    const watcher = recipient('b', 'operator', ['operator.read']);
+    const pairingOnly = recipient('c', 'operator', ['operator.pairing']);
+    for (const r of [requester, watcher, pairingOnly]) bus.attach(r);
+    assert.equal(bus.emit(presenceEvent, { presence: [] }, { connId: 'a' }), 1);
+    assert.deepEqual([names(requester), names(watcher)], [['presence'], []]);
+    assert.equal(bus.emit(devicePairResolvedEvent, { requestId: 'r', deviceId: 'd', decision: 'approved', ts: 1 }, { connId: 'a' }), 0, 'no scope, no event');
+    assert.equal(bus.emit(presenceEvent, { presence: [] }, { connId: 'gone' }), 0);
+  });
+
   it('serializes the payload once per emit: every recipient gets the same prepared frame', () => {
     const bus = createBus(false);
     const recipients = Array.from({ length: 16 }, (_, i) => recipient(`c${i}`, 'operator', ['operator.read']));

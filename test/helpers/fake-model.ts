@@ -31,6 +31,8 @@ export interface FakeModelServer {
   requests: RecordedRequest[];
   /** Replaces the remaining script. */
   setScript(script: FakeScriptEntry[]): void;
+  /** From now on, answer 401 (as the vendors do) to any request without this key; undefined: keyless. */
+  requireApiKey(key: string | undefined): void;
   /** Resolves once `count` requests have arrived. */
   waitForRequests(count: number): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ async function startFake(flavor: Flavor, initial: FakeScriptEntry[]): Promise<Fa
   const requests: RecordedRequest[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const open = new Set<ServerResponse>();
+  let requiredKey: string | undefined;
   const server: Server = createServer((req, res) => {
     void handle(req, res);
   });
@@ -91,6 +94,16 @@ async function startFake(flavor: Flavor, initial: FakeScriptEntry[]): Promise<Fa
     for (const waiter of waiters.filter((w) => requests.length >= w.count)) {
       waiters.splice(waiters.indexOf(waiter), 1);
       waiter.resolve();
+    }
+    const presented = flavor === 'openai' ? String(req.headers['authorization'] ?? '').replace(/^Bearer /, '') : String(req.headers['x-api-key'] ?? '');
+    if (requiredKey !== undefined && presented !== requiredKey) {
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'invalid api key (fake model server)' } }));
+      return;
+    }
+    // Both vendors list their models at GET /v1/models.
+    if (req.method === 'GET' && recorded.path === '/v1/models') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data: [{ id: 'fake-model', object: 'model' }] }));
+      return;
     }
     const expectedPath = flavor === 'openai' ? '/v1/chat/completions' : '/v1/messages';
     if (req.method !== 'POST' || recorded.path !== expectedPath) {
@@ -111,6 +124,9 @@ async function startFake(flavor: Flavor, initial: FakeScriptEntry[]): Promise<Fa
     requests,
     setScript(next) {
       script = [...next];
+    },
+    requireApiKey(key) {
+      requiredKey = key;
     },
     waitForRequests(count) {
       if (requests.length >= count) return Promise.resolve();

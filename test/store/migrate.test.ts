@@ -36,8 +36,8 @@ describe('migrate', () => {
       createLegacyDatabase(path);
       const store = new StateStore({ path, migrations: agentMigrations });
       try {
-        assert.deepEqual([...store.appliedVersions()].sort(), [['agent', 2], ['core', 3]]);
-        assert.equal(store.schemaVersion, 3);
+        assert.deepEqual([...store.appliedVersions()].sort(), [['agent', 2], ['core', 4]]);
+        assert.equal(store.schemaVersion, 4);
         assert.equal(store.devices.get('d1')?.label, 'old laptop');
         store.database.prepareCached("INSERT INTO agent_sessions (session_key, title) VALUES ('agent:main:main', 't')").run();
       } finally {
@@ -52,12 +52,12 @@ describe('migrate', () => {
     const db = openSqlite(':memory:');
     try {
       const first = migrate(db, [...CORE_MIGRATIONS, agentMigrations[0]!], 1000);
-      assert.deepEqual(Object.fromEntries(first), { core: 3, agent: 1 });
+      assert.deepEqual(Object.fromEntries(first), { core: 4, agent: 1 });
       const telegram: Migration = { owner: 'telegram', version: 1, name: 'offsets', sql: 'CREATE TABLE telegram_offsets (bot TEXT PRIMARY KEY, offset INTEGER) STRICT;' };
       const second = migrate(db, [...CORE_MIGRATIONS, ...agentMigrations, telegram], 2000);
-      assert.deepEqual(Object.fromEntries(second), { core: 3, agent: 2, telegram: 1 });
+      assert.deepEqual(Object.fromEntries(second), { core: 4, agent: 2, telegram: 1 });
       const rows = db.prepare('SELECT owner, version, applied_at_ms FROM schema_migrations ORDER BY applied_at_ms, owner, version').all() as { owner: string; version: number; applied_at_ms: number }[];
-      assert.deepEqual(rows.map((r) => `${r.owner}:${r.version}@${r.applied_at_ms}`), ['agent:1@1000', 'core:1@1000', 'core:2@1000', 'core:3@1000', 'agent:2@2000', 'telegram:1@2000']);
+      assert.deepEqual(rows.map((r) => `${r.owner}:${r.version}@${r.applied_at_ms}`), ['agent:1@1000', 'core:1@1000', 'core:2@1000', 'core:3@1000', 'core:4@1000', 'agent:2@2000', 'telegram:1@2000']);
     } finally {
       db.close();
     }
@@ -80,7 +80,7 @@ describe('migrate', () => {
     try {
       migrate(db, [...CORE_MIGRATIONS, ...agentMigrations]);
       assert.throws(() => migrate(db, [...CORE_MIGRATIONS, agentMigrations[0]!]), (e: unknown) => e instanceof GatewayError && e.code === 'STATE_STORE_FAILED' && /agent 2 is newer/.test(e.message));
-      assert.deepEqual(Object.fromEntries(migrate(db, CORE_MIGRATIONS)), { core: 3, agent: 2 });
+      assert.deepEqual(Object.fromEntries(migrate(db, CORE_MIGRATIONS)), { core: 4, agent: 2 });
     } finally {
       db.close();
     }

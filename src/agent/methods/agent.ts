@@ -9,7 +9,7 @@ import { agent, agentWait, GatewayError, scopeSatisfies, send } from '../../prot
 import { implement, type MethodDefinition } from '../../gateway/index.js';
 import { RESET_COMMAND } from '../commands.js';
 import type { AgentRuntime } from '../runtime.js';
-import { acceptedPayload, agentFinalPayload, waitPayload } from '../wire.js';
+import { acceptedPayload, agentFinalPayload, toolEventsConnId, waitPayload } from '../wire.js';
 
 /** `agent.wait` without `timeoutMs` waits this long (OpenClaw's default). */
 export const DEFAULT_AGENT_WAIT_MS = 30_000;
@@ -25,7 +25,7 @@ export function createAgentMethods(runtime: () => AgentRuntime): MethodDefinitio
           sessionKey: params.sessionKey,
           agentId: params.agentId,
           timeoutMs: params.timeout === undefined || params.timeout === 0 ? undefined : params.timeout * 1000,
-          toolEventsConnId: caller.connId,
+          toolEventsConnId: toolEventsConnId(caller),
         });
         accept(acceptedPayload(handle));
         return agentFinalPayload(await handle.done);

@@ -10,7 +10,7 @@ import { RESET_COMMAND } from '../commands.js';
 import type { AgentRuntime } from '../runtime.js';
 import { canonicalSessionKey } from '../session-keys.js';
 import type { AgentStore } from '../store/agent-store.js';
-import { historyPayload } from '../wire.js';
+import { historyPayload, toolEventsConnId } from '../wire.js';
 
 /** `chat.history` page size when `limit` is absent. */
 export const DEFAULT_HISTORY_LIMIT = 200;
@@ -20,7 +20,7 @@ export function createChatMethods(runtime: () => AgentRuntime, store: () => Agen
     implement(
       chatSendContract,
       (params, { caller }) => {
-        const handle = runtime().submit({ message: params.message, idempotencyKey: params.idempotencyKey, sessionKey: params.sessionKey, agentId: params.agentId, timeoutMs: params.timeoutMs, toolEventsConnId: caller.connId });
+        const handle = runtime().submit({ message: params.message, idempotencyKey: params.idempotencyKey, sessionKey: params.sessionKey, agentId: params.agentId, timeoutMs: params.timeoutMs, toolEventsConnId: toolEventsConnId(caller) });
         if (handle.isDuplicate) return { runId: handle.runId, status: 'in_flight' as const };
         return { runId: handle.runId, status: handle.isQueued ? ('queued' as const) : ('started' as const) };
       },

@@ -41,12 +41,15 @@ interface Sdk {
 }
 
 let sdkPromise: Promise<Sdk> | undefined;
+/** Set once the import settled, so later runs skip even the await. */
+let sdkLoaded: Sdk | undefined;
 
 /** Imports the SDK once, on first use. */
 function loadSdk(): Promise<Sdk> {
   sdkPromise ??= (async () => {
     const [provider, openaiCompatible, anthropic] = await Promise.all([import('@ai-sdk/provider'), import('@ai-sdk/openai-compatible'), import('@ai-sdk/anthropic')]);
-    return { provider, openaiCompatible, anthropic };
+    sdkLoaded = { provider, openaiCompatible, anthropic };
+    return sdkLoaded;
   })();
   return sdkPromise;
 }
@@ -56,11 +59,22 @@ export function createAiSdkProvider(options: AiSdkProviderOptions = {}): ModelPr
   const maxAttempts = options.maxAttempts ?? 3;
   const baseDelayMs = options.baseDelayMs ?? 1000;
   const sleep = options.sleep ?? sleepUnlessAborted;
+  // One model object per target, reused by every run: building one compiles the provider's zod
+  // chunk schemas (~1 ms, several under load), which sat on every turn's first-token path. A new
+  // API key (a rotated key file or env value) builds a fresh one.
+  const models = new WeakMap<ModelTarget, { apiKey: string | undefined; model: LanguageModelV3 }>();
+  const modelFor = (sdk: Sdk, target: ModelTarget): LanguageModelV3 => {
+    const apiKey = resolveApiKey(target, options.env);
+    const cached = models.get(target);
+    if (cached !== undefined && cached.apiKey === apiKey) return cached.model;
+    const model = createModel(sdk, target, apiKey);
+    models.set(target, { apiKey, model });
+    return model;
+  };
   return {
     async *stream(request: ModelRequest, signal: AbortSignal): AsyncIterable<ModelEvent> {
-      const sdk = await loadSdk();
-      const apiKey = resolveApiKey(request.target, options.env);
-      const model = createModel(sdk, request.target, apiKey);
+      const sdk = sdkLoaded ?? (await loadSdk());
+      const model = modelFor(sdk, request.target);
       for (let attempt = 1; ; attempt++) {
         let hasOutput = false;
         try {
@@ -101,16 +115,23 @@ function createModel(sdk: Sdk, target: ModelTarget, apiKey: string | undefined):
 /**
  * One HTTP request and its stream, through the provider's `doStream` (the SDK's SSE parsing and
  * tool-call assembly without `streamText`'s per-call machinery, which cost ~7 ms of first-token
- * latency here). The idle timer restarts on every part.
+ * latency here). The model is silent too long when no part arrived for `timeoutMs`: each part only
+ * notes its time, and the one timer re-arms itself for the remainder when it fires early (re-creating
+ * a timer per streamed part showed up in the first-token profile).
  */
 async function* streamOnce(model: LanguageModelV3, request: ModelRequest, runSignal: AbortSignal): AsyncIterable<ModelEvent> {
   const idle = new AbortController();
+  const timeoutMs = request.target.timeoutMs;
+  let lastPartAt = performance.now();
   let timer: NodeJS.Timeout | undefined;
-  const armIdleTimer = (): void => {
-    clearTimeout(timer);
-    timer = setTimeout(() => idle.abort(new GatewayError('MODEL_TIMEOUT', { provider: request.target.provider, model: request.target.model, timeoutMs: request.target.timeoutMs })), request.target.timeoutMs);
+  const armIdleTimer = (delayMs: number): void => {
+    timer = setTimeout(() => {
+      const silentMs = performance.now() - lastPartAt;
+      if (silentMs < timeoutMs) return armIdleTimer(timeoutMs - silentMs);
+      idle.abort(new GatewayError('MODEL_TIMEOUT', { provider: request.target.provider, model: request.target.model, timeoutMs }));
+    }, delayMs);
   };
-  armIdleTimer();
+  armIdleTimer(timeoutMs);
   const tools: LanguageModelV3FunctionTool[] = request.tools.map((spec) => ({ type: 'function', name: spec.name, description: spec.description, inputSchema: spec.parameters }));
   try {
     const { stream } = await model.doStream({
@@ -124,7 +145,7 @@ async function* streamOnce(model: LanguageModelV3, request: ModelRequest, runSig
     for (;;) {
       const { done, value: part } = await reader.read();
       if (done) break;
-      armIdleTimer();
+      lastPartAt = performance.now();
       switch (part.type) {
         case 'text-delta':
           if (part.delta !== '') yield { type: 'text', delta: part.delta };

@@ -100,6 +100,22 @@ export class AgentStore {
     return this.getSession(sessionKey)!;
   }
 
+  /**
+   * Stores an accepted turn in ONE commit, before it is acknowledged: the session (created on first
+   * use), the run row (`running` when it starts at once, else `queued`) and the user message. One
+   * commit instead of four on the path of every turn's first token; still nothing acknowledged
+   * that a crash could lose.
+   */
+  acceptTurn(turn: { sessionKey: string; agentId: string; runId: string; message: TranscriptMessage; nowMs: number; isStarting: boolean }): SessionRecord {
+    return this.#db.transaction(() => {
+      const session = this.ensureSession(turn.sessionKey, turn.agentId, turn.nowMs);
+      this.insertRun({ runId: turn.runId, sessionKey: turn.sessionKey, sessionId: session.sessionId, createdAtMs: turn.nowMs });
+      if (turn.isStarting) this.startRun(turn.runId, turn.nowMs);
+      this.appendMessage(session, turn.runId, turn.message, turn.nowMs);
+      return session;
+    })();
+  }
+
   /** Sessions, most recently updated first. */
   listSessions(options: { limit: number; offset: number }): { sessions: SessionRecord[]; total: number } {
     const rows = this.#sql('SELECT * FROM agent_sessions ORDER BY updated_at_ms DESC, session_key LIMIT ? OFFSET ?').all(options.limit, options.offset) as SessionRow[];

@@ -90,7 +90,7 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
   }
   const planArgv = Array.isArray(plan['argv']) ? (plan['argv'] as unknown[]).map(String) : argv;
   const cwd = typeof plan['cwd'] === 'string' ? plan['cwd'] : null;
-  let approval: { approved: true; approvalDecision: 'allow-once'; runId: string } | undefined;
+  let approval: { id: string; decision: 'allow-once' } | undefined;
   if (request.isOperatorCommand !== true && (context.execMode === 'ask' || nodeAsks)) {
     const decided = await context.approvals.request(
       { argv: planArgv, cwd, commandText: String(plan['commandText'] ?? planArgv.join(' ')), agentId: context.agentId, sessionKey: context.sessionKey, nodeId: node.nodeId },
@@ -103,12 +103,14 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
     }
     if (decided.outcome === 'expired') throw new GatewayError('EXEC_DENIED', { reason: `approval ${decided.id} expired without a decision` });
     if (decided.outcome === 'deny') throw new GatewayError('EXEC_DENIED', { reason: `approval ${decided.id} was denied` });
-    approval = { approved: true, approvalDecision: 'allow-once', runId: decided.id };
+    // The core adds `approved: true, approvalDecision, runId: <approval id>` to what the node gets.
+    approval = { id: decided.id, decision: 'allow-once' };
   }
   const timeoutMs = request.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const startedAt = context.now();
-  const params = { command: planArgv, rawCommand: request.command, systemRunPlan: plan, ...(cwd === null ? {} : { cwd }), timeoutMs, ...base, runId: context.runId, ...approval };
-  const result = asRecord(await context.nodes.invoke({ nodeId: node.nodeId, command: 'system.run', params, timeoutMs: timeoutMs + 5000, idempotencyKey: context.createId(), sessionKey: context.sessionKey }, context.signal));
+  const params = { command: planArgv, rawCommand: request.command, systemRunPlan: plan, ...(cwd === null ? {} : { cwd }), timeoutMs, ...base, runId: context.runId };
+  const invoke = { nodeId: node.nodeId, command: 'system.run', params, timeoutMs: timeoutMs + 5000, idempotencyKey: context.createId(), sessionKey: context.sessionKey };
+  const result = asRecord(await context.nodes.invoke(approval === undefined ? invoke : { ...invoke, approval }, context.signal));
   const durationMs = context.now() - startedAt;
   const output = [result['stdout'], result['stderr']].filter((s): s is string => typeof s === 'string' && s !== '').join('\n').trimEnd();
   const exitCode = typeof result['exitCode'] === 'number' ? result['exitCode'] : null;

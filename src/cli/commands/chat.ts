@@ -43,15 +43,20 @@ async function chatLoop(context: CliContext, connection: AgentConnection, sessio
   const lines = createInterface({ input: process.stdin, terminal: process.stdin.isTTY === true, prompt: '> ' });
   let activeRun: { runId: string; done: Promise<void> } | undefined;
   let isClosed = false;
-  lines.on('SIGINT', () => {
+  const onInterrupt = (): void => {
     if (activeRun === undefined) {
       lines.close();
       return;
     }
     void connection.client.request('chat.abort', { sessionKey, runId: activeRun.runId }).catch(() => undefined);
-  });
+  };
+  // Ctrl-C on a terminal reaches readline as a key; a SIGINT from elsewhere (stdin piped, `kill -INT`)
+  // reaches the process. Both abort the streaming reply instead of killing the chat mid-run.
+  lines.on('SIGINT', onInterrupt);
+  process.on('SIGINT', onInterrupt);
   lines.on('close', () => {
     isClosed = true;
+    process.off('SIGINT', onInterrupt);
   });
   lines.prompt();
   for await (const line of lines) {

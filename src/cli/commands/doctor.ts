@@ -48,7 +48,7 @@ async function runChecks(context: CliContext, command: Command, isInteractive: b
   findings.push(await checkService(context, command));
   findings.push(...(await checkRemote(context.paths, config, (name) => hasBinary(name, context.env))));
   findings.push(await checkClock(config, Date.now));
-  findings.push(checkModels());
+  findings.push(...(await checkModels(config, context.env)));
   // Not a TTY: the spinner prints its line once; keep stdout clean by sending it to stderr only there.
   if (spinner !== undefined && (context.stderr as { isTTY?: boolean }).isTTY === true) spinner.stop(`${findings.length} checks done`);
   return findings;

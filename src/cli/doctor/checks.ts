@@ -152,8 +152,13 @@ export async function checkClock(config: ClawgateConfig, nowMs: () => number): P
 }
 
 /** Models and channels arrive with the agent; until then this says so rather than guessing. */
-export function checkModels(): Finding {
-  return { id: 'models', status: 'info', title: 'models and channels', detail: 'no model or channel configured (the agent and channels are not in this version)' };
+/**
+ * Model providers and channels: one live request each with the configured credential (a GET of the
+ * provider's model list, Telegram's getMe). Loaded on demand: the probes live with the features.
+ */
+export async function checkModels(config: ClawgateConfig, env: NodeJS.ProcessEnv, timeoutMs = 5000): Promise<Finding[]> {
+  const { probeFeatureReachability } = await import('../../daemon/index.js');
+  return probeFeatureReachability(config, { env, timeoutMs });
 }
 
 /** True when something accepts TCP connections on 127.0.0.1:`port` (1.5 s budget). */

@@ -68,6 +68,29 @@ export class BrowserAccessPolicy {
     return undefined;
   }
 
+  /**
+   * The Host half of `check`, for plain HTTP requests (the Control UI's pages carry no Origin on a
+   * navigation): Host must be one of the gateway's own names, an allowed host, or the host of an
+   * allowed origin. Stops DNS-rebinding pages from reading the UI through the victim's browser.
+   */
+  checkHost(headers: IncomingHttpHeaders): GatewayError | undefined {
+    const rawHost = firstValue(headers['host']) ?? '';
+    const host = parseHostPort(rawHost);
+    if (host !== undefined && (this.#isOwnHost(host) || this.#isAllowedOriginHost(host))) return undefined;
+    return new GatewayError('CONTROL_UI_HOST_NOT_ALLOWED', { host: quote(rawHost), origin: '(none)' });
+  }
+
+  #isAllowedOriginHost(host: HostPort): boolean {
+    if (this.#allowsAnyOrigin) return false;
+    for (const origin of this.#allowedOrigins) {
+      const parsed = parseHostPort(origin.replace(/^https?:\/\//, ''));
+      if (parsed === undefined || parsed.host !== host.host) continue;
+      const defaultPort = origin.startsWith('https:') ? 443 : 80;
+      if ((parsed.port ?? defaultPort) === (host.port ?? defaultPort)) return true;
+    }
+    return false;
+  }
+
   #isOwnHost(host: HostPort): boolean {
     if (this.#ownHosts.has(host.host) && (host.port ?? 80) === this.#port) return true;
     return this.#extraHosts.some((entry) => entry.host === host.host && (entry.port === undefined || entry.port === (host.port ?? 80)));

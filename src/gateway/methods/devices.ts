@@ -34,7 +34,7 @@ export const deviceMethods = [
   implement(devicePairSetupCode, (params, { services, caller }) => {
     const url = params.url === undefined ? defaultSetupUrl(services.runtime) : normalizeSetupUrl(params.url);
     if (url === undefined) throw new GatewayError('SETUP_CODE_URL_INVALID', { url: params.url });
-    const issued = services.devices.issueBootstrapToken(params.ttlMs ?? DEFAULT_BOOTSTRAP_TTL_MS, caller);
+    const issued = services.devices.issueBootstrapToken(params.ttlMs ?? DEFAULT_BOOTSTRAP_TTL_MS, caller, params.profile ?? 'pair');
     const payload: SetupPayload = { url, bootstrapToken: issued.token, expiresAtMs: issued.expiresAtMs };
     // With TLS on, the link carries the certificate pin so the new device trusts exactly this gateway.
     if (services.runtime.tlsFingerprint !== undefined && url.startsWith('wss://')) payload.tlsFingerprint = services.runtime.tlsFingerprint;

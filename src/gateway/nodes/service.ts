@@ -196,14 +196,18 @@ export class NodeService {
   }
 
   /** Routes `node.invoke` after the policy gates; see node-invoker.ts for the wire exchange. */
-  async invoke(params: NodeInvokeParams, callerScopes: readonly string[], signal?: AbortSignal): Promise<NodeInvokeResult> {
+  async invoke(params: NodeInvokeParams, callerScopes: readonly string[], signal?: AbortSignal, approval?: { id: string; decision: string }): Promise<NodeInvokeResult> {
     const { nodeId, command } = params;
     this.authorizeInvoke(command, callerScopes);
     const session = this.registry.get(nodeId);
     if (session === undefined) throw notConnected(nodeId, false);
     this.#policy.assertInvokable({ nodeId, declared: session.commands, approved: this.#store.getApproved(nodeId)?.commands ?? [] }, command);
     const timeoutMs = params.timeoutMs === undefined || params.timeoutMs === 0 ? DEFAULT_NODE_INVOKE_TIMEOUT_MS : params.timeoutMs;
-    const outcome = await this.invoker.invoke({ session, command, params: stripApprovalFields(params.params), timeoutMs, idempotencyKey: params.idempotencyKey, signal });
+    const stripped = stripApprovalFields(params.params);
+    // Only the gateway's own approval flow (the feature port, never the wire) may say a system.run was approved.
+    const isApprovedRun = approval !== undefined && command === 'system.run' && typeof stripped === 'object' && stripped !== null;
+    const forwarded = isApprovedRun ? { ...stripped, approved: true, approvalDecision: approval.decision, runId: approval.id } : stripped;
+    const outcome = await this.invoker.invoke({ session, command, params: forwarded, timeoutMs, idempotencyKey: params.idempotencyKey, signal });
     return { ok: true, nodeId, command, payload: outcome.payload, payloadJSON: outcome.payloadJSON };
   }
 

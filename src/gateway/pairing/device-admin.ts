@@ -8,7 +8,7 @@
  * audited. Revoking or replacing a token closes the sockets that authenticated with it at once.
  */
 import { GatewayError, missingScope, scopeSatisfies, type OperatorScope } from '../../protocol/index.js';
-import type { PairedDevice, PairingRequest } from '../../store/index.js';
+import type { BootstrapProfile, PairedDevice, PairingRequest } from '../../store/index.js';
 import type { CallerInfo } from '../method-context.js';
 import { isOwner, requireOwnerOrSelf } from '../owner.js';
 import type { PairingDeps } from './service.js';
@@ -147,13 +147,13 @@ export class DeviceAdmin {
   }
 
   /** Mints a one-time bootstrap token valid for `ttlMs`. */
-  issueBootstrapToken(ttlMs: number, caller: CallerInfo): { token: string; expiresAtMs: number } {
+  issueBootstrapToken(ttlMs: number, caller: CallerInfo, profile: BootstrapProfile = 'pair'): { token: string; expiresAtMs: number } {
     const { store } = this.#deps;
     const nowMs = this.#deps.now();
     return store.transaction(() => {
       store.bootstrapTokens.purgeExpired(nowMs);
-      const issued = store.bootstrapTokens.issue(ttlMs, nowMs);
-      this.#audit('setup-code.issue', caller, { detail: { expiresAtMs: issued.expiresAtMs } });
+      const issued = store.bootstrapTokens.issue(ttlMs, nowMs, profile);
+      this.#audit('setup-code.issue', caller, { detail: { expiresAtMs: issued.expiresAtMs, profile } });
       return issued;
     });
   }

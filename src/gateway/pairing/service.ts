@@ -130,11 +130,16 @@ export class PairingService {
   /** Shared secret: the owner. A device presented with it is approved and gets a fresh token for this role. */
   #connectOwner(attempt: ConnectAttempt, method: AuthMethod, requested: string[], device: VerifiedDevice | undefined): ConnectIdentity {
     if (device === undefined) return { authMethod: method, scopes: requested };
+    return { ...this.#approveDevice(attempt, 'shared-secret', requested, device), authMethod: method };
+  }
+
+  /** Registers the device as approved for this role and scopes and issues it a fresh device token. */
+  #approveDevice(attempt: ConnectAttempt, approvedVia: string, requested: string[], device: VerifiedDevice): Omit<ConnectIdentity, 'authMethod'> {
     const { store } = this.#deps;
     const nowMs = this.#deps.now();
     const { issued, resolved, hadToken } = store.transaction(() => {
       const approved = store.devices.approve(
-        { ...deviceInput(attempt, device), roles: [attempt.role], scopes: requested, approvedVia: 'shared-secret' },
+        { ...deviceInput(attempt, device), roles: [attempt.role], scopes: requested, approvedVia },
         nowMs,
       );
       const resolvedRequests = store.pairingRequests.removeForDevice(device.deviceId);
@@ -146,7 +151,7 @@ export class PairingService {
     for (const request of resolved) this.#emitResolved(request, 'approved');
     // The replaced token stops working; sockets that authenticated with it go too.
     if (hadToken) this.#deps.disconnectDevice(device.deviceId, attempt.role, 'device token replaced');
-    return { authMethod: method, scopes: requested, deviceId: device.deviceId, deviceToken: { token: issued.token, issuedAtMs: issued.issuedAtMs } };
+    return { scopes: requested, deviceId: device.deviceId, deviceToken: { token: issued.token, issuedAtMs: issued.issuedAtMs } };
   }
 
   /** A paired device's own token. A token of another role proves the device, so it may collect an approved role's token. */
@@ -180,6 +185,13 @@ export class PairingService {
     const refusal = store.transaction(() => store.bootstrapTokens.claim(bootstrapToken, device.deviceId, nowMs), { durable: false });
     if (refusal !== undefined) throw new GatewayError('AUTH_BOOTSTRAP_TOKEN_INVALID', { authReason: 'bootstrap_token_invalid' });
     const paired = store.devices.get(device.deviceId);
+    // A dashboard link (profile owner, issued by an admin): the first device key that shows it is
+    // the owner's browser. Approved at once as an operator; the token is spent in the same step.
+    if (paired === undefined && attempt.role === 'operator' && store.bootstrapTokens.profileOf(bootstrapToken) === 'owner') {
+      const identity = this.#approveDevice(attempt, 'bootstrap-owner', requested, device);
+      store.transaction(() => store.bootstrapTokens.redeem(bootstrapToken, nowMs));
+      return { ...identity, authMethod: 'bootstrap-token' };
+    }
     if (paired === undefined) {
       const request = this.#requestPairing(attempt, device, requested, 'not-paired');
       throw new GatewayError('PAIRING_REQUIRED', pendingDetails(request));

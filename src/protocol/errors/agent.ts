@@ -71,4 +71,9 @@ export const AGENT_ERRORS = defineErrors({
   },
   AGENT_NOT_READY: { wire: 'UNAVAILABLE', message: 'the agent is starting; try again', retryable: true },
   TOOL_COMMAND_REFUSED: { wire: 'INVALID_REQUEST', message: '{command} is refused here: {reason}', retryable: false },
+  EXEC_APPROVAL_DECISION_UNSUPPORTED: {
+    wire: 'INVALID_REQUEST',
+    message: 'exec approval {id}: decision {decision} is not offered (allowed: allow-once, deny); the request is still pending',
+    retryable: false,
+  },
 });

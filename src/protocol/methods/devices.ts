@@ -117,6 +117,11 @@ export const DevicePairSetupCodeParamsSchema = Type.Object(
     ttlMs: Type.Optional(Type.Integer({ minimum: SETUP_CODE_MIN_TTL_MS, maximum: SETUP_CODE_MAX_TTL_MS })),
     /** Gateway URL to put in the code (default: derived from the bind address). */
     url: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+    /**
+     * Clawgate extension: `pair` (default) waits for approval; `owner` logs the first browser that
+     * claims it straight in as an operator (`clawgate dashboard`'s one-time link).
+     */
+    profile: Type.Optional(Type.Union([Type.Literal('pair'), Type.Literal('owner')])),
   },
   Closed,
 );

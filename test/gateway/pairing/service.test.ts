@@ -43,6 +43,27 @@ describe('pairing service', () => {
     assert.deepEqual(await pendingIds(), before);
   });
 
+  it('logs the first device of an owner code (clawgate dashboard) straight in, once; a node or a second device is refused', async () => {
+    const res = await request(owner, 'device.pair.setupCode', { profile: 'owner', ttlMs: 600_000 });
+    assert.equal(res['ok'], true, JSON.stringify(res['error']));
+    const bootstrapToken = res['payload'].bootstrapToken as string;
+    const node = await connectDevice(gateway.url, { identity: createDeviceIdentity(), role: 'node', auth: { bootstrapToken: (await request(owner, 'device.pair.setupCode', { profile: 'owner' }))['payload'].bootstrapToken } });
+    assert.equal(node.error!['details'].code, 'PAIRING_REQUIRED', 'an owner code never pairs a node silently');
+    const identity = createDeviceIdentity();
+    const browser = await connectDevice(gateway.url, { identity, scopes: ['operator.read', 'operator.write'], auth: { bootstrapToken } });
+    assert.equal(browser.ok, true, JSON.stringify(browser.error));
+    assert.equal(typeof browser.hello!['auth'].deviceToken, 'string');
+    const listed = await request(owner, 'device.pair.list');
+    assert.equal((listed['payload'].paired as { deviceId: string; approvedVia: string }[]).find((d) => d.deviceId === identity.deviceId)?.approvedVia, 'bootstrap-owner');
+    const again = await connectDevice(gateway.url, { identity, scopes: ['operator.read'], auth: { bootstrapToken } });
+    assert.equal(again.error!['details'].code, 'AUTH_BOOTSTRAP_TOKEN_INVALID', 'spent on first use');
+    const other = await connectDevice(gateway.url, { identity: createDeviceIdentity(), scopes: ['operator.read'], auth: { bootstrapToken } });
+    assert.equal(other.error!['details'].code, 'AUTH_BOOTSTRAP_TOKEN_INVALID');
+    const forbidden = await request(await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.pairing']), 'device.pair.setupCode', { profile: 'owner' });
+    assert.equal(forbidden['error'].details.code, 'MISSING_SCOPE', 'only an admin issues one');
+    browser.raw.socket.close();
+  });
+
   it('lets a setup-code device call nothing until approved, then exactly the approved scopes, until revoked', async () => {
     const pairingWatcher = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.pairing']);
     const readOnly = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.read']);
