@@ -13,7 +13,8 @@
  * Not part of `npm test`. Run: `npm run build && node dist/bench/soak.js`. Sizes (defaults for a
  * 2-core box; the issue's target is 5,000 connections for 10 minutes):
  * SOAK_OPERATORS=300 SOAK_NODES=100 SOAK_WATCHERS=600 SOAK_INVOKERS=30 SOAK_DURATION_S=60
- * SOAK_INTERVAL_MS=1000 SOAK_SAMPLE_MS=5000. Prints one JSON document on stdout; progress on stderr.
+ * SOAK_INTERVAL_MS=1000 SOAK_NODE_EVENT_MS=20000 SOAK_SAMPLE_MS=5000. Each node keepalive is broadcast to every
+ * UI watcher as `node.presence` (nodes × watchers events), so SOAK_NODE_EVENT_MS drives the event load. Prints one JSON document on stdout; progress on stderr.
  */
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -34,6 +35,8 @@ const SIZES = {
 };
 const DURATION_MS = env('SOAK_DURATION_S', 60) * 1000;
 const INTERVAL_MS = env('SOAK_INTERVAL_MS', 1000);
+/** A node's `node.presence.alive` keepalive: every 20 s, as the node host sends it (client/core/session.ts). */
+const NODE_EVENT_MS = env('SOAK_NODE_EVENT_MS', 20_000);
 const SAMPLE_MS = env('SOAK_SAMPLE_MS', 5000);
 const CONNECT_BURST = 16;
 
@@ -45,6 +48,7 @@ class SoakSocket {
   readonly #pending = new Map<string, (frame: Frame) => void>();
   #counter = 0;
   events = 0;
+  readonly eventNames = new Map<string, number>();
   onEvent: ((frame: Frame) => void) | undefined;
 
   private constructor(socket: WebSocket) {
@@ -58,6 +62,7 @@ class SoakSocket {
         resolve(frame);
       } else if (frame['type'] === 'event') {
         this.events += 1;
+        this.eventNames.set(String(frame['event']), (this.eventNames.get(String(frame['event'])) ?? 0) + 1);
         this.onEvent?.(frame);
       }
     });
@@ -202,22 +207,23 @@ async function soak(target: Target): Promise<Record<string, unknown>> {
   };
   // Open loop: every INTERVAL_MS each socket sends its frame, spread evenly over the interval.
   const tickers = [
-    ...operators.map((socket, i) => ({ socket, send: () => timed(rpc, socket.call('health', {})), phase: i })),
+    ...operators.map((socket, i) => ({ socket, send: () => timed(rpc, socket.call('health', {})), phase: i, intervalMs: INTERVAL_MS })),
     ...operators.slice(0, SIZES.invokers).map((socket, i) => ({
       socket,
       send: () => timed(invokes, socket.call('node.invoke', { nodeId: nodeIds[i % Math.max(1, nodeIds.length)], command: 'soak.echo', params: {}, idempotencyKey: randomUUID() })),
       phase: i * 7,
+      intervalMs: INTERVAL_MS,
     })),
-    ...nodes.map((socket, i) => ({ socket, send: () => timed(rpc, socket.call('node.event', { event: 'node.presence.alive', payload: { trigger: 'background' } })), phase: i * 3 })),
+    ...nodes.map((socket, i) => ({ socket, send: () => timed(rpc, socket.call('node.event', { event: 'node.presence.alive', payload: { trigger: 'background' } })), phase: i * 3, intervalMs: NODE_EVENT_MS })),
   ];
   const timers: NodeJS.Timeout[] = [];
   const inFlight: Promise<void>[] = [];
   for (const ticker of tickers) {
-    const offset = (ticker.phase * 37) % INTERVAL_MS;
+    const offset = (ticker.phase * 37) % ticker.intervalMs;
     timers.push(
       setTimeout(() => {
         inFlight.push(ticker.send());
-        timers.push(setInterval(() => inFlight.push(ticker.send()), INTERVAL_MS));
+        timers.push(setInterval(() => inFlight.push(ticker.send()), ticker.intervalMs));
       }, offset),
     );
   }
@@ -227,6 +233,8 @@ async function soak(target: Target): Promise<Record<string, unknown>> {
   clearInterval(sampler);
   samples.push(sampleProcess(target.pid, startedAt));
   const eventsReceived = watchers.reduce((sum, socket) => sum + socket.events, 0);
+  const eventsByName: Record<string, number> = {};
+  for (const socket of watchers) for (const [name, count] of socket.eventNames) eventsByName[name] = (eventsByName[name] ?? 0) + count;
   for (const socket of [...operators, ...nodes, ...watchers]) socket.close();
   // The first sample is taken right after connecting: leave the first fifth out of the slope (warm-up).
   const steady = samples.filter((s) => s.atS >= DURATION_MS / 5000);
@@ -237,7 +245,7 @@ async function soak(target: Target): Promise<Record<string, unknown>> {
     rpc: { count: rpc.length, p50Ms: round(percentile(rpc, 50), 2), p99Ms: round(percentile(rpc, 99), 2) },
     invoke: { count: invokes.length, p50Ms: round(percentile(invokes, 50), 2), p99Ms: round(percentile(invokes, 99), 2) },
     failures,
-    watcherEvents: eventsReceived,
+    watcherEvents: { total: eventsReceived, byName: eventsByName },
     rssMiB: { first: samples[0]?.rssMiB, last: samples.at(-1)?.rssMiB, max: Math.max(...samples.map((s) => s.rssMiB)), slopeMiBPerMin: rssSlopeMiBPerMin(steady) },
     fds: { first: samples[0]?.fds, last: samples.at(-1)?.fds, max: Math.max(...samples.map((s) => s.fds)) },
   };
@@ -283,7 +291,7 @@ async function main(): Promise<void> {
   } finally {
     await echo.stop();
   }
-  console.log(JSON.stringify({ node: process.version, sizes: SIZES, durationS: DURATION_MS / 1000, intervalMs: INTERVAL_MS, results }, null, 2));
+  console.log(JSON.stringify({ node: process.version, sizes: SIZES, durationS: DURATION_MS / 1000, intervalMs: INTERVAL_MS, nodeEventMs: NODE_EVENT_MS, results }, null, 2));
 }
 
 /** Polls GET /health until the gateway answers 200 (it writes its generated token before that). */
