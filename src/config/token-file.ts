@@ -5,7 +5,8 @@
  * creates it; the local CLI reads it so commands on the gateway host need no flags.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from './edit.js';
 import type { StatePaths } from './paths.js';
 
 /** Reads the generated token, creating it (32 random bytes, base64url, file mode 0600) on first use. */
@@ -18,7 +19,8 @@ export function loadOrCreateGeneratedToken(paths: StatePaths): string {
   }
   mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
   const token = randomBytes(32).toString('base64url');
-  writeFileSync(paths.tokenPath, `${token}\n`, { mode: 0o600 });
+  // Atomic (temp + fsync + rename): a crash or a full disk never leaves a half-written token.
+  writeFileAtomic(paths.tokenPath, `${token}\n`, 0o600);
   chmodSync(paths.tokenPath, 0o600);
   return token;
 }

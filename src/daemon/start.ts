@@ -8,7 +8,7 @@
 import { loadConfig, logRedactPathsFor, readGatewayEnv, secretValuesAt, tightenStatePermissions, type StatePaths } from '../config/index.js';
 import { closeLogger, createLogger, SecretRegistry, type Logger } from '../logging/index.js';
 import { formatTlsFingerprint } from '../protocol/index.js';
-import { StateStore } from '../store/index.js';
+import { acquireStateDirLock, assertStateDirUsable, StateStore } from '../store/index.js';
 import { systemClock, type Clock } from '../time/index.js';
 import {
   assertExposedSecretStrength,
@@ -77,9 +77,24 @@ export interface StartedGateway {
 
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
 export async function startGateway(options: StartGatewayOptions): Promise<StartedGateway> {
-  const env = options.env ?? process.env;
   // Checked before anything else: a duplicate or missing feature is a build error, not a runtime one.
   const features = orderFeatures(options.features ?? DEFAULT_FEATURES);
+  // Then the state dir, before anything is written into it: a file, a read-only mount or a full disk
+  // is refused with its fix, and a second gateway on the same dir is refused whatever its port.
+  assertStateDirUsable(options.paths.stateDir);
+  const lock = acquireStateDirLock(options.paths.stateDir);
+  try {
+    const started = await startLocked(options, features);
+    started.server.addStopHook(async () => lock.release());
+    return started;
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: StartGatewayOptions, features: readonly GatewayFeature[]): Promise<StartedGateway> {
+  const env = options.env ?? process.env;
   const config = loadConfig(options.paths.configPath, { sections: featureConfigSections(features) });
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
   const tailscaleMode = options.flags?.tailscale ?? config.config.gateway?.tailscale?.mode ?? 'off';

@@ -10,3 +10,4 @@ export type { DeviceTokenSummary, IssuedDeviceToken } from './device-tokens.js';
 export { DEFAULT_BOOTSTRAP_TTL_MS, type BootstrapProfile, type BootstrapRefusal, type IssuedBootstrapToken } from './bootstrap-tokens.js';
 export type { AuditEntry, AuditEntryInput, AuditOutcome } from './audit-log.js';
 export { createSecret, hashSecret, secretMatchesHash } from './secrets.js';
+export { acquireStateDirLock, assertStateDirUsable, stateLockPath, type StateDirLock } from './state-dir-guard.js';

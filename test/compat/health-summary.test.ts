@@ -20,7 +20,8 @@ describe('HealthMonitor eventLoop fields, as OpenClaw clients interpret them', (
       await sleep(60);
       const first = monitor.snapshot().eventLoop;
       assert.equal(first.degraded, true);
-      assert.deepEqual(first.reasons, ['event_loop_delay']);
+      // With a 0 ms window the utilisation is judged too; on a loaded CI box it may also be high.
+      assert.ok(first.reasons.includes('event_loop_delay'), JSON.stringify(first.reasons));
       assert.equal(first.degradedSinceMs, 0, 'degraded spell just began');
       nowMs += 4000;
       await sleep(60);

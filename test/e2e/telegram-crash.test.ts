@@ -11,6 +11,8 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { resolveStatePaths } from '../../src/config/index.js';
+import { stateDatabasePath } from '../../src/store/index.js';
+import { openSqlite } from '../../src/store/sqlite-driver.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
 import { lastUserText, startFakeOpenAiServer } from '../helpers/fake-model.js';
 import { createTempStateDir } from '../helpers/gateway.js';
@@ -75,6 +77,12 @@ describe('Telegram ingress across kill -9', () => {
       const asked = model.requests.slice(requestsBefore).flatMap((request) => [...lastUserText(request).matchAll(/message ([A-D])/g)].map((m) => m[1]));
       assert.deepEqual([...asked].sort(), ['A', 'B', 'C', 'D'], 'each message reached the model exactly once after the restart');
       await kill9(second);
+      const db = openSqlite(stateDatabasePath(stateDir));
+      try {
+        assert.equal(db.pragma('integrity_check', { simple: true }), 'ok', 'no corruption after two kill -9');
+      } finally {
+        db.close();
+      }
     } finally {
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await bot.close();

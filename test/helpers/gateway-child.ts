@@ -13,3 +13,13 @@ if (stateDir === undefined || token === undefined) {
 const env = { CLAWGATE_STATE_DIR: stateDir };
 const started = await startGateway({ paths: resolveStatePaths({ env }), flags: { port: portArg === undefined ? 0 : Number(portArg), token }, env, logLevel: 'warn' });
 process.stdout.write(`${JSON.stringify({ port: started.server.port })}\n`);
+
+// Fault injection for test/e2e/blocked-loop.test.ts: SIGUSR2 blocks this gateway's event loop for
+// CLAWGATE_TEST_BLOCK_MS (a synchronous wait, as a runaway handler or a huge JSON.stringify would).
+const blockMs = Number(process.env['CLAWGATE_TEST_BLOCK_MS'] ?? 0);
+if (blockMs > 0) {
+  process.on('SIGUSR2', () => {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, blockMs);
+    process.stdout.write(`${JSON.stringify({ unblocked: true })}\n`);
+  });
+}

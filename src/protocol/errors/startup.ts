@@ -93,4 +93,38 @@ export const STARTUP_ERRORS = defineErrors({
       'Refusing to expose the gateway ({exposure}) with a weak {kind}: about {bits} bits of entropy, at least {minimumBits} needed. Fix: {fix}',
     retryable: false,
   },
+  // State dir and database faults at start-up (issue 12, "faults"): one error naming the path and the fix.
+  STATE_DIR_NOT_DIRECTORY: {
+    wire: 'UNAVAILABLE',
+    message: 'state dir {path} is not a directory. Fix: move that file away, or point CLAWGATE_STATE_DIR (or --profile) at a directory.',
+    retryable: false,
+  },
+  STATE_DIR_UNWRITABLE: {
+    wire: 'UNAVAILABLE',
+    message:
+      'state dir {path} is not writable ({reason}). Fix: give the user running clawgate write access (chown it, chmod 700), remount the filesystem read-write, or point CLAWGATE_STATE_DIR at a writable directory.',
+    retryable: false,
+  },
+  STATE_DISK_FULL: {
+    wire: 'UNAVAILABLE',
+    message: 'no space left for the state in {path} ({reason}). Fix: free space on that filesystem (see `df {path}`), or point CLAWGATE_STATE_DIR at another one.',
+    retryable: false,
+  },
+  STATE_STORE_CORRUPT: {
+    wire: 'UNAVAILABLE',
+    message:
+      'state database {path} is corrupt ({reason}). Fix: restore it from a backup, or move it aside (mv {path} {path}.corrupt) and start again: paired devices and nodes must then pair again.',
+    retryable: false,
+  },
+  STATE_STORE_LOCKED: {
+    wire: 'UNAVAILABLE',
+    message: 'state database {path} is locked by another process. Fix: stop the other program holding it (an open sqlite3 shell, a backup tool, another clawgate), then start again.',
+    retryable: false,
+  },
+  STATE_DIR_IN_USE: {
+    wire: 'UNAVAILABLE',
+    message:
+      'another gateway ({owner}) already runs on state dir {path}. Fix: stop it first (`clawgate gateway status` shows it), or give this one its own state dir (--profile <name> or CLAWGATE_STATE_DIR).',
+    retryable: false,
+  },
 });

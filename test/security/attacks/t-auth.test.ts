@@ -189,3 +189,68 @@ describe('T-AUTH-2: connect-frame fuzzing', () => {
     );
   });
 });
+
+describe('T-AUTH-2b: real credentials in the wrong combination (issue 12, fuzzing)', () => {
+  // T-AUTH-2 above sends made-up values; here every part is real (a signed device block, a device
+  // token the gateway issued, a nonce it sent) and the property says a session needs all of them to
+  // belong together: exactly the untouched combination connects, any one part swapped does not.
+  let gateway: TestGateway;
+  const paired = createDeviceIdentity();
+  const stranger = createDeviceIdentity();
+  let pairedToken = '';
+  let staleNonce = '';
+  before(async () => {
+    gateway = await startTestGateway({ clock: createFakeClock() });
+    const first = await connectDevice(gateway.url, { identity: paired, scopes: ['operator.read'], auth: { token: gateway.token! } });
+    assert.equal(first.ok, true, JSON.stringify(first.error));
+    pairedToken = first.hello!['auth'].deviceToken as string;
+    first.raw.socket.close();
+    const raw = await openRawSocket(gateway.url);
+    staleNonce = ((await raw.waitFor((f) => f['event'] === 'connect.challenge'))['payload'] as { nonce: string }).nonce;
+    raw.socket.terminate();
+  });
+  after(async () => {
+    await gateway.stop();
+  });
+
+  it('a device token, a signature and a nonce connect only when all three are the real, matching ones', async () => {
+    const mutations = {
+      none: undefined,
+      staleNonce: (device: Record<string, unknown>) => void (device['nonce'] = staleNonce),
+      otherKey: (device: Record<string, unknown>) => void (device['publicKey'] = stranger.publicKey),
+      otherId: (device: Record<string, unknown>) => void (device['id'] = stranger.deviceId),
+      oldSignedAt: (device: Record<string, unknown>) => void (device['signedAt'] = Number(device['signedAt']) - 3_600_000),
+      noSignature: (device: Record<string, unknown>) => void delete device['signature'],
+    } as const;
+    const credentials = {
+      pairedDeviceToken: () => ({ deviceToken: pairedToken }),
+      tokenPlusOne: () => ({ deviceToken: `${pairedToken}x` }),
+      deviceTokenAsSharedToken: () => ({ token: pairedToken }),
+      deviceTokenAsSetupCode: () => ({ bootstrapToken: pairedToken }),
+      none: () => undefined,
+    } as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('paired', 'stranger'),
+        fc.constantFrom(...(Object.keys(credentials) as (keyof typeof credentials)[])),
+        fc.constantFrom(...(Object.keys(mutations) as (keyof typeof mutations)[])),
+        async (who, credential, mutation) => {
+          const auth = credentials[credential]();
+          const attempt = await connectDevice(gateway.url, {
+            identity: who === 'paired' ? paired : stranger,
+            scopes: ['operator.read'],
+            ...(auth === undefined ? {} : { auth }),
+            ...(mutations[mutation] === undefined ? {} : { mutateDevice: mutations[mutation] }),
+          });
+          attempt.raw.socket.terminate();
+          // auth.token may carry a device token instead of the shared secret (OpenClaw allows it; see
+          // gateway/pairing/service.ts), so both spellings of the real token count as the real one.
+          const isRealToken = credential === 'pairedDeviceToken' || credential === 'deviceTokenAsSharedToken';
+          const shouldConnect = who === 'paired' && isRealToken && mutation === 'none';
+          assert.equal(attempt.ok, shouldConnect, `${who} + ${credential} + ${mutation}: ${JSON.stringify(attempt.error)}`);
+        },
+      ),
+      { numRuns: Number(process.env['CLAWGATE_FUZZ_RUNS'] ?? 60), seed: 1207 },
+    );
+  });
+});
