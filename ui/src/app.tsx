@@ -8,11 +8,12 @@ import { useEffect, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
 import type { ConnectionState, GatewayConnection } from './connection.js';
 import { ChatPanel } from './panels/chat.js';
+import { ChannelsPanel } from './panels/channels.js';
 import { ConfigPanel, DevicesPanel, LogsPanel, NodesPanel, OverviewPanel } from './panels/admin.js';
 
-const PANELS = ['chat', 'overview', 'nodes', 'devices', 'logs', 'config'] as const;
+const PANELS = ['chat', 'overview', 'channels', 'nodes', 'devices', 'logs', 'config'] as const;
 type Panel = (typeof PANELS)[number];
-const TITLES: Record<Panel, string> = { chat: 'Chat', overview: 'Overview', nodes: 'Nodes', devices: 'Devices', logs: 'Logs', config: 'Config' };
+const TITLES: Record<Panel, string> = { chat: 'Chat', overview: 'Overview', channels: 'Channels', nodes: 'Nodes', devices: 'Devices', logs: 'Logs', config: 'Config' };
 
 export function App({ connection, notices }: { connection: GatewayConnection; notices: readonly string[] }): JSX.Element {
   const [state, setState] = useState<ConnectionState>(connection.state);
@@ -58,6 +59,7 @@ export function App({ connection, notices }: { connection: GatewayConnection; no
       <main class="content">
         {panel === 'chat' ? <ChatPanel connection={connection} mainKey={mainKey} /> : null}
         {panel === 'overview' ? <OverviewPanel connection={connection} /> : null}
+        {panel === 'channels' ? <ChannelsPanel connection={connection} /> : null}
         {panel === 'nodes' ? <NodesPanel connection={connection} /> : null}
         {panel === 'devices' ? <DevicesPanel connection={connection} ownDeviceId={state.deviceId} /> : null}
         {panel === 'logs' ? <LogsPanel connection={connection} /> : null}

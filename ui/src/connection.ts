@@ -173,7 +173,9 @@ export class GatewayConnection {
     const issued = (hello.auth as { deviceToken?: string } | undefined)?.deviceToken;
     if (typeof issued === 'string' && issued !== '') {
       this.#deviceToken = issued;
-      await writeValue(deviceTokenKey(this.#origin), issued).catch(() => undefined);
+      // A password session keeps nothing durable: the device token it earned lives in memory too,
+      // so a reload asks for the password again (the token login's device token is kept).
+      if (auth.password === undefined) await writeValue(deviceTokenKey(this.#origin), issued).catch(() => undefined);
     }
     // A one-time code is spent once it brought a device token.
     this.#bootstrapToken = undefined;

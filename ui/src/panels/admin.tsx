@@ -268,7 +268,9 @@ export function LogsPanel({ connection }: { connection: GatewayConnection }): JS
     let isStopped = false;
     const poll = (): void => {
       if (isStopped) return;
-      if (connection.state.status !== 'connected') {
+      // The gateway pushes no `logs` event: poll `logs.tail` with its cursor (only new lines come
+      // back), and not at all while the tab is hidden.
+      if (connection.state.status !== 'connected' || document.visibilityState === 'hidden') {
         timer = setTimeout(poll, 2000);
         return;
       }

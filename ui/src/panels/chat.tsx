@@ -2,9 +2,9 @@
  * @module ui/panels/chat — WebChat: sessions sidebar, transcript, composer, abort, approvals inline.
  *
  * History is re-read from the gateway on every (re)connect, so a reload, a dropped socket or a
- * gateway restart never loses it. History is paged (200 per page, older pages on demand) and only
- * the newest RENDER_WINDOW items are rendered until the user asks for more, so a 5,000-message
- * session opens without freezing.
+ * gateway restart never loses it. History is paged (200 per page; older pages load as the user
+ * scrolls up) and both the transcript and the sessions sidebar are windowed (ui/virtual-list), so a
+ * 5,000-message session and 1,000 sessions open without freezing.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { JSX } from 'preact';
@@ -20,10 +20,10 @@ import {
 import { applyAgentEvent, applyChatEvent, approvalItem, approvalSessionKey, itemsFromHistory, type ChatItem } from '../chat-model.js';
 import type { GatewayConnection } from '../connection.js';
 import { Markdown } from '../markdown.js';
+import { VirtualList } from '../virtual-list.js';
 
 const PAGE = 200;
-const RENDER_WINDOW = 150;
-const SIDEBAR_LIMIT = 200;
+const SIDEBAR_PAGE = 200;
 
 interface SessionRowView {
   key: string;
@@ -45,13 +45,14 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
   const [current, setCurrent] = useState(() => sessionStorage.getItem('clawgate.session') ?? mainKey);
   const [items, setItems] = useState<ChatItem[]>([]);
   const [cursor, setCursor] = useState<string | undefined>(undefined);
-  const [shown, setShown] = useState(RENDER_WINDOW);
   const [draft, setDraft] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
   const [showSidebar, setShowSidebar] = useState(false);
   const currentRef = useRef(current);
   currentRef.current = current;
-  const listRef = useRef<HTMLDivElement>(null);
+  const isLoadingOlder = useRef(false);
+  const sessionsOffset = useRef<number | null>(null);
+  const isLoadingSessions = useRef(false);
   // Stream events arrive one per socket message: apply them in one render per animation frame, so
   // a fast 5,000-token reply costs a few hundred renders, not thousands.
   const pendingUpdates = useRef<((items: ChatItem[]) => ChatItem[])[]>([]);
@@ -64,11 +65,31 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
     });
   };
 
+  /** The first page of sessions (re-read on every change); later pages load as the sidebar scrolls. */
   const loadSessions = (): void => {
     connection
-      .call(sessionsListContract, { limit: SIDEBAR_LIMIT } as never)
-      .then((result) => setSessions((result as { sessions: SessionRowView[] }).sessions))
+      .call(sessionsListContract, { limit: SIDEBAR_PAGE } as never)
+      .then((result) => {
+        setSessions(result.sessions as SessionRowView[]);
+        sessionsOffset.current = result.hasMore ? result.nextOffset : null;
+      })
       .catch(() => undefined);
+  };
+
+  const loadMoreSessions = (): void => {
+    const offset = sessionsOffset.current;
+    if (offset === null || isLoadingSessions.current) return;
+    isLoadingSessions.current = true;
+    connection
+      .call(sessionsListContract, { limit: SIDEBAR_PAGE, offset } as never)
+      .then((result) => {
+        setSessions((old) => [...old, ...(result.sessions as SessionRowView[]).filter((row) => !old.some((known) => known.key === row.key))]);
+        sessionsOffset.current = result.hasMore ? result.nextOffset : null;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        isLoadingSessions.current = false;
+      });
   };
 
   const loadHistory = (key: string): void => {
@@ -76,24 +97,28 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
       .then(([history, approvals]) => {
         if (currentRef.current !== key) return;
         const pending = ((approvals as { approvals: Record<string, unknown>[] }).approvals ?? []).filter((record) => sameSession(approvalSessionKey(record), key)).map(approvalItem);
-        setItems([...itemsFromHistory(history.messages, `h:${history.nextCursor ?? ''}:`), ...pending]);
+        setItems([...itemsFromHistory(history.messages, `h:newest:`), ...pending]);
         setCursor(history.hasMore ? history.nextCursor : undefined);
-        setShown(RENDER_WINDOW);
         setError(undefined);
       })
       .catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
   };
 
   const loadOlder = (): void => {
-    if (cursor === undefined) return;
+    if (cursor === undefined || isLoadingOlder.current) return;
+    isLoadingOlder.current = true;
+    const key = current;
     connection
-      .call(chatHistoryContract, { sessionKey: current, limit: PAGE, cursor })
+      .call(chatHistoryContract, { sessionKey: key, limit: PAGE, cursor })
       .then((history) => {
+        if (currentRef.current !== key) return;
         setItems((old) => [...itemsFromHistory(history.messages, `h:${cursor}:`), ...old]);
         setCursor(history.hasMore ? history.nextCursor : undefined);
-        setShown((count) => count + history.messages.length);
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => {
+        isLoadingOlder.current = false;
+      });
   };
 
   useEffect(
@@ -130,12 +155,6 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
     [],
   );
 
-  // Stick to the bottom while a reply streams in, unless the user scrolled up to read.
-  useEffect(() => {
-    const list = listRef.current;
-    if (list !== null && list.scrollHeight - list.scrollTop - list.clientHeight < 160) list.scrollTop = list.scrollHeight;
-  }, [items]);
-
   const isStreaming = items.some((item) => item.kind === 'assistant' && item.state === 'streaming');
 
   const send = (event: Event): void => {
@@ -166,8 +185,6 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
       .catch((failure: unknown) => setError(failure instanceof Error ? failure.message : String(failure)));
   };
 
-  const visible = useMemo(() => items.slice(Math.max(0, items.length - shown)), [items, shown]);
-  const hiddenCount = items.length - visible.length;
   const sessionKeys = useMemo(() => {
     const keys = sessions.map((s) => s);
     if (!keys.some((s) => sameSession(s.key, current))) keys.unshift({ key: current, updatedAt: Date.now() });
@@ -187,24 +204,30 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
         >
           + New chat
         </button>
-        <ul>
-          {sessionKeys.map((session) => (
-            <li key={session.key}>
-              <button
-                type="button"
-                class={sameSession(session.key, current) ? 'session active' : 'session'}
-                aria-current={sameSession(session.key, current) ? 'page' : undefined}
-                onClick={() => {
-                  setCurrent(session.key);
-                  setShowSidebar(false);
-                }}
-              >
-                <span class="session-title">{session.label ?? shortKey(session.key)}</span>
-                {session.hasActiveRun === true ? <span class="dot" title="running" /> : null}
-              </button>
-            </li>
-          ))}
-        </ul>
+        <VirtualList
+          class="session-list"
+          items={sessionKeys}
+          keyOf={(session) => session.key}
+          estimate={36}
+          overscan={300}
+          onNearBottom={loadMoreSessions}
+          attributes={{ 'data-testid': 'session-list' }}
+          render={(session) => (
+            <button
+              type="button"
+              class={sameSession(session.key, current) ? 'session active' : 'session'}
+              data-testid="session"
+              aria-current={sameSession(session.key, current) ? 'page' : undefined}
+              onClick={() => {
+                setCurrent(session.key);
+                setShowSidebar(false);
+              }}
+            >
+              <span class="session-title">{session.label ?? shortKey(session.key)}</span>
+              {session.hasActiveRun === true ? <span class="dot" title="running" /> : null}
+            </button>
+          )}
+        />
       </aside>
       <section class="conversation" aria-label="Conversation">
         <header class="conversation-head">
@@ -213,17 +236,27 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
           </button>
           <h2 data-testid="session-title">{shortKey(current)}</h2>
         </header>
-        <div class="messages" ref={listRef} data-testid="messages" role="log" aria-live="polite">
-          {cursor !== undefined || hiddenCount > 0 ? (
-            <button type="button" class="ghost older" onClick={() => (hiddenCount > 0 ? setShown(shown + RENDER_WINDOW) : loadOlder())}>
-              Show earlier messages
-            </button>
-          ) : null}
-          {visible.map((item) => (
-            <Item key={item.id} item={item} onDecide={decide} />
-          ))}
-          {items.length === 0 ? <p class="empty">No messages yet. Say hello.</p> : null}
-        </div>
+        <VirtualList
+          key={current}
+          class="messages"
+          items={items}
+          keyOf={(item) => item.id}
+          estimate={72}
+          stickToBottom
+          onNearTop={loadOlder}
+          attributes={{ 'data-testid': 'messages', role: 'log', 'aria-live': 'polite' }}
+          header={
+            <>
+              {cursor !== undefined ? (
+                <button type="button" class="ghost older" data-testid="load-older" onClick={loadOlder}>
+                  {isLoadingOlder.current ? 'Loading earlier messages…' : 'Show earlier messages'}
+                </button>
+              ) : null}
+              {items.length === 0 ? <p class="empty">No messages yet. Say hello.</p> : null}
+            </>
+          }
+          render={(item) => <Item item={item} onDecide={decide} />}
+        />
         {error !== undefined ? (
           <p class="error" role="alert">
             {error}
