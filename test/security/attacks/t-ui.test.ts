@@ -1,14 +1,14 @@
 /**
- * Attack families T-URL and T-CSWSH against the real Control UI (security lessons §5; issue 12):
+ * Attack families T-URL, T-CSWSH (plus framing and XSS) against the real Control UI (security lessons §5; issue 12):
  * real Chromium (skips, saying why, when it is not installed), a real gateway with the agent and
  * Control UI features, a FAKE scripted OpenAI-compatible model server, and a hostile page served by
  * a second loopback HTTP server on another port (another origin), which also records any request
  * or WebSocket a leak would send it.
  *
  * Already covered in test/e2e/control-ui-browser.test.ts and not repeated here: `?token=`,
- * `?password=`, `?gatewayUrl=` on a fresh tab (T-URL-1: stripped, nothing stored, same-origin
- * requests only), a foreign page's bare WebSocket refused before the upgrade (T-CSWSH-1), and
- * `<img onerror>`/`<script>`/`javascript:` model output rendered inert (T-XSS-1).
+ * `?password=`, `?gatewayUrl=` on a fresh tab (stripped, nothing stored, same-origin
+ * requests only), a foreign page's bare WebSocket refused before the upgrade, and
+ * `<img onerror>`/`<script>`/`javascript:` model output rendered inert.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,7 +89,7 @@ describe('T-URL / T-CSWSH against the real Control UI in Chromium', { skip: chro
     await model?.close();
   });
 
-  it('T-URL-2 a logged-in tab sent to ?gatewayUrl=/#gatewayUrl= (any spelling) of another host sends it nothing and stores nothing', async () => {
+  it('T-URL-1 (UI) a logged-in tab sent to ?gatewayUrl=/#gatewayUrl= (any spelling) of another host sends it nothing and stores nothing', async () => {
     const evilWs = `ws://127.0.0.1:${evil.port}/steal`;
     const sockets: string[] = [];
     const requests: string[] = [];
@@ -114,7 +114,7 @@ describe('T-URL / T-CSWSH against the real Control UI in Chromium', { skip: chro
     assert.doesNotMatch(page.url(), /token|password|gatewayUrl/i);
   });
 
-  it('T-CSWSH-2 a foreign page cannot open an authenticated WebSocket (token in the URL, any loopback spelling) nor read the UI\'s responses', async () => {
+  it('T-CSWSH-1 (UI) a foreign page cannot open an authenticated WebSocket (token in the URL, any loopback spelling) nor read the UI\'s responses', async () => {
     const visitor = await chromium.newDevice();
     try {
       const tab = await visitor.newPage();
@@ -145,7 +145,7 @@ describe('T-URL / T-CSWSH against the real Control UI in Chromium', { skip: chro
     }
   });
 
-  it('T-CSWSH-3 a foreign page cannot frame the UI (frame-ancestors \'none\' and X-Frame-Options on every response)', async () => {
+  it('T-FRAME-1 a foreign page cannot frame the UI (frame-ancestors \'none\' and X-Frame-Options on every response)', async () => {
     evil.setPage(`<!doctype html><title>evil</title><iframe id=f src="${base}/" width=800 height=600></iframe>`);
     const visitor = await chromium.newDevice();
     try {
