@@ -75,7 +75,6 @@ export class GatewayServer {
   readonly #router: HttpRouter;
   readonly #httpServers: Server[] = [];
   readonly #admission: Admission;
-  readonly #pairingDeps: PairingDeps;
   /** Raw sockets accepted on the owner socket (their upgrades skip the counts). */
   readonly #ownerSockets = new WeakSet<object>();
   #ownerChannel: OwnerChannel | undefined;
@@ -118,7 +117,6 @@ export class GatewayServer {
       emit: broadcast,
       disconnectDevice: (deviceId, role, change) => this.#lifecycle.disconnectDevice(deviceId, role, change),
     };
-    this.#pairingDeps = pairingDeps;
     this.#pairing = new PairingService(pairingDeps);
     this.#nodes = new NodeService({
       store: options.nodeSurfaceStore ?? this.#store.nodeSurfaces,
@@ -269,8 +267,9 @@ export class GatewayServer {
   }
 
   rotateSharedSecret(auth: SharedSecretAuth): number {
+    // pairingDeps.auth is a getter over settings.auth (live config reload): assigning it threw in
+    // strict mode, so rotation stopped before closing the old secret's sessions.
     this.#options.settings.auth = auth;
-    this.#pairingDeps.auth = auth;
     return this.#lifecycle.closeSharedSecretSessions();
   }
 
