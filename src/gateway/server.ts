@@ -267,6 +267,8 @@ export class GatewayServer {
    * T-AUTH-1). Device tokens are unaffected. Returns how many sessions were closed.
    */
   rotateSharedSecret(auth: SharedSecretAuth): number {
+    // pairingDeps.auth is a getter over settings.auth (live config reload): assigning it threw in
+    // strict mode, so rotation stopped before closing the old secret's sessions.
     this.#options.settings.auth = auth;
     return this.#lifecycle.closeSharedSecretSessions();
   }

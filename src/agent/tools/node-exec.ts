@@ -70,6 +70,7 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
   // `deny` also stops /run: whoever can send a message (later: a channel peer) must not get a shell.
   if (context.execMode === 'deny') throw new GatewayError('EXEC_DENIED', { reason: 'tools.exec.mode is "deny"' });
   const node = selectExecNode(context.nodes.list(), request.node ?? context.defaultNode);
+  assertBoundNode(node, request, context);
   const argv = commandArgv(request.command);
   const policy = policyOf(context.execMode);
   const base = { agentId: context.agentId, sessionKey: context.sessionKey };
@@ -123,6 +124,18 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
     isError: !isOk,
     details: { status, exitCode, durationMs, nodeId: node.nodeId },
   };
+}
+
+/**
+ * With `tools.exec.node` set, a model-chosen node must be that node (OpenClaw: "exec node not
+ * allowed"): otherwise a prompt-injected `node` argument moves exec to a host the owner never bound.
+ * The operator's own `/run <node>` may still name any node.
+ */
+function assertBoundNode(node: AgentNode, request: NodeExecRequest, context: ToolContext): void {
+  const bound = context.defaultNode;
+  if (bound === undefined || request.node === undefined || request.isOperatorCommand === true) return;
+  const boundNode = context.nodes.list().find((n) => n.nodeId === bound) ?? context.nodes.list().find((n) => n.displayName?.toLowerCase() === bound.toLowerCase());
+  if (boundNode?.nodeId !== node.nodeId) throw new GatewayError('EXEC_DENIED', { reason: `exec node not allowed (bound to ${bound} by tools.exec.node)` });
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
