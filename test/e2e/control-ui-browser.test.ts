@@ -2,7 +2,7 @@
  * The Control UI in real Chromium (Debian's `chromium`, driven by playwright-core) against a real
  * gateway with the agent feature, a FAKE OpenAI-compatible model server (scripted SSE over real
  * HTTP), our real node host and real sockets. Skips, saying why, when Chromium is not installed.
- * Writes the README's screenshots to docs/screenshots/.
+ * Writes the README's screenshots to docs/screenshots/ with CLAWGATE_UPDATE_SCREENSHOTS=1.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,7 +19,7 @@ import { createAgentFeature } from '../../src/agent/feature.js';
 import { resolveStatePaths } from '../../src/config/index.js';
 import { createControlUiFeature } from '../../src/control-ui/index.js';
 import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
-import { chromiumSkipReason, launchChromium, type LaunchedChromium } from '../helpers/browser.js';
+import { chromiumSkipReason, launchChromium, screenshotDir, storageDump, type LaunchedChromium } from '../helpers/browser.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
@@ -27,7 +27,7 @@ import { approveNode, call } from '../helpers/node-socket.js';
 import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
 
 const WAIT = { timeout: 20_000 };
-const SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
+const SCREENSHOTS = screenshotDir();
 
 function config(baseUrl: string): Record<string, unknown> {
   return {
@@ -50,29 +50,6 @@ async function send(page: Page, text: string): Promise<void> {
   await page.press('[data-testid=composer]', 'Enter');
 }
 
-/** Everything a page keeps: both storages and every IndexedDB value, as one string. */
-async function storageDump(page: Page): Promise<string> {
-  // A string, evaluated in the page: the test project has no DOM types.
-  return page.evaluate(`(async () => {
-    const parts = [JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage }), document.cookie];
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise((resolve, reject) => {
-        const request = indexedDB.open(info.name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const name of Array.from(db.objectStoreNames)) {
-        const values = await new Promise((resolve) => {
-          const request = db.transaction(name).objectStore(name).getAll();
-          request.onsuccess = () => resolve(request.result);
-        });
-        parts.push(JSON.stringify(values));
-      }
-      db.close();
-    }
-    return parts.join('\\n');
-  })()`);
-}
 
 /** Waits until the page's messages log matches `pattern`. */
 async function waitForMessages(page: Page, pattern: RegExp): Promise<void> {

@@ -4,12 +4,13 @@
  * (test/helpers/fake-telegram.ts over real HTTP); the agent is a scripted echo.
  * Skips, saying why, when Chromium is not installed.
  */
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { createChannelsFeature, type AgentPort } from '../../src/channels/index.js';
 import { createControlUiFeature } from '../../src/control-ui/index.js';
-import { chromiumSkipReason, launchChromium, type LaunchedChromium } from '../helpers/browser.js';
+import { chromiumSkipReason, launchChromium, screenshotDir, storageDump, type LaunchedChromium } from '../helpers/browser.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { eventually } from '../helpers/telegram-harness.js';
@@ -27,28 +28,6 @@ async function loginWith(page: Page, url: string, secret: string, kind: 'token' 
   await page.waitForSelector('[data-status=connected]', WAIT);
 }
 
-/** Both storages and every IndexedDB value of the page, as one string. */
-async function storageDump(page: Page): Promise<string> {
-  return page.evaluate(`(async () => {
-    const parts = [JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage }), document.cookie];
-    for (const info of await indexedDB.databases()) {
-      const db = await new Promise((resolve, reject) => {
-        const request = indexedDB.open(info.name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const name of Array.from(db.objectStoreNames)) {
-        const values = await new Promise((resolve) => {
-          const request = db.transaction(name).objectStore(name).getAll();
-          request.onsuccess = () => resolve(request.result);
-        });
-        parts.push(JSON.stringify(values));
-      }
-      db.close();
-    }
-    return parts.join('\\n');
-  })()`);
-}
 
 describe('Control UI Channels panel and password login in Chromium (fake Telegram Bot API)', { skip: chromiumSkipReason() }, () => {
   let chromium: LaunchedChromium;
@@ -81,7 +60,7 @@ describe('Control UI Channels panel and password login in Chromium (fake Telegra
       const request = page.locator('[data-testid=channel-request]');
       await request.waitFor(WAIT); // the panel re-reads every 5 s
       assert.match((await request.textContent())!, /555001/);
-      await page.screenshot({ path: 'docs/screenshots/channels-desktop.png' });
+      await page.screenshot({ path: join(screenshotDir(), 'channels-desktop.png') });
       await page.click('[data-testid=approve-channel-request]');
       await page.locator('[data-testid=channel-requests]').getByText('555001').waitFor({ state: 'detached', ...WAIT });
 

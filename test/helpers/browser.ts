@@ -5,8 +5,10 @@
  * (its own IndexedDB, sessionStorage and cookies). Tests skip with a clear message when no
  * Chromium is installed (CI installs it: .ci/run).
  */
-import { existsSync } from 'node:fs';
-import type { Browser, BrowserContext } from 'playwright-core';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
 
@@ -53,4 +55,39 @@ export async function launchChromium(): Promise<LaunchedChromium> {
       await browser.close();
     },
   };
+}
+
+/** Everything a page keeps (both storages, cookies, every IndexedDB value), as one string: leak checks search it. */
+export async function storageDump(page: Page): Promise<string> {
+  // A string, evaluated in the page: the test project has no DOM types.
+  return page.evaluate(`(async () => {
+    const parts = [JSON.stringify({ ...localStorage }), JSON.stringify({ ...sessionStorage }), document.cookie];
+    for (const info of await indexedDB.databases()) {
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open(info.name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      for (const name of Array.from(db.objectStoreNames)) {
+        const values = await new Promise((resolve) => {
+          const request = db.transaction(name).objectStore(name).getAll();
+          request.onsuccess = () => resolve(request.result);
+        });
+        parts.push(JSON.stringify(values));
+      }
+      db.close();
+    }
+    return parts.join('\\n');
+  })()`);
+}
+
+/**
+ * Where the browser tests write their screenshots: docs/screenshots/ (the README's pictures) only
+ * when CLAWGATE_UPDATE_SCREENSHOTS=1, so a plain `npm test` never leaves the checkout dirty.
+ */
+export function screenshotDir(): string {
+  if (process.env['CLAWGATE_UPDATE_SCREENSHOTS'] === '1') return join(process.cwd(), 'docs', 'screenshots');
+  const dir = join(tmpdir(), 'clawgate-screenshots');
+  mkdirSync(dir, { recursive: true });
+  return dir;
 }
