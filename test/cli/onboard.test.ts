@@ -9,6 +9,10 @@ import { loadConfig } from '../../src/config/index.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { createTempStateDir } from '../helpers/gateway.js';
 import { findFreePort } from '../helpers/ports.js';
+import { startFakeOpenAiServer } from '../helpers/fake-model.js';
+import { FakeTelegram } from '../helpers/fake-telegram.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 async function onboard(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; stateDir: string }> {
   const stateDir = createTempStateDir();
@@ -34,7 +38,7 @@ describe('clawgate onboard --non-interactive', () => {
     assert.equal(result.code, 0, result.stderr);
     assert.equal(loadConfig(join(result.stateDir, 'clawgate.json')).config.gateway?.port, port);
     assert.equal(statSync(join(result.stateDir, 'gateway-token')).mode & 0o777, 0o600);
-    assert.match(result.stdout, /Model providers and Telegram: not in this version yet/);
+    assert.match(result.stdout, /No model: the built-in commands/);
     assert.match(result.stdout, /Start it: clawgate gateway run/);
   });
 
@@ -78,5 +82,57 @@ describe('clawgate onboard --non-interactive', () => {
     const result = await runCliInProcess(['onboard'], { CLAWGATE_STATE_DIR: createTempStateDir() });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /pass --non-interactive/);
+  });
+
+  describe('model and Telegram, checked live (a FAKE model server and a FAKE Bot API over real HTTP)', () => {
+    it('writes a model whose key is reached through its env variable, never the key itself', async () => {
+      const model = await startFakeOpenAiServer([]);
+      try {
+        model.requireApiKey('sk-onboard-good');
+        const args = ['--port', String(await findFreePort()), '--model', 'local/m1', '--model-base-url', model.baseUrl, '--model-api-key-env', 'ONBOARD_KEY'];
+        const ok = await onboard(args, { ONBOARD_KEY: 'sk-onboard-good' });
+        assert.equal(ok.code, 0, ok.stderr);
+        const written = readFileSync(join(ok.stateDir, 'clawgate.json'), 'utf8');
+        assert.doesNotMatch(written, /sk-onboard-good/);
+        const config = loadConfig(join(ok.stateDir, 'clawgate.json')).config;
+        assert.equal(config.agents?.defaults?.model && typeof config.agents.defaults.model === 'object' ? config.agents.defaults.model.primary : undefined, 'local/m1');
+        assert.equal(config.models?.providers?.['local']?.apiKey, '${ONBOARD_KEY}');
+        assert.match(ok.stdout, /Checked model local\/m1: local at .* answers/);
+
+        const refused = await onboard(args, { ONBOARD_KEY: 'sk-wrong' });
+        assert.equal(refused.code, 78);
+        assert.match(refused.stderr, /local refused the API key \(HTTP 401\).*Nothing was written/);
+        assert.equal(existsSync(join(refused.stateDir, 'clawgate.json')), false);
+      } finally {
+        await model.close();
+      }
+    });
+
+    it('checks the Telegram token file with getMe before writing it', async () => {
+      const telegram = await FakeTelegram.start();
+      try {
+        const good = join(tmpdir(), `onboard-tg-${process.pid}-good`);
+        const bad = join(tmpdir(), `onboard-tg-${process.pid}-bad`);
+        writeFileSync(good, telegram.token, { mode: 0o600 });
+        writeFileSync(bad, '7000001:revokedOnboardToken', { mode: 0o600 });
+        // apiRoot points the check at the fake; onboarding itself only writes tokenFile.
+        const withApiRoot = async (file: string): Promise<Awaited<ReturnType<typeof onboard>>> => {
+          const stateDir = createTempStateDir();
+          writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ channels: { telegram: { apiRoot: telegram.apiRoot } } }), { mode: 0o600 });
+          const result = await runCliInProcess(['onboard', '--non-interactive', '--port', String(await findFreePort()), '--telegram-token-file', file], { CLAWGATE_STATE_DIR: stateDir, PATH: process.env['PATH'] });
+          return { ...result, stateDir };
+        };
+        const ok = await withApiRoot(good);
+        assert.equal(ok.code, 0, ok.stderr);
+        assert.equal(loadConfig(join(ok.stateDir, 'clawgate.json')).config.channels?.telegram?.tokenFile, good);
+        assert.match(ok.stdout, /Checked telegram: .*answers getMe/);
+        const refused = await withApiRoot(bad);
+        assert.equal(refused.code, 78);
+        assert.match(refused.stderr, /refused the bot token/);
+        assert.doesNotMatch(refused.stderr + refused.stdout, /revokedOnboardToken/);
+      } finally {
+        await telegram.close();
+      }
+    });
   });
 });
