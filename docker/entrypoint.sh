@@ -7,7 +7,7 @@ set -eu
 if [ "${1:-}" = "gateway" ] && [ "${2:-}" = "run" ] && [ -z "${CLAWGATE_GATEWAY_TOKEN:-}" ] && [ -z "${CLAWGATE_GATEWAY_PASSWORD:-}" ]; then
   if ! clawgate config get gateway.auth.token >/dev/null 2>&1 && ! clawgate config get gateway.auth.password >/dev/null 2>&1; then
     token="$(node -e "process.stdout.write(require('node:crypto').randomBytes(32).toString('base64url'))")"
-    clawgate config set gateway.auth.token "$token" >/dev/null
+    clawgate config set -- gateway.auth.token "$token" >/dev/null
     echo "clawgate: created a gateway token in $CLAWGATE_STATE_DIR/clawgate.json (print it: docker compose exec clawgate clawgate gateway auth-token)" >&2
   fi
 fi

@@ -27,6 +27,14 @@ describe('clawgate config', () => {
     assert.deepEqual(loaded.gateway?.controlUi?.allowedOrigins, ['https://a.example']);
   });
 
+  it('a value that starts with a dash is set after `--` (a base64url token can start with one)', async () => {
+    const { env, configPath } = setup();
+    const dashed = '-b-QhUQQMh57_JPWv8rIgqbsohITyzVCfC3U7lWIgDA';
+    const result = await runCliInProcess(['config', 'set', '--', 'gateway.auth.token', dashed], env);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(loadConfig(configPath).config.gateway?.auth?.token, dashed);
+  });
+
   it('get redacts secrets, prints one value, and exits 1 for an unset path', async () => {
     const { env, configPath } = setup();
     writeFileSync(configPath, '{ gateway: { port: 19000, auth: { token: "s3cret-value-123" } } }');

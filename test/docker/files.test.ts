@@ -36,6 +36,8 @@ describe('docker files', () => {
   });
 
   it('the entrypoint creates a 0600 token before `gateway run`, once', () => {
+    // One random token in 64 starts with '-': without `--` the CLI would read it as an option.
+    assert.match(read('docker/entrypoint.sh'), /clawgate config set -- gateway\.auth\.token "\$token"/);
     const stateDir = createTempStateDir();
     const binDir = mkdtempSync(join(tmpdir(), 'clawgate-bin-'));
     symlinkSync(CLAWGATE_BIN, join(binDir, 'clawgate'));
