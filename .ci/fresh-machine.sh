@@ -4,6 +4,8 @@
 # proves the fix the store error names: without the runtime the gateway exits 78 naming a command,
 # and running that command makes the gateway start.
 #
+# Then runs the README's second command, `npm test`, in the same environment.
+#
 # Usage: bash .ci/fresh-machine.sh   (from any directory; needs git, curl, and network to the registry)
 # FRESH_MACHINE_KEEP=1 keeps the temp dir (checkout, HOME, logs) for a look after a failure.
 set -euo pipefail
@@ -88,6 +90,12 @@ grep -E '^clawgate: ' "$WORK/npm-ci.log" || true
 
 echo "== fresh machine: npx clawgate gateway run"
 run_first_command_gateway
+
+# The README's second command, in the same fresh environment: the suite must pass where a new user
+# runs it (on a Node without a SQLite engine, scripts/run-tests.mjs uses runtime/'s Node, as the
+# gateway does). Its output goes to stdout so the CI's closing line counts it.
+echo "== fresh machine: npm test"
+fresh npm test 2>&1 | tee "$WORK/npm-test.log" || fail "npm test failed on the fresh machine"
 
 # The advice test needs the runtime fallback, which only a Node without node:sqlite uses.
 if [[ ! -d runtime/node_modules ]]; then

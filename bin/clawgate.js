@@ -9,8 +9,8 @@
 // the npm registry into runtime/. Only the command that opens the store checks for an engine, and
 // only that fallback pays a second process; every other command, and every Node >= 22.13, runs here.
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { hasSqliteEngine, runtimeNodePath } from '../scripts/sqlite-engine.mjs';
 
 const args = process.argv.slice(2);
 // Set for the re-executed child only; dropped so that processes it starts decide for themselves.
@@ -39,29 +39,6 @@ function opensStore(argv) {
     if (!arg.startsWith('-')) positionals.push(arg);
   }
   return positionals[0] === 'gateway' && !otherGatewayCommands.includes(positionals[1] ?? 'run');
-}
-
-/** Whether this process can open SQLite: node:sqlite built in, or a better-sqlite3 addon that loads. */
-function hasSqliteEngine() {
-  try {
-    if (process.getBuiltinModule?.('node:sqlite') !== undefined) return true;
-  } catch {
-    // Node 22.5–22.12 have node:sqlite only behind a flag: fall through.
-  }
-  try {
-    const Database = createRequire(import.meta.url)('better-sqlite3');
-    new Database(':memory:').close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Where scripts/install-runtime.mjs puts this platform's Node.js (npm package node-<platform>-<arch>). */
-function runtimeNodePath() {
-  const platform = process.platform === 'win32' ? 'win' : process.platform;
-  const binary = process.platform === 'win32' ? 'node.exe' : 'bin/node';
-  return fileURLToPath(new URL(`../runtime/node_modules/node-${platform}-${process.arch}/${binary}`, import.meta.url));
 }
 
 /**

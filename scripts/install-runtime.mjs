@@ -14,38 +14,13 @@
 // postinstall).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { hasBetterSqlite, hasNodeSqlite, runtimeNodePath } from './sqlite-engine.mjs';
 
 const runtimeDir = fileURLToPath(new URL('../runtime/', import.meta.url));
 const isForced = process.argv.includes('--force');
 const isPostinstall = process.env['npm_lifecycle_event'] === 'postinstall';
 const say = (line) => process.stderr.write(`clawgate: ${line}\n`);
-
-/** The runtime's node binary for this platform (same rule as bin/clawgate.js). */
-function runtimeNodePath() {
-  const platform = process.platform === 'win32' ? 'win' : process.platform;
-  const binary = process.platform === 'win32' ? 'node.exe' : 'bin/node';
-  return `${runtimeDir}node_modules/node-${platform}-${process.arch}/${binary}`;
-}
-
-function hasNodeSqlite() {
-  try {
-    return process.getBuiltinModule?.('node:sqlite') !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-function hasBetterSqlite() {
-  try {
-    const Database = createRequire(import.meta.url)('better-sqlite3');
-    new Database(':memory:').close();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function runtimeWorks(nodePath) {
   if (!existsSync(nodePath)) return false;

@@ -36,7 +36,7 @@ describe('bin/clawgate.js', { skip: process.platform === 'win32' ? 'the stub run
     mkdirSync(join(root, 'dist'));
     mkdirSync(join(root, 'scripts'));
     copyFileSync(CLAWGATE_BIN, join(root, 'bin', 'clawgate.js'));
-    copyFileSync(join(REPO, 'scripts', 'install-runtime.mjs'), join(root, 'scripts', 'install-runtime.mjs'));
+    for (const script of ['install-runtime.mjs', 'sqlite-engine.mjs']) copyFileSync(join(REPO, 'scripts', script), join(root, 'scripts', script));
     writeFileSync(join(root, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(join(root, 'dist', 'clawgate.mjs'), "process.stdout.write(`in-process ${process.argv.slice(2).join(' ')}\\n`);\n");
     const runtimeBin = join(root, 'runtime', 'node_modules', `node-${platform}-${process.arch}`, 'bin');
