@@ -11,6 +11,7 @@ import { runCli } from '../../src/cli/main.js';
 import { NodeHost } from '../../src/node-host/index.js';
 import { decodeSetupCode } from '../../src/protocol/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { eventually } from '../helpers/eventually.js';
 
 async function cli(gateway: TestGateway, args: string[], withTarget = true): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
@@ -21,14 +22,6 @@ async function cli(gateway: TestGateway, args: string[], withTarget = true): Pro
     env: { CLAWGATE_STATE_DIR: gateway.paths.stateDir },
   });
   return { code, stdout, stderr };
-}
-
-async function until(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 interface NodeRow {
@@ -64,12 +57,12 @@ describe('pairing a node with one setup link', () => {
     const lines: string[] = [];
     host = new NodeHost({ url: payload.url, bootstrapToken: payload.bootstrapToken, stateDir: nodeStateDir, displayName: 'kitchen', log: (line) => lines.push(line), backoff: { initialMs: 20, maxMs: 60 } });
     void host.run();
-    await until(() => lines.some((line) => line.includes('waiting for device pairing approval')), 'the pairing request');
+    await eventually(() => lines.some((line) => line.includes('waiting for device pairing approval')), 'the pairing request');
 
     const approved = await cli(gateway, ['devices', 'approve', '--latest']);
     assert.equal(approved.code, 0, approved.stderr);
     assert.match(approved.stdout, /Next, once the node reconnects, approve its commands: clawgate nodes approve/);
-    await until(() => host.state === 'connected', 'the node to connect with its device token');
+    await eventually(() => host.state === 'connected', 'the node to connect with its device token');
     const surface = await cli(gateway, ['nodes', 'approve', 'kitchen']);
     assert.equal(surface.code, 0, surface.stderr);
 
@@ -87,7 +80,7 @@ describe('pairing a node with one setup link', () => {
 
     const removed = await cli(gateway, ['devices', 'remove', 'pantry']);
     assert.equal(removed.code, 0, removed.stderr);
-    await until(async () => {
+    await eventually(async () => {
       const after = JSON.parse((await cli(gateway, ['nodes', 'list', '--json'])).stdout) as { nodes: NodeRow[] };
       return !after.nodes.some((n) => n.nodeId === host.nodeId);
     }, 'the removed device to leave `nodes list`');

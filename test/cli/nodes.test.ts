@@ -1,24 +1,15 @@
 /** `clawgate nodes …` and `clawgate approvals …` in-process against a real gateway and node host. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
-import { NodeHost } from '../../src/node-host/index.js';
+import type { NodeHost } from '../../src/node-host/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > 5000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+import { startNodeHost, type RunningNodeHost } from '../helpers/node-host.js';
 
 describe('clawgate nodes / approvals', () => {
   let gateway: TestGateway;
   let nodeStateDir: string;
+  let node: RunningNodeHost;
   let host: NodeHost;
 
   const cli = async (argv: string[], stateDir = gateway.paths.stateDir): Promise<{ code: number; stdout: string; stderr: string }> => {
@@ -32,15 +23,13 @@ describe('clawgate nodes / approvals', () => {
 
   before(async () => {
     gateway = await startTestGateway();
-    nodeStateDir = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeStateDir, displayName: 'cli-box', log: () => undefined });
-    void host.run();
-    await until(() => host.state === 'connected', 'node connect');
+    node = await startNodeHost(gateway, { displayName: 'cli-box' });
+    host = node.host;
+    nodeStateDir = node.stateDir;
   });
   after(async () => {
-    host.stop();
+    node.stop();
     await gateway.stop();
-    rmSync(nodeStateDir, { recursive: true, force: true });
   });
 
   it('shows the node in `nodes pending`, approves it by name, and lists it as approved', async () => {

@@ -5,16 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { createAgentFeature } from '../../src/agent/feature.js';
 import { NO_MODEL_REPLY } from '../../src/agent/commands.js';
-import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
-import { approveNode, call } from '../helpers/node-socket.js';
+import { call } from '../helpers/node-socket.js';
+import { startNodeHost, type RunningNodeHost } from '../helpers/node-host.js';
 import { openAuthenticatedSocket, type RawSocket } from '../helpers/raw-socket.js';
 
 const WRITE = ['operator.read', 'operator.write'];
@@ -26,14 +24,6 @@ function modelSection(baseUrl: string, extra: Record<string, unknown> = {}): Rec
     agents: { defaults: { model: { primary: 'local/test-model' } } },
     ...extra,
   };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 function chatEvents(socket: RawSocket, runId: string): Record<string, any>[] {
@@ -129,25 +119,18 @@ describe('agent feature with our node host (exec through system.run)', () => {
   let model: FakeModelServer;
   let gateway: TestGateway;
   let admin: RawSocket;
-  let host: NodeHost;
-  let nodeState: string;
+  let node: RunningNodeHost;
   before(async () => {
     model = await startFakeOpenAiServer([]);
     gateway = await startTestGateway({ features: [createAgentFeature()], config: modelSection(model.baseUrl, { tools: { exec: { mode: 'ask' } } }) });
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
-    nodeState = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeState, displayName: 'box', log: () => undefined });
-    void host.run();
-    await until(() => host.state === 'connected', 'the node host to connect');
-    await approveNode(admin, host.nodeId);
-    allowExecutable(host.paths.execApprovalsPath, 'uname', process.env['PATH']);
+    node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['uname'] });
   });
   after(async () => {
-    host.stop();
+    node.stop();
     admin.socket.terminate();
     await gateway.stop();
     await model.close();
-    rmSync(nodeState, { recursive: true, force: true });
   });
 
   it('with mode ask runs `uname -a` on the node only after the terminal approval; the reply contains its output; a replay is refused', async () => {
@@ -189,23 +172,16 @@ describe('agent feature with our node host (exec through system.run)', () => {
 describe('agent feature with no model configured', () => {
   let gateway: TestGateway;
   let admin: RawSocket;
-  let host: NodeHost;
-  let nodeState: string;
+  let node: RunningNodeHost;
   before(async () => {
     gateway = await startTestGateway({ features: [createAgentFeature()] });
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
-    nodeState = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeState, displayName: 'box', log: () => undefined });
-    void host.run();
-    await until(() => host.state === 'connected', 'the node host to connect');
-    await approveNode(admin, host.nodeId);
-    allowExecutable(host.paths.execApprovalsPath, 'uname', process.env['PATH']);
+    node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['uname'] });
   });
   after(async () => {
-    host.stop();
+    node.stop();
     admin.socket.terminate();
     await gateway.stop();
-    rmSync(nodeState, { recursive: true, force: true });
   });
 
   it('`/run box uname -a` runs on the node and a plain message gets the no-model reply', async () => {
@@ -224,26 +200,19 @@ describe('agent failure modes end cleanly (fake model, real gateway)', () => {
   let model: FakeModelServer;
   let gateway: TestGateway;
   let stateDir: string;
-  let host: NodeHost;
-  let nodeState: string;
+  let node: RunningNodeHost;
   before(async () => {
     model = await startFakeOpenAiServer([]);
     stateDir = createTempStateDir();
     gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: { ...modelSection(model.baseUrl, { tools: { exec: { mode: 'full' } } }), models: { providers: { local: { baseUrl: model.baseUrl, apiKey: 'test-key', timeoutSeconds: 0.5, models: [{ id: 'test-model', name: 'test-model' }] } } } } });
     const admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
-    nodeState = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeState, displayName: 'box', log: () => undefined });
-    void host.run();
-    await until(() => host.state === 'connected', 'the node host to connect');
-    await approveNode(admin, host.nodeId);
-    allowExecutable(host.paths.execApprovalsPath, 'sleep', process.env['PATH']);
+    node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['sleep'] });
     admin.socket.close();
   });
   after(async () => {
-    host.stop();
+    node.stop();
     await gateway.stop();
     await model.close();
-    rmSync(nodeState, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
   });
 
@@ -290,7 +259,7 @@ describe('agent failure modes end cleanly (fake model, real gateway)', () => {
     socket.send({ type: 'req', id: 'f4', method: 'agent', params: { message: 'sleep', idempotencyKey: 'node-gone', sessionKey: 'node-gone' } });
     await socket.waitFor((f) => f['event'] === 'agent' && (f['payload'] as any).stream === 'item');
     await new Promise((resolve) => setTimeout(resolve, 200)); // let system.run reach the node
-    host.stop();
+    node.host.stop();
     const final = await socket.waitFor((f) => f['id'] === 'f4' && (f['payload'] as { status?: string })?.status !== 'accepted', 20_000);
     assert.equal((final['payload'] as any).status, 'ok');
     assert.match((final['payload'] as any).result.payloads[0].text, /tool said: exec failed: node not connected/);

@@ -6,25 +6,24 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { createAgentFeature } from '../../src/agent/feature.js';
 import { resolveStatePaths } from '../../src/config/index.js';
 import { createControlUiFeature } from '../../src/control-ui/index.js';
-import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
 import { chromiumSkipReason, launchChromium, screenshotDir, storageDump, type LaunchedChromium } from '../helpers/browser.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
-import { approveNode, call } from '../helpers/node-socket.js';
+import { call } from '../helpers/node-socket.js';
 import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
+import { startNodeHost } from '../helpers/node-host.js';
 
 const WAIT = { timeout: 20_000 };
 const SCREENSHOTS = screenshotDir();
@@ -35,14 +34,6 @@ function config(baseUrl: string): Record<string, unknown> {
     agents: { defaults: { model: { primary: 'local/test-model' } } },
     tools: { exec: { mode: 'ask' } },
   };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 async function send(page: Page, text: string): Promise<void> {
@@ -135,15 +126,9 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
   });
 
   it('shows an exec approval inline; allowing it runs `uname -a` on the node and the tool card shows the output', async () => {
-    const nodeState = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    const host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeState, displayName: 'box', log: () => undefined });
-    void host.run();
+    const admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.admin']);
+    const node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['uname'] }).finally(() => admin.socket.close());
     try {
-      await until(() => host.state === 'connected', 'the node host to connect');
-      const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.admin']);
-      await approveNode(socket, host.nodeId);
-      socket.socket.close();
-      allowExecutable(host.paths.execApprovalsPath, 'uname', process.env['PATH']);
       model.setScript([{ kind: 'toolCall', id: 'call_ui_1', name: 'exec', args: { command: 'uname -a', host: 'node' } }, (req) => ({ kind: 'text', chunks: [`The node says: ${lastToolResultText(req)}`] })]);
       await send(page, 'what system is the node?');
       await page.waitForSelector('[data-testid=approval-card]', WAIT);
@@ -157,8 +142,7 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
       await page.locator('section[aria-label=Nodes] .card', { hasText: 'box' }).getByText('connected').waitFor(WAIT);
       await page.click('[data-testid=tab-chat]');
     } finally {
-      host.stop();
-      rmSync(nodeState, { recursive: true, force: true });
+      node.stop();
       model.setScript([{ kind: 'text', chunks: ['ok'] }]);
     }
   });

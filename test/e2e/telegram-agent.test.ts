@@ -5,18 +5,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createAgentFeature } from '../../src/agent/feature.js';
 import { withChannels } from '../../src/channels/index.js';
-import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
 import { FakeTelegram } from '../helpers/fake-telegram.js';
 import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { approveNode, call } from '../helpers/node-socket.js';
+import { call } from '../helpers/node-socket.js';
 import { openAuthenticatedSocket, type RawSocket } from '../helpers/raw-socket.js';
-import { eventually } from '../helpers/telegram-harness.js';
+import { eventually } from '../helpers/eventually.js';
+import { startNodeHost, type RunningNodeHost } from '../helpers/node-host.js';
 
 const OWNER = 555;
 
@@ -24,8 +21,7 @@ interface Stack {
   bot: FakeTelegram;
   gateway: TestGateway;
   admin: RawSocket;
-  host: NodeHost;
-  nodeState: string;
+  node: RunningNodeHost;
 }
 
 async function startStack(extraConfig: Record<string, unknown>): Promise<Stack> {
@@ -35,23 +31,17 @@ async function startStack(extraConfig: Record<string, unknown>): Promise<Stack> 
     config: { channels: { telegram: { botToken: bot.token, apiRoot: bot.apiRoot, allowFrom: [OWNER, 777] } }, commands: { ownerAllowFrom: [`telegram:${OWNER}`] }, ...extraConfig },
   });
   const admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.admin']);
-  const nodeState = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-  const host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeState, displayName: 'box', log: () => undefined });
-  void host.run();
-  await eventually(() => host.state === 'connected', 'the node host to connect');
-  await approveNode(admin, host.nodeId);
-  allowExecutable(host.paths.execApprovalsPath, 'uname', process.env['PATH']);
+  const node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['uname'] });
   await eventually(() => bot.isPollHeld, 'telegram polling');
-  return { bot, gateway, admin, host, nodeState };
+  return { bot, gateway, admin, node };
 }
 
 async function stopStack(stack: Stack | undefined): Promise<void> {
   if (stack === undefined) return;
-  stack.host.stop();
+  stack.node.stop();
   stack.admin.socket.terminate();
   await stack.gateway.stop();
   await stack.bot.close();
-  rmSync(stack.nodeState, { recursive: true, force: true });
 }
 
 describe('Telegram with the agent and no model configured', () => {

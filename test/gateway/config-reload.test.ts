@@ -10,17 +10,10 @@ import { callGateway } from '../../src/client/index.js';
 import { planConfigReload } from '../../src/gateway/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
+import { eventually } from '../helpers/eventually.js';
 
 const TOKEN_A = 'reload-token-a-0123456789abcdef0123';
 const TOKEN_B = 'reload-token-b-0123456789abcdef0123';
-
-async function until(predicate: () => boolean, what: string, timeoutMs = 8000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 function health(gateway: TestGateway, token: string): Promise<unknown> {
   return callGateway('health', {}, { url: gateway.url, token, scopes: ['operator.read'], timeoutMs: 5000 });
@@ -57,7 +50,7 @@ describe('live config reload', () => {
     const closed = await oldSession.closed;
     assert.equal(closed.code, 1008);
     assert.match(closed.reason, /secret was changed/);
-    await until(() => reloads().length >= 1, 'the reload log line');
+    await eventually(() => reloads().length >= 1, 'the reload log line');
     assert.match(reloads()[0] ?? '', /config reloaded: applied gateway auth token \(from gateway\.auth\.token\)/);
     assert.ok(!reloads()[0]!.includes(TOKEN_B), 'the new secret is scrubbed from the log');
     await health(gateway, TOKEN_B);
@@ -67,7 +60,7 @@ describe('live config reload', () => {
   it('applies browser origins live', async () => {
     assert.equal(await browserUpgrade(gateway, 'https://app.example'), 403);
     write({ gateway: { auth: { token: TOKEN_B }, controlUi: { allowedOrigins: ['https://app.example'] } } });
-    await until(() => reloads().length >= 2, 'the second reload');
+    await eventually(() => reloads().length >= 2, 'the second reload');
     assert.match(reloads()[1] ?? '', /applied gateway\.controlUi/);
     assert.equal(await browserUpgrade(gateway, 'https://app.example'), 'open');
   });
@@ -75,14 +68,14 @@ describe('live config reload', () => {
   it('reports a restart-only change as such, and a change a flag overrides as no change', async () => {
     // The test gateway runs with --port 0: the flag wins over gateway.port, so that edit changes nothing.
     write({ gateway: { auth: { token: TOKEN_B }, controlUi: { allowedOrigins: ['https://app.example'] }, port: 19999, handshakeTimeoutMs: 5000 } });
-    await until(() => reloads().length >= 3, 'the third reload');
+    await eventually(() => reloads().length >= 3, 'the third reload');
     assert.match(reloads()[2] ?? '', /config reloaded: applied nothing; needs a restart to apply: gateway\.handshakeTimeoutMs"/);
     await health(gateway, TOKEN_B);
   });
 
   it('refuses an invalid edit and keeps the running config', async () => {
     write({ gateway: { bind: 'lna', auth: { token: 'x' } } });
-    await until(() => reloads().length >= 4, 'the refusal');
+    await eventually(() => reloads().length >= 4, 'the refusal');
     assert.match(reloads()[3] ?? '', /config reload refused, the running config stays: .*gateway\.bind: must be one of/);
     await health(gateway, TOKEN_B);
   });

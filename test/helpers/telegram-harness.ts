@@ -80,11 +80,4 @@ export async function startTelegramHarness(options: { config?: Partial<TelegramC
   };
 }
 
-/** Polls `check` until it returns true (for state the channel reaches asynchronously). */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+export { eventually } from './eventually.js';

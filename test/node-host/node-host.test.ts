@@ -8,39 +8,29 @@ import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
 import { createFakeClock } from '../helpers/fake-clock.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { openAuthenticatedSocket, type RawSocket } from '../helpers/raw-socket.js';
-import { approveNode, call } from '../helpers/node-socket.js';
+import { call } from '../helpers/node-socket.js';
+import { eventually } from '../helpers/eventually.js';
+import { startNodeHost, type RunningNodeHost } from '../helpers/node-host.js';
 
 const ADMIN = ['operator.admin', 'operator.pairing', 'operator.write', 'operator.read'];
-
-async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('NodeHost', () => {
   let gateway: TestGateway;
   let admin: RawSocket;
-  let stateDir: string;
+  let node: RunningNodeHost;
   let host: NodeHost;
   const lines: string[] = [];
 
   before(async () => {
     gateway = await startTestGateway();
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
-    stateDir = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir, displayName: 'test host', log: (line) => lines.push(line) });
-    void host.run();
-    await until(() => host.state === 'connected', 'the node host to connect');
-    await approveNode(admin, host.nodeId);
+    node = await startNodeHost(gateway, { displayName: 'test host', admin, log: (line) => lines.push(line) });
+    host = node.host;
   });
   after(async () => {
-    host.stop();
+    node.stop();
     admin.socket.terminate();
     await gateway.stop();
-    rmSync(stateDir, { recursive: true, force: true });
   });
 
   const invoke = (command: string, params: unknown, key: string): Promise<Record<string, any>> =>
@@ -107,19 +97,19 @@ describe('NodeHost reconnects', () => {
     const lines: string[] = [];
     const host = new NodeHost({ url: first.url, token: first.token, stateDir, log: (line) => lines.push(line), timers: clock, backoff: { random: () => 0.5 } });
     void host.run();
-    await until(() => host.state === 'connected', 'first connect');
+    await eventually(() => host.state === 'connected', 'first connect');
     const nodeId = host.nodeId;
     await first.stop();
-    await until(() => host.state === 'waiting', 'the host to notice the loss');
+    await eventually(() => host.state === 'waiting', 'the host to notice the loss');
     assert.equal(clock.nextDueInMs(), 1000);
     assert.match(lines.at(-1)!, /^node host: connection lost \(1001: test finished\); reconnecting in 1000 ms$/);
     clock.advance(1000);
-    await until(() => host.state === 'waiting' && clock.pendingTimers === 1, 'a refused reconnect');
+    await eventually(() => host.state === 'waiting' && clock.pendingTimers === 1, 'a refused reconnect');
     assert.equal(clock.nextDueInMs(), 2000, 'the second delay doubles');
     const second = await startTestGateway({ flags: { port } });
     try {
       clock.advance(2000);
-      await until(() => host.state === 'connected', 'reconnect');
+      await eventually(() => host.state === 'connected', 'reconnect');
       assert.equal(host.nodeId, nodeId);
       const admin = await openAuthenticatedSocket(second.url, second.token!, ADMIN);
       const { nodes } = (await call(admin, 'node.list'))['payload'];

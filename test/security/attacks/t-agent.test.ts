@@ -15,6 +15,7 @@ import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer, type F
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { approveNode, call, openNodeSocket, type TestNode } from '../../helpers/node-socket.js';
 import { openAuthenticatedSocket, type RawSocket } from '../../helpers/raw-socket.js';
+import { startNodeHost, type RunningNodeHost } from '../../helpers/node-host.js';
 
 const WRITE = ['operator.read', 'operator.write'];
 const ADMIN = ['operator.admin', 'operator.pairing', 'operator.write', 'operator.read', 'operator.approvals'];
@@ -27,14 +28,6 @@ function modelConfig(baseUrl: string, exec: Record<string, unknown>): Record<str
     agents: { defaults: { model: { primary: 'local/test-model' } } },
     tools: { exec },
   };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 /** Starts an `agent` run; resolves with its final (non-accepted) payload. */
@@ -61,6 +54,7 @@ describe('T-AGENT: prompt-injected tool calls with tools.exec.mode ask', () => {
   let user: RawSocket;
   let other: TestNode;
   let host: NodeHost;
+  let node: RunningNodeHost;
   let dir: string;
 
   before(async () => {
@@ -68,11 +62,8 @@ describe('T-AGENT: prompt-injected tool calls with tools.exec.mode ask', () => {
     gateway = await startTestGateway({ features: [createAgentFeature()], config: modelConfig(model.baseUrl, { mode: 'ask', node: 'box' }) });
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
     dir = mkdtempSync(join(tmpdir(), 'clawgate-attack-agent-'));
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: join(dir, 'state'), displayName: 'box', log: () => undefined });
-    void host.run();
-    await until(() => host.state === 'connected', 'the node host to connect');
-    await approveNode(admin, host.nodeId);
-    allowExecutable(host.paths.execApprovalsPath, 'touch', process.env['PATH']);
+    node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['touch'] });
+    host = node.host;
     // A second node the agent is not bound to, declaring an admin-only command; it records every invoke it gets.
     other = await openNodeSocket(gateway.url, gateway.token!, { displayName: 'other', commands: ['system.run', 'system.run.prepare', 'system.which', 'fs.listDir'] });
     await approveNode(admin, other.nodeId);
@@ -80,7 +71,7 @@ describe('T-AGENT: prompt-injected tool calls with tools.exec.mode ask', () => {
     user = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
   });
   after(async () => {
-    host.stop();
+    node.stop();
     for (const socket of [admin, approver, user, other]) socket.socket.terminate();
     await gateway.stop();
     await model.close();

@@ -11,17 +11,11 @@ import { join } from 'node:path';
 import { NodeHost, allowExecutable } from '../../../src/node-host/index.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { openAuthenticatedSocket, type RawSocket } from '../../helpers/raw-socket.js';
-import { approveNode, call, openNodeSocket } from '../../helpers/node-socket.js';
+import { call, openNodeSocket } from '../../helpers/node-socket.js';
+import { eventually } from '../../helpers/eventually.js';
+import { startNodeHost, type RunningNodeHost } from '../../helpers/node-host.js';
 
 const ADMIN = ['operator.admin', 'operator.pairing', 'operator.write', 'operator.read'];
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function isGroupAlive(pgid: number): boolean {
   try {
@@ -37,18 +31,17 @@ describe('T-NODE: exec through a node', () => {
   let admin: RawSocket;
   let dir: string;
   let host: NodeHost;
+  let node: RunningNodeHost;
 
   before(async () => {
     gateway = await startTestGateway();
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
     dir = mkdtempSync(join(tmpdir(), 'clawgate-attack-node-'));
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: join(dir, 'state'), displayName: 'attacked host', log: () => undefined });
-    void host.run();
-    await until(() => host.state === 'connected', 'the node host to connect');
-    await approveNode(admin, host.nodeId);
+    node = await startNodeHost(gateway, { displayName: 'attacked host', admin });
+    host = node.host;
   });
   after(async () => {
-    host.stop();
+    node.stop();
     admin.socket.terminate();
     await gateway.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -91,7 +84,7 @@ describe('T-NODE: exec through a node', () => {
     assert.ok(elapsedMs < 10_000, `returned after ${elapsedMs} ms`);
     const pgid = Number(String(payload.stdout).trim());
     assert.ok(pgid > 1, `shell pid printed: ${payload.stdout}`);
-    await until(() => !isGroupAlive(pgid), 'the process group to disappear', 5000);
+    await eventually(() => !isGroupAlive(pgid), 'the process group to disappear', 5000);
   });
 
   it('T-NODE deep nesting: a node posting a 100k-level payload cannot make node.list hang for everyone', async () => {
