@@ -5,14 +5,14 @@
  * deleteWebhook (polling) or setWebhook (webhook), command menus, then ingress. Updates come out of
  * the durable store (ingress-store.ts) and go through grammY with the runner's `sequentialize`, so
  * each chat/topic is admitted in order while chats run in parallel; then access checks, pairing,
- * and the inbound router. Status is the A13 account snapshot.
+ * and the inbound router. Status (the A13 account snapshot) is account-status.ts.
  */
 import type { Bot, Context } from 'grammy';
 import type { Logger } from '../../logging/index.js';
 import type { Clock } from '../../time/index.js';
 import type { ButtonAnswer, ButtonPress, ChannelAccountSnapshot, ChannelPlugin, ChannelRunContext, ChannelStatusIssue, InboundMessage, OutboundRequest, ReplySink, SendResult } from '../channel.js';
 import type { DmPairingStore } from '../dm-pairing.js';
-import { emptySnapshot } from '../supervisor.js';
+import { probeTelegramBot, TelegramAccountStatus, telegramStatusIssues } from './account-status.js';
 import { classifyTelegramError, createGrammyRuntime, describeTelegramFailure, type GrammyRuntime, type TelegramFailure } from './bot-api.js';
 import type { StoredUpdate, TelegramIngressStore } from './ingress-store.js';
 import { TelegramPoller } from './poller.js';
@@ -68,27 +68,15 @@ export class TelegramChannel implements ChannelPlugin {
   #ctx: ChannelRunContext | undefined;
   #botInfo: Record<string, unknown> | undefined;
   #running = false;
-  #connected = false;
   #unauthorizedStreak = 0;
   #pending = new Set<Promise<void>>();
   readonly #updates: TelegramUpdateHandler;
-  readonly #status = {
-    lastError: null as string | null,
-    lastConnectedAt: null as number | null,
-    lastEventAt: null as number | null,
-    lastTransportActivityAt: null as number | null,
-    lastInboundAt: null as number | null,
-    lastOutboundAt: null as number | null,
-    lastSkip: null as { at: number; reason: string } | null,
-    lastReply: null as { at: number; outcome: string; messages: number } | null,
-    pollStalls: 0,
-    conflicts: 0,
-    rateLimited: 0,
-  };
+  readonly #status: TelegramAccountStatus;
 
   constructor(options: TelegramChannelOptions) {
     this.#options = options;
     this.accountId = options.settings.accountId;
+    this.#status = new TelegramAccountStatus(options.clock);
     const handlerOptions: TelegramUpdateHandlerOptions = {
       accountId: this.accountId,
       settings: options.settings,
@@ -99,12 +87,8 @@ export class TelegramChannel implements ChannelPlugin {
       sender: () => this.#sender,
       botInfo: () => this.#botInfo,
       inbound: (message) => this.#ctx?.inbound(message),
-      onAdmitted: (atMs) => {
-        this.#status.lastInboundAt = atMs;
-      },
-      onSkipped: (skip) => {
-        this.#status.lastSkip = skip;
-      },
+      onAdmitted: (atMs) => this.#status.inbound(atMs),
+      onSkipped: (skip) => this.#status.skipped(skip),
     };
     if (options.onCallbackQuery !== undefined) handlerOptions.onCallbackQuery = options.onCallbackQuery;
     this.#updates = new TelegramUpdateHandler(handlerOptions);
@@ -130,7 +114,7 @@ export class TelegramChannel implements ChannelPlugin {
 
   async stop(): Promise<void> {
     this.#running = false;
-    this.#connected = false;
+    this.#status.connected = false;
     const poller = this.#poller;
     const webhook = this.#webhook;
     this.#poller = undefined;
@@ -165,7 +149,7 @@ export class TelegramChannel implements ChannelPlugin {
       markSending: () => store.markSending(ids),
       markDone: (outcome, messages) => {
         store.markDone(ids, outcome);
-        this.#status.lastReply = { at: this.#options.clock.now(), outcome, messages };
+        this.#status.replied(outcome, messages);
       },
     });
   }
@@ -191,70 +175,18 @@ export class TelegramChannel implements ChannelPlugin {
   }
 
   snapshot(): ChannelAccountSnapshot {
-    const { settings } = this.#options;
-    const counts = this.#options.store.counts();
-    return {
-      ...emptySnapshot(this.accountId),
-      enabled: settings.enabled,
-      configured: true,
-      running: this.#running,
-      connected: this.#running && this.#connected,
-      lifecycle: this.#running ? (this.#connected ? 'ready' : 'recovering') : 'stopped',
-      mode: settings.webhook === undefined ? 'polling' : 'webhook',
-      lastError: this.#status.lastError,
-      lastConnectedAt: this.#status.lastConnectedAt,
-      lastEventAt: this.#status.lastEventAt,
-      lastTransportActivityAt: this.#status.lastTransportActivityAt,
-      lastInboundAt: this.#status.lastInboundAt,
-      lastOutboundAt: this.#status.lastOutboundAt,
-      tokenSource: settings.tokenSource,
-      tokenStatus: 'available',
-      dmPolicy: settings.dmPolicy,
-      allowFrom: [...settings.allowFrom],
-      allowUnmentionedGroups: [...settings.groups.values()].some((group) => !group.requireMention),
-      streamingMode: settings.streamingMode,
-      ingress: { queued: counts.queued, admitted: counts.admitted, sending: counts.sending },
-      pollStalls: this.#status.pollStalls,
-      conflicts: this.#status.conflicts,
-      rateLimited: this.#status.rateLimited,
-      lastSkip: this.#status.lastSkip,
-      lastReply: this.#status.lastReply,
-      ...(settings.webhook === undefined ? {} : { webhookUrl: settings.webhook.url, webhookPath: settings.webhook.path, port: this.#webhook?.port ?? null }),
-      ...(this.#botInfo === undefined ? {} : { bot: { id: this.#botInfo['id'], username: this.#botInfo['username'] } }),
-    };
+    const { settings, store } = this.#options;
+    return this.#status.snapshot({ accountId: this.accountId, settings, store, running: this.#running, webhookPort: this.#webhook?.port ?? null, botInfo: this.#botInfo });
   }
 
   async probe(timeoutMs: number): Promise<Record<string, unknown>> {
-    const started = this.#options.clock.now();
-    const runtime = this.#runtime ?? (await createGrammyRuntime({ token: this.#options.settings.token, apiRoot: this.#options.settings.apiRoot }));
-    try {
-      const me = (await runtime.bot.api.getMe(AbortSignal.timeout(timeoutMs) as never)) as unknown as Record<string, unknown>;
-      const probe: Record<string, unknown> = { ok: true, status: null, error: null, elapsedMs: this.#options.clock.now() - started, botInfo: me, bot: botSummary(me) };
-      if (this.#options.settings.webhook !== undefined) {
-        const info = (await runtime.bot.api.getWebhookInfo(AbortSignal.timeout(timeoutMs) as never)) as unknown as { url: string; has_custom_certificate: boolean };
-        probe['webhook'] = { url: info.url, hasCustomCert: info.has_custom_certificate };
-      }
-      return probe;
-    } catch (error) {
-      const failure = classifyTelegramError(error);
-      return { ok: false, status: failure.status || null, error: describeTelegramFailure(failure), elapsedMs: this.#options.clock.now() - started };
-    }
+    const { settings, clock } = this.#options;
+    const runtime = this.#runtime ?? (await createGrammyRuntime({ token: settings.token, apiRoot: settings.apiRoot }));
+    return probeTelegramBot(runtime, settings, clock, timeoutMs);
   }
 
   issues(): ChannelStatusIssue[] {
-    const issues: ChannelStatusIssue[] = [];
-    const canReadAll = this.#botInfo?.['can_read_all_group_messages'] === true;
-    // Only when privacy mode is really on (getMe says so): OpenClaw's config-only check could not be silenced (#17405).
-    if (!canReadAll && [...this.#options.settings.groups.values()].some((group) => !group.requireMention)) {
-      issues.push({
-        channel: 'telegram',
-        accountId: this.accountId,
-        kind: 'intent',
-        message: 'A group allows unmentioned messages, but the bot has privacy mode on, so Telegram never delivers them.',
-        fix: 'In @BotFather: /setprivacy → Disable, then remove and re-add the bot to the group.',
-      });
-    }
-    return issues;
+    return telegramStatusIssues(this.accountId, this.#options.settings, this.#botInfo);
   }
 
   async #identify(bot: Bot): Promise<void> {
@@ -303,22 +235,10 @@ export class TelegramChannel implements ChannelPlugin {
       clock: this.#options.clock,
       hooks: {
         onUpdates: (updates) => this.#dispatch(updates),
-        onPollCompleted: () => {
-          const now = this.#options.clock.now();
-          this.#connected = true;
-          this.#status.lastConnectedAt = now;
-          this.#status.lastEventAt = now;
-          this.#status.lastTransportActivityAt = now;
-          if (this.#status.lastError !== null && /409|poll stalled|Cannot reach|server error|timed out/.test(this.#status.lastError)) this.#status.lastError = null;
-        },
+        onPollCompleted: () => this.#status.connectedNow(),
         onProblem: (message, failure) => this.#onPollProblem(message, failure),
         onUnauthorized: (message) => this.#block(message),
-        onStall: (sinceMs) => {
-          this.#status.pollStalls += 1;
-          this.#connected = false;
-          this.#status.lastError = `Telegram long poll stalled: no getUpdates completed for ${Math.round(sinceMs / 1000)} s; restarting the poll.`;
-          this.#options.logger.warn({ channel: 'telegram', sinceMs }, this.#status.lastError);
-        },
+        onStall: (sinceMs) => this.#options.logger.warn({ channel: 'telegram', sinceMs }, this.#status.stalled(sinceMs)),
       },
     });
     this.#poller = poller;
@@ -338,28 +258,19 @@ export class TelegramChannel implements ChannelPlugin {
       settings: webhook,
       store: this.#options.store,
       onUpdates: (updates) => this.#dispatch(updates),
-      onRequest: () => {
-        const now = this.#options.clock.now();
-        this.#status.lastEventAt = now;
-        this.#status.lastTransportActivityAt = now;
-      },
+      onRequest: () => this.#status.transportActivity(),
     });
-    this.#connected = true;
-    this.#status.lastConnectedAt = this.#options.clock.now();
+    this.#status.webhookListening();
     this.#options.logger.info({ channel: 'telegram', port: this.#webhook.port, path: webhook.path }, `telegram: webhook local listener on http://${webhook.host}:${this.#webhook.port}${webhook.path}`);
   }
 
   #onPollProblem(message: string | null, failure: TelegramFailure | undefined): void {
-    this.#status.lastError = message;
-    if (failure?.kind === 'conflict') this.#status.conflicts += 1;
-    if (failure?.kind === 'rate_limited') this.#status.rateLimited += 1;
-    if (failure !== undefined && failure.kind !== 'rate_limited') this.#connected = false;
+    this.#status.pollFailed(message, failure);
     if (message !== null) this.#options.logger.warn({ channel: 'telegram', kind: failure?.kind }, message);
   }
 
   #block(message: string): void {
-    this.#status.lastError = message;
-    this.#connected = false;
+    this.#status.blocked(message);
     this.#ctx?.blocked(message);
   }
 
@@ -367,11 +278,10 @@ export class TelegramChannel implements ChannelPlugin {
     return {
       onDelivered: () => {
         this.#unauthorizedStreak = 0;
-        this.#status.lastOutboundAt = this.#options.clock.now();
+        this.#status.delivered();
       },
       onFailure: (failure, message) => {
-        if (failure.kind === 'rate_limited') this.#status.rateLimited += 1;
-        this.#status.lastError = message;
+        this.#status.sendFailed(message, failure);
         this.#options.logger.warn({ channel: 'telegram', kind: failure.kind, status: failure.status }, message);
       },
       onUnauthorized: (failure) => {
@@ -406,17 +316,4 @@ export class TelegramChannel implements ChannelPlugin {
       this.#pending.add(task);
     }
   }
-}
-
-function botSummary(me: Record<string, unknown>): Record<string, unknown> {
-  return {
-    id: me['id'],
-    isBot: me['is_bot'],
-    firstName: me['first_name'],
-    username: me['username'],
-    canJoinGroups: me['can_join_groups'],
-    canReadAllGroupMessages: me['can_read_all_group_messages'],
-    supportsInlineQueries: me['supports_inline_queries'],
-    hasTopicsEnabled: me['has_topics_enabled'] ?? false,
-  };
 }
