@@ -5,6 +5,11 @@
  * policy, handler) the registry compiles the validators once at startup and derives the advertised
  * method list and the access table. A duplicate name or a schema that fails to compile stops the
  * gateway at startup.
+ *
+ * Result and ack validators are only used when results are checked (tests and CI,
+ * `shouldValidateResults`): there they compile at startup with the params validators, so a broken
+ * schema still stops the gateway at once; otherwise they compile on first use, which production
+ * never reaches. Compiling them all took a third of the gateway's start-up.
  */
 import type { Static, TSchema } from 'typebox';
 import { compileSchema, GatewayError, type CompiledSchema, type MethodAccess, type MethodContract } from '../protocol/index.js';
@@ -86,23 +91,48 @@ export function implement<P extends TSchema, R extends TSchema, C extends Method
 export interface RegisteredMethod {
   readonly definition: MethodDefinition;
   readonly params: CompiledSchema<TSchema>;
+  /** Compiled at startup when results are checked, else on first read. */
   readonly result: CompiledSchema<TSchema>;
+  /** Undefined when the method declares no ack; compiled like `result`. */
   readonly ack: CompiledSchema<TSchema> | undefined;
+}
+
+export interface MethodRegistryOptions {
+  /** Compile result and ack validators now (the dispatcher checks results); default false: on first use. */
+  shouldCompileResults?: boolean;
+}
+
+/** A registered method whose result and ack validators compile when first read. */
+class LazyRegisteredMethod implements RegisteredMethod {
+  readonly definition: MethodDefinition;
+  readonly params: CompiledSchema<TSchema>;
+  #result: CompiledSchema<TSchema> | undefined;
+  #ack: CompiledSchema<TSchema> | undefined;
+
+  constructor(definition: MethodDefinition, shouldCompileResults: boolean) {
+    this.definition = definition;
+    this.params = compileOrThrow(definition.name, definition.params);
+    if (shouldCompileResults) void [this.result, this.ack];
+  }
+
+  get result(): CompiledSchema<TSchema> {
+    return (this.#result ??= compileOrThrow(this.definition.name, this.definition.result));
+  }
+
+  get ack(): CompiledSchema<TSchema> | undefined {
+    if (this.definition.ack === undefined) return undefined;
+    return (this.#ack ??= compileOrThrow(this.definition.name, this.definition.ack));
+  }
 }
 
 /** The compiled set of methods the dispatcher serves. */
 export class MethodRegistry {
   readonly #methods = new Map<string, RegisteredMethod>();
 
-  constructor(families: readonly (readonly MethodDefinition[])[]) {
+  constructor(families: readonly (readonly MethodDefinition[])[], options: MethodRegistryOptions = {}) {
     for (const definition of families.flat()) {
       if (this.#methods.has(definition.name)) throw new GatewayError('DUPLICATE_METHOD', { method: definition.name });
-      this.#methods.set(definition.name, {
-        definition,
-        params: compileOrThrow(definition.name, definition.params),
-        result: compileOrThrow(definition.name, definition.result),
-        ack: definition.ack === undefined ? undefined : compileOrThrow(definition.name, definition.ack),
-      });
+      this.#methods.set(definition.name, new LazyRegisteredMethod(definition, options.shouldCompileResults === true));
     }
   }
 
