@@ -49,6 +49,10 @@ const MAX_STATUS_ISSUES = 50;
 export class ChannelManager {
   readonly #options: ChannelManagerOptions;
   readonly #supervisors: ChannelSupervisor[];
+  /** Plugins and descriptors are fixed for the manager's life: listed once. */
+  #descriptorList: ChannelDescriptor[] | undefined;
+  /** `health` entries of channels with no account: constant, so built once (health asks on every call). */
+  readonly #idleHealth = new Map<string, Record<string, unknown>>();
 
   constructor(options: ChannelManagerOptions) {
     this.#options = options;
@@ -166,6 +170,10 @@ export class ChannelManager {
     const result: Record<string, Record<string, unknown>> = {};
     for (const descriptor of this.#descriptors()) {
       const snapshots = this.#supervisors.filter((supervisor) => supervisor.plugin.id === descriptor.id).map((supervisor) => supervisor.snapshot());
+      if (snapshots.length === 0) {
+        result[descriptor.id] = this.#idleHealthEntry(descriptor.id);
+        continue;
+      }
       const first = snapshots[0] ?? emptySnapshot('default');
       result[descriptor.id] = { ...first, accounts: Object.fromEntries((snapshots.length === 0 ? [first] : snapshots).map((s) => [s.accountId, s])) };
     }
@@ -184,7 +192,21 @@ export class ChannelManager {
     return this.#supervisors.filter((supervisor) => supervisor.plugin.id === channel && (accountId === undefined || supervisor.plugin.accountId === accountId));
   }
 
+  #idleHealthEntry(id: string): Record<string, unknown> {
+    let entry = this.#idleHealth.get(id);
+    if (entry === undefined) {
+      const empty = emptySnapshot('default');
+      entry = { ...empty, accounts: { default: empty } };
+      this.#idleHealth.set(id, entry);
+    }
+    return entry;
+  }
+
   #descriptors(): ChannelDescriptor[] {
+    return (this.#descriptorList ??= this.#listDescriptors());
+  }
+
+  #listDescriptors(): ChannelDescriptor[] {
     const seen = new Map<string, ChannelDescriptor>();
     for (const { plugin } of this.#supervisors) {
       if (seen.has(plugin.id)) continue;

@@ -50,12 +50,19 @@ export interface DispatcherOptions {
 /** One running request. Its AbortSignal exists only once the handler reads it (see the module header). */
 class InFlightRequest {
   readonly request: DispatchRequest;
+  readonly sink: ResponseSink;
+  /** Set once the method is found. */
+  method: RegisteredMethod | undefined;
   #controller: AbortController | undefined;
   #isAborted = false;
   #reason: unknown;
+  /** Told about the interim ack (the idempotency entry, so repeats that join get it too). */
+  ackListeners: ((ack: unknown) => void)[] | undefined;
+  isAccepted = false;
 
-  constructor(request: DispatchRequest) {
+  constructor(request: DispatchRequest, sink: ResponseSink) {
     this.request = request;
+    this.sink = sink;
   }
 
   get isAborted(): boolean {
@@ -85,6 +92,35 @@ class InFlightRequest {
   }
 }
 
+/**
+ * What a handler sees. A class, not an object literal with getters: those are fresh closures per
+ * request. `signal` and `accept` are built only when read; most handlers read neither.
+ */
+class RequestContext implements MethodContext {
+  readonly caller: CallerInfo;
+  readonly requestId: string;
+  readonly services: GatewayServices;
+  readonly #entry: InFlightRequest;
+  readonly #accept: (entry: InFlightRequest, ack: unknown) => void;
+
+  constructor(entry: InFlightRequest, services: GatewayServices, accept: (entry: InFlightRequest, ack: unknown) => void) {
+    this.caller = entry.request.caller;
+    this.requestId = entry.request.frame.id;
+    this.services = services;
+    this.#entry = entry;
+    this.#accept = accept;
+  }
+
+  get signal(): AbortSignal {
+    return this.#entry.signal;
+  }
+
+  /** A function, so handlers may destructure it (`{ accept }`). */
+  get accept(): (ack: unknown) => void {
+    return (ack) => this.#accept(this.#entry, ack);
+  }
+}
+
 /** A final outcome plus the thrown cause, which only hooks (the log) see. */
 interface Final {
   outcome: RequestOutcome;
@@ -98,6 +134,8 @@ export class Dispatcher {
   readonly #maxInFlight: number;
   readonly #idempotency: IdempotencyCache;
   readonly #inFlight = new Map<string, Set<InFlightRequest>>();
+  /** One function for every request's `accept` (no closure per request). */
+  readonly #acceptAck = (entry: InFlightRequest, ack: unknown): void => this.#accept(entry, ack);
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
@@ -124,7 +162,7 @@ export class Dispatcher {
       this.#finish(request, sink, failure(new GatewayError('TOO_MANY_IN_FLIGHT', { limit: this.#maxInFlight }), frame), startedAt);
       return;
     }
-    const entry = new InFlightRequest(request);
+    const entry = new InFlightRequest(request, sink);
     running.add(entry);
     try {
       this.#finish(request, sink, await this.#run(request, sink, entry), startedAt);
@@ -176,8 +214,8 @@ export class Dispatcher {
       if (!method.params.check(params)) {
         throw new GatewayError('INVALID_PARAMS', { method: frame.method, reason: method.params.explain(params) });
       }
-      const acks: ((ack: unknown) => void)[] = [];
-      const context = this.#context(request, method, sink, entry, acks);
+      entry.method = method;
+      const context = new RequestContext(entry, this.#options.services, this.#acceptAck);
       method.definition.authorize?.(params, context);
       for (const hooks of this.#hooks) if (hooks.preHandler !== undefined) await hooks.preHandler(request, params);
       // The connection may have closed while a hook awaited: the handler would only see a dead signal.
@@ -185,7 +223,7 @@ export class Dispatcher {
       const policy = method.definition.idempotency;
       const key = policy?.key(params, caller);
       if (policy === undefined || key === undefined) return await this.#invoke(method, params, context);
-      return await this.#invokeOnce(request, method, params, context, { policy, key, sink, acks });
+      return await this.#invokeOnce(request, method, params, context, { policy, key, sink, entry });
     } catch (error) {
       return failure(error, frame);
     }
@@ -197,7 +235,7 @@ export class Dispatcher {
     method: RegisteredMethod,
     params: unknown,
     context: MethodContext,
-    { policy, key, sink, acks }: { policy: IdempotencyPolicy; key: string; sink: ResponseSink; acks: ((ack: unknown) => void)[] },
+    { policy, key, sink, entry: running }: { policy: IdempotencyPolicy; key: string; sink: ResponseSink; entry: InFlightRequest },
   ): Promise<Final> {
     const cacheKey = `${method.definition.name}\u0000${key}`;
     const fingerprint = policy.fingerprint?.(params) ?? '';
@@ -210,7 +248,7 @@ export class Dispatcher {
       return outcome.ok ? { outcome } : { outcome, cause: outcome.error };
     }
     const entry = this.#idempotency.begin(cacheKey, fingerprint);
-    acks.push((ack) => entry.recordAck(ack));
+    (running.ackListeners ??= []).push((ack) => entry.recordAck(ack));
     const final = await this.#invoke(method, params, context);
     // Cancelled work is never remembered: a retry after a reconnect must run, not replay the abort.
     const isAborted = !final.outcome.ok && final.outcome.error.details?.['code'] === 'REQUEST_ABORTED';
@@ -232,30 +270,21 @@ export class Dispatcher {
     }
   }
 
-  #context(request: DispatchRequest, method: RegisteredMethod, sink: ResponseSink, entry: InFlightRequest, acks: ((ack: unknown) => void)[]): MethodContext {
-    const { frame, caller } = request;
-    let isAccepted = false;
-    const accept = (ack: unknown): void => {
-      // Both are bugs in the handler, so they surface as INTERNAL_ERROR (with the cause in the log).
-      if (method.definition.ack === undefined) throw new Error(`${frame.method} declares no ack schema; accept() is not allowed`);
-      if (isAccepted) throw new Error(`${frame.method} called accept() twice`);
-      const ackSchema = this.#options.shouldValidateResults === true ? method.ack : undefined;
-      if (ackSchema !== undefined && !ackSchema.check(ack)) {
-        throw new Error(`ack of ${frame.method} does not match its schema: ${ackSchema.explain(ack)}`);
-      }
-      isAccepted = true;
-      sink.sendResponse(ackFrame(frame.id, ack));
-      for (const listener of acks) listener(ack);
-    };
-    return {
-      caller,
-      requestId: frame.id,
-      services: this.#options.services,
-      get signal() {
-        return entry.signal;
-      },
-      accept,
-    };
+  /** `context.accept(ack)`: the interim response on the request's id, before the final one. */
+  #accept(entry: InFlightRequest, ack: unknown): void {
+    const { request, method, sink } = entry;
+    const { frame } = request;
+    if (method === undefined) throw new Error(`${frame.method}: accept() before the method was found`);
+    // Both are bugs in the handler, so they surface as INTERNAL_ERROR (with the cause in the log).
+    if (method.definition.ack === undefined) throw new Error(`${frame.method} declares no ack schema; accept() is not allowed`);
+    if (entry.isAccepted) throw new Error(`${frame.method} called accept() twice`);
+    const ackSchema = this.#options.shouldValidateResults === true ? method.ack : undefined;
+    if (ackSchema !== undefined && !ackSchema.check(ack)) {
+      throw new Error(`ack of ${frame.method} does not match its schema: ${ackSchema.explain(ack)}`);
+    }
+    entry.isAccepted = true;
+    sink.sendResponse(ackFrame(frame.id, ack));
+    for (const listener of entry.ackListeners ?? []) listener(ack);
   }
 
   #finish(request: DispatchRequest, sink: ResponseSink, final: Final, startedAt: number): void {

@@ -6,10 +6,11 @@
  * method list and the access table. A duplicate name or a schema that fails to compile stops the
  * gateway at startup.
  *
- * Result and ack validators are only used when results are checked (tests and CI,
- * `shouldValidateResults`): there they compile at startup with the params validators, so a broken
- * schema still stops the gateway at once; otherwise they compile on first use, which production
- * never reaches. Compiling them all took a third of the gateway's start-up.
+ * Where results are checked (tests and CI, `shouldValidateResults`) every validator compiles at
+ * startup, so a broken schema stops every test gateway at once (rule 7). Elsewhere each one compiles
+ * when first used: production never uses result and ack validators, and a gateway serves a handful
+ * of its ~150 methods; compiling ~450 validators was a third of `gateway run`'s start-up work and
+ * their generated code stayed in the heap.
  */
 import type { Static, TSchema } from 'typebox';
 import { compileSchema, GatewayError, type CompiledSchema, type MethodAccess, type MethodContract } from '../protocol/index.js';
@@ -88,31 +89,34 @@ export function implement<P extends TSchema, R extends TSchema, C extends Method
   return definition;
 }
 
+/** A method and its validators, each compiled at startup or on first read (see the module header). */
 export interface RegisteredMethod {
   readonly definition: MethodDefinition;
   readonly params: CompiledSchema<TSchema>;
-  /** Compiled at startup when results are checked, else on first read. */
   readonly result: CompiledSchema<TSchema>;
-  /** Undefined when the method declares no ack; compiled like `result`. */
+  /** Undefined when the method declares no ack. */
   readonly ack: CompiledSchema<TSchema> | undefined;
 }
 
 export interface MethodRegistryOptions {
-  /** Compile result and ack validators now (the dispatcher checks results); default false: on first use. */
-  shouldCompileResults?: boolean;
+  /** Compile every validator now (results are checked: tests, CI); default false: each on first use. */
+  shouldCompileEagerly?: boolean;
 }
 
-/** A registered method whose result and ack validators compile when first read. */
+/** A registered method whose validators compile when first read (all at once when eager). */
 class LazyRegisteredMethod implements RegisteredMethod {
   readonly definition: MethodDefinition;
-  readonly params: CompiledSchema<TSchema>;
+  #params: CompiledSchema<TSchema> | undefined;
   #result: CompiledSchema<TSchema> | undefined;
   #ack: CompiledSchema<TSchema> | undefined;
 
-  constructor(definition: MethodDefinition, shouldCompileResults: boolean) {
+  constructor(definition: MethodDefinition, shouldCompileEagerly: boolean) {
     this.definition = definition;
-    this.params = compileOrThrow(definition.name, definition.params);
-    if (shouldCompileResults) void [this.result, this.ack];
+    if (shouldCompileEagerly) void [this.params, this.result, this.ack];
+  }
+
+  get params(): CompiledSchema<TSchema> {
+    return (this.#params ??= compileOrThrow(this.definition.name, this.definition.params));
   }
 
   get result(): CompiledSchema<TSchema> {
@@ -132,7 +136,7 @@ export class MethodRegistry {
   constructor(families: readonly (readonly MethodDefinition[])[], options: MethodRegistryOptions = {}) {
     for (const definition of families.flat()) {
       if (this.#methods.has(definition.name)) throw new GatewayError('DUPLICATE_METHOD', { method: definition.name });
-      this.#methods.set(definition.name, new LazyRegisteredMethod(definition, options.shouldCompileResults === true));
+      this.#methods.set(definition.name, new LazyRegisteredMethod(definition, options.shouldCompileEagerly === true));
     }
   }
 

@@ -97,7 +97,7 @@ export class GatewayServer {
     this.bootId = createId();
     this.#features = new FeatureHost(options.features ?? [], this.#logger);
     this.#registry = new MethodRegistry([...BUILTIN_METHOD_FAMILIES, ...this.#features.methodFamilies(), ...(options.methodFamilies ?? [])], {
-      shouldCompileResults: options.shouldValidateResults === true,
+      shouldCompileEagerly: options.shouldValidateResults === true,
     });
     this.events = new EventBus({ events: [...CORE_EVENTS, ...this.#features.events()], logger: this.#logger, shouldValidatePayloads: options.shouldValidateResults === true });
     this.#router = new HttpRouter(createProbeRoutes({ isReady: () => this.#isReady, isDraining: () => this.#isDraining, notReadyFeatures: () => this.#features.notReady() }));
