@@ -51,8 +51,6 @@ export class ChannelManager {
   readonly #supervisors: ChannelSupervisor[];
   /** Plugins and descriptors are fixed for the manager's life: listed once. */
   #descriptorList: ChannelDescriptor[] | undefined;
-  /** `health` entries of channels with no account: constant, so built once (health asks on every call). */
-  readonly #idleHealth = new Map<string, Record<string, unknown>>();
 
   constructor(options: ChannelManagerOptions) {
     this.#options = options;
@@ -165,15 +163,16 @@ export class ChannelManager {
     return status;
   }
 
-  /** The `channels` part of `health`: default-account snapshot plus `accounts{}` per channel. */
-  healthChannels(): Record<string, Record<string, unknown>> {
+  /**
+   * Default-account snapshot plus `accounts{}` per channel. `health` (every client polls it) lists only
+   * channels with an account, as OpenClaw does (capture openclaw-2026.9.6-health.jsonl: `channels: {}`
+   * with none configured); `status` also lists known channels as configured:false.
+   */
+  healthChannels(options: { isUnconfiguredListed?: boolean } = {}): Record<string, Record<string, unknown>> {
     const result: Record<string, Record<string, unknown>> = {};
     for (const descriptor of this.#descriptors()) {
       const snapshots = this.#supervisors.filter((supervisor) => supervisor.plugin.id === descriptor.id).map((supervisor) => supervisor.snapshot());
-      if (snapshots.length === 0) {
-        result[descriptor.id] = this.#idleHealthEntry(descriptor.id);
-        continue;
-      }
+      if (snapshots.length === 0 && options.isUnconfiguredListed !== true) continue;
       const first = snapshots[0] ?? emptySnapshot('default');
       result[descriptor.id] = { ...first, accounts: Object.fromEntries((snapshots.length === 0 ? [first] : snapshots).map((s) => [s.accountId, s])) };
     }
@@ -190,16 +189,6 @@ export class ChannelManager {
 
   #find(channel: string, accountId: string | undefined): ChannelSupervisor[] {
     return this.#supervisors.filter((supervisor) => supervisor.plugin.id === channel && (accountId === undefined || supervisor.plugin.accountId === accountId));
-  }
-
-  #idleHealthEntry(id: string): Record<string, unknown> {
-    let entry = this.#idleHealth.get(id);
-    if (entry === undefined) {
-      const empty = emptySnapshot('default');
-      entry = { ...empty, accounts: { default: empty } };
-      this.#idleHealth.set(id, entry);
-    }
-    return entry;
   }
 
   #descriptors(): ChannelDescriptor[] {
