@@ -22,6 +22,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/clawgate.mjs /app/dist/clawgate.mjs.map ./dist/
+COPY --from=build /app/dist/chunks ./dist/chunks/
 COPY --from=build /app/bin ./bin
 COPY docker/entrypoint.sh /usr/local/bin/clawgate-entrypoint
 RUN ln -s /app/bin/clawgate.js /usr/local/bin/clawgate \
