@@ -156,7 +156,7 @@ export class Dispatcher {
   async dispatch(frame: RequestFrame, caller: CallerInfo, sink: ResponseSink): Promise<void> {
     const request: DispatchRequest = { frame, caller, receivedAtMs: this.#clock.now() };
     const startedAt = performance.now();
-    this.#runHooks((hooks) => hooks.onRequest?.(request));
+    for (const hooks of this.#hooks) if (hooks.onRequest !== undefined) this.#safely(() => hooks.onRequest?.(request));
     const running = this.#inFlightOf(caller.connId);
     if (running.size >= this.#maxInFlight) {
       this.#finish(request, sink, failure(new GatewayError('TOO_MANY_IN_FLIGHT', { limit: this.#maxInFlight }), frame), startedAt);
@@ -201,7 +201,8 @@ export class Dispatcher {
 
   #abortEntry(entry: InFlightRequest, reason: string): void {
     const error = new GatewayError('REQUEST_ABORTED', { method: entry.request.frame.method, reason });
-    if (entry.abort(error)) this.#runHooks((hooks) => hooks.onRequestAbort?.(entry.request, error));
+    if (!entry.abort(error)) return;
+    for (const hooks of this.#hooks) if (hooks.onRequestAbort !== undefined) this.#safely(() => hooks.onRequestAbort?.(entry.request, error));
   }
 
   async #run(request: DispatchRequest, sink: ResponseSink, entry: InFlightRequest): Promise<Final> {
@@ -295,18 +296,20 @@ export class Dispatcher {
     else response = { type: 'res', id, ok: false, error: outcome.error };
     sink.sendResponse(response);
     const durationMs = Math.round((performance.now() - startedAt) * 1000) / 1000;
-    if (outcome.ok) this.#runHooks((hooks) => hooks.onResponse?.(request, response, durationMs));
-    else this.#runHooks((hooks) => hooks.onError?.(request, final.cause, durationMs));
+    // Only hooks that define the callback cost a closure (the logging hooks define no onRequest).
+    for (const hooks of this.#hooks) {
+      if (outcome.ok) {
+        if (hooks.onResponse !== undefined) this.#safely(() => hooks.onResponse?.(request, response, durationMs));
+      } else if (hooks.onError !== undefined) this.#safely(() => hooks.onError?.(request, final.cause, durationMs));
+    }
   }
 
   /** Runs an observing hook; a throwing hook is logged, never allowed to break the request. */
-  #runHooks(call: (hooks: DispatchHooks) => void): void {
-    for (const hooks of this.#hooks) {
-      try {
-        call(hooks);
-      } catch (error) {
-        this.#options.logger.error({ err: error }, 'dispatch hook threw');
-      }
+  #safely(call: () => void): void {
+    try {
+      call();
+    } catch (error) {
+      this.#options.logger.error({ err: error }, 'dispatch hook threw');
     }
   }
 
