@@ -184,9 +184,11 @@ export async function measureWithModel(startRuns: number, cliRuns: number, settl
   }
   const gateway = await startSteadyGateway(BENCH_MODEL_CONFIG);
   try {
-    const cli = await measureCli(gateway, cliRuns);
+    // Idle RSS first, as measureMemory does on a fresh gateway: the CLI runs' connections leave garbage behind.
     await sleep(settleMs);
-    return { readyMs: summarize(ready), clawgateHealthMs: cli.clawgateHealthMs, idleRssMb: round(rssBytes(gateway.process.child.pid!) / MB) };
+    const idleRssMb = round(rssBytes(gateway.process.child.pid!) / MB);
+    const cli = await measureCli(gateway, cliRuns);
+    return { readyMs: summarize(ready), clawgateHealthMs: cli.clawgateHealthMs, idleRssMb };
   } finally {
     await gateway.stop();
   }
