@@ -25,6 +25,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist/clawgate.mjs /app/dist/clawgate.mjs.map ./dist/
+COPY --from=build /app/dist/chunks ./dist/chunks/
 COPY --from=build /app/dist/webui ./dist/webui
 COPY --from=build /app/bin ./bin
 # bin/clawgate.js asks it which SQLite engine this Node has (Node 24: node:sqlite, always).

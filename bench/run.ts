@@ -18,12 +18,14 @@ import {
   measureMemory,
   measureOpenClaw,
   measureStartup,
+  measureWithModel,
   startSteadyGateway,
   type CliResult,
   type LoadComparison,
   type MemoryResult,
   type OpenClawResult,
   type StartupResult,
+  type WithModelResult,
 } from './scenarios.js';
 
 export interface BenchResults {
@@ -43,6 +45,8 @@ export interface BenchResults {
   cli: CliResult;
   load: LoadComparison[];
   memory: MemoryResult;
+  /** Absent in results from before it was measured. */
+  withModel?: WithModelResult;
   openclaw?: OpenClawResult;
   targets: TargetCheck[];
 }
@@ -74,6 +78,8 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   log('memory: idle and 1,000 idle connections');
   const memory = await measureMemory(1000, isQuick ? 500 : 2000);
+  log('with a model configured: ready, CLI wall time, idle RSS');
+  const withModel = await measureWithModel(isQuick ? 2 : 7, isQuick ? 3 : 15, isQuick ? 500 : 2000);
   let openclaw: OpenClawResult | undefined;
   if (withOpenClaw) {
     log('real OpenClaw gateway (takes ~30 s)');
@@ -98,6 +104,7 @@ async function main(argv: readonly string[]): Promise<void> {
     cli,
     load,
     memory,
+    withModel,
     targets: [] as TargetCheck[],
     ...(openclaw === undefined ? {} : { openclaw }),
   } satisfies BenchResults;

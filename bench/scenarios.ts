@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { callGateway } from '../src/client/index.js';
 import { createIsolatedEnv, findFreePort, findOpenClawInstall, spawnDaemon, waitUntil } from '../test/helpers/openclaw.js';
 import { closeClients, openClients, runLoad, type LoadResult } from './lib/load.js';
-import { CLAWGATE_BIN, httpStatus, rssBytes, spawnClawgate, timeCommand, treeRssBytes, type ClawgateProcess } from './lib/processes.js';
+import { CLAWGATE_BIN, httpStatus, rssBytes, spawnBareNode, spawnClawgate, timeCommand, treeRssBytes, type ClawgateProcess } from './lib/processes.js';
 import { round, summarize, type Summary } from './lib/stats.js';
 
 const MB = 1024 * 1024;
@@ -51,9 +51,18 @@ export async function measureStartup(runs: number): Promise<StartupResult> {
   return { readyMs: summarize(ready), firstHealthMs: summarize(firstHealth) };
 }
 
+/**
+ * "With a model configured" (issue 9): an OpenAI-compatible provider and the agent's primary model.
+ * Nothing listens at the base URL; at idle no call is made, so the model SDK must not even load.
+ */
+export const BENCH_MODEL_CONFIG: Record<string, unknown> = {
+  models: { providers: { bench: { baseUrl: 'http://127.0.0.1:9/v1', api: 'openai-completions', apiKey: 'bench-key', models: [{ id: 'bench-model', name: 'bench-model' }] } } },
+  agents: { defaults: { model: { primary: 'bench/bench-model' } } },
+};
+
 /** A gateway for the steady-state measurements, ready and idle. */
-export async function startSteadyGateway(): Promise<ClawgateProcess> {
-  const gateway = await spawnClawgate();
+export async function startSteadyGateway(config: Record<string, unknown> = {}): Promise<ClawgateProcess> {
+  const gateway = await spawnClawgate(config);
   await waitUntil(async () => (await httpStatus(gateway.port, '/readyz')) === 200, 10_000, 10);
   return gateway;
 }
@@ -116,6 +125,9 @@ async function spawnEchoServer(): Promise<{ url: string; stop: () => Promise<voi
 }
 
 export interface MemoryResult {
+  /** A bare `node -e 'setInterval(…)'` measured in the same run: what any Node daemon starts from. */
+  /** Absent in results from before it was measured. */
+  bareNodeRssMb?: number;
   idleRssMb: number;
   connections: number;
   rssWithConnectionsMb: number;
@@ -124,6 +136,14 @@ export interface MemoryResult {
 
 /** Idle RSS of a fresh gateway, then RSS with `count` authenticated idle connections. */
 export async function measureMemory(count: number, settleMs: number): Promise<MemoryResult> {
+  const bare = spawnBareNode();
+  let bareRss: number;
+  try {
+    await sleep(settleMs);
+    bareRss = rssBytes(bare.pid);
+  } finally {
+    await bare.stop();
+  }
   const gateway = await startSteadyGateway();
   try {
     await sleep(settleMs);
@@ -134,11 +154,41 @@ export async function measureMemory(count: number, settleMs: number): Promise<Me
     const loaded = rssBytes(pid);
     closeClients(clients);
     return {
+      bareNodeRssMb: round(bareRss / MB),
       idleRssMb: round(idle / MB),
       connections: count,
       rssWithConnectionsMb: round(loaded / MB),
       perConnectionKb: round((loaded - idle) / count / 1024),
     };
+  } finally {
+    await gateway.stop();
+  }
+}
+
+export interface WithModelResult {
+  readyMs: Summary;
+  clawgateHealthMs: Summary;
+  idleRssMb: number;
+}
+
+/** Ready time, CLI wall time and idle RSS with BENCH_MODEL_CONFIG: must match the figures without a model. */
+export async function measureWithModel(startRuns: number, cliRuns: number, settleMs: number): Promise<WithModelResult> {
+  const ready: number[] = [];
+  for (let run = 0; run < startRuns; run++) {
+    const gateway = await spawnClawgate(BENCH_MODEL_CONFIG);
+    try {
+      ready.push(await timeUntil(gateway.spawnedAt, async () => (await httpStatus(gateway.port, '/readyz')) === 200, 10_000, 5));
+    } finally {
+      await gateway.stop();
+    }
+  }
+  const gateway = await startSteadyGateway(BENCH_MODEL_CONFIG);
+  try {
+    // Idle RSS first, as measureMemory does on a fresh gateway: the CLI runs' connections leave garbage behind.
+    await sleep(settleMs);
+    const idleRssMb = round(rssBytes(gateway.process.child.pid!) / MB);
+    const cli = await measureCli(gateway, cliRuns);
+    return { readyMs: summarize(ready), clawgateHealthMs: cli.clawgateHealthMs, idleRssMb };
   } finally {
     await gateway.stop();
   }

@@ -1,11 +1,18 @@
-// Bundles the CLI (and the gateway it can start) into one ESM file, dist/clawgate.mjs.
-// Why: loading ~800 small ESM files (typebox alone ships 709) dominated start-up; one file loads in a
+// Bundles the CLI (and the gateway it can start) into dist/clawgate.mjs plus the chunks it imports.
+// Why: loading ~800 small ESM files (typebox alone ships 709) dominated start-up; a bundle loads in a
 // fraction of the time and memory. Native or optional modules stay external.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Split at dynamic imports: what only `gateway run` loads (daemon, gateway, agent, channels, UI)
+// goes to dist/chunks/, so client commands (`clawgate health`, …) no longer parse it at start-up.
+rmSync('dist/chunks', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/cli/bin.ts'],
-  outfile: 'dist/clawgate.mjs',
+  entryPoints: { clawgate: 'src/cli/bin.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   platform: 'node',
   format: 'esm',

@@ -21,6 +21,7 @@ describe('npm package contents', () => {
       assert.ok(paths.includes(needed), `${needed} is shipped`);
     }
     assert.ok(paths.some((path) => /^dist\/webui\/assets\/.+\.js$/.test(path)), 'the UI script is shipped');
+    assert.ok(paths.some((path) => /^dist\/chunks\/.+\.mjs$/.test(path)), 'the chunks the bundle imports are shipped');
     const unwanted = paths.filter((path) => /^(src|test|ui|bench|\.ci|dist\/(src|test|ui|bench))\//.test(path) || path.includes('node_modules/'));
     assert.deepEqual(unwanted, []);
   });

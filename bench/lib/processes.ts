@@ -28,11 +28,14 @@ export interface ClawgateProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `clawgate gateway run` on a free port with a generated token (the newcomer path). */
-export async function spawnClawgate(): Promise<ClawgateProcess> {
+/**
+ * Spawns `clawgate gateway run` on a free port with a generated token (the newcomer path); `config`
+ * adds top-level sections to its clawgate.json (e.g. BENCH_MODEL_CONFIG).
+ */
+export async function spawnClawgate(config: Record<string, unknown> = {}): Promise<ClawgateProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-bench-'));
   const port = await findFreePort();
-  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { port } }));
+  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ ...config, gateway: { port } }));
   const cliEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '', HOME: stateDir, CLAWGATE_STATE_DIR: stateDir };
   const spawnedAt = performance.now();
   const daemon = spawnDaemon(process.execPath, [CLAWGATE_BIN, 'gateway', 'run'], cliEnv);
@@ -68,6 +71,19 @@ export function httpStatus(port: number, path: string): Promise<number> {
       resolve(0);
     });
   });
+}
+
+/** A bare `node` process idling on a timer: the RSS floor any Node daemon starts from. */
+export function spawnBareNode(): { pid: number; stop: () => Promise<void> } {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  return {
+    pid: child.pid!,
+    stop: async () => {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** Resident set size of one process, in bytes (Linux /proc). */

@@ -108,7 +108,7 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
     onReady(ready: FeatureContext) {
       context = ready;
       now = () => ready.clock.now();
-      store = new AgentStore(ready.store.database, randomUUID);
+      store = new AgentStore(ready.store.database, randomUUID, now);
       const config = ready.config.config;
       runtime = new AgentRuntime({
         store,

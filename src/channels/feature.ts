@@ -57,7 +57,7 @@ export function createChannelsFeature(options: ChannelsFeatureOptions = {}): Cha
     },
     contributeStatus(status: StatusResult) {
       if (runtime === undefined) return;
-      for (const [id, entry] of Object.entries(runtime.manager.healthChannels())) {
+      for (const [id, entry] of Object.entries(runtime.manager.healthChannels({ isUnconfiguredListed: true }))) {
         status.channels.push({ id, configured: entry['configured'], running: entry['running'], connected: entry['connected'], lifecycle: entry['lifecycle'], mode: entry['mode'], lastError: entry['lastError'] });
       }
     },

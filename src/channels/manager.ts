@@ -49,6 +49,8 @@ const MAX_STATUS_ISSUES = 50;
 export class ChannelManager {
   readonly #options: ChannelManagerOptions;
   readonly #supervisors: ChannelSupervisor[];
+  /** Plugins and descriptors are fixed for the manager's life: listed once. */
+  #descriptorList: ChannelDescriptor[] | undefined;
 
   constructor(options: ChannelManagerOptions) {
     this.#options = options;
@@ -161,11 +163,16 @@ export class ChannelManager {
     return status;
   }
 
-  /** The `channels` part of `health`: default-account snapshot plus `accounts{}` per channel. */
-  healthChannels(): Record<string, Record<string, unknown>> {
+  /**
+   * Default-account snapshot plus `accounts{}` per channel. `health` (every client polls it) lists only
+   * channels with an account, as OpenClaw does (capture openclaw-2026.9.6-health.jsonl: `channels: {}`
+   * with none configured); `status` also lists known channels as configured:false.
+   */
+  healthChannels(options: { isUnconfiguredListed?: boolean } = {}): Record<string, Record<string, unknown>> {
     const result: Record<string, Record<string, unknown>> = {};
     for (const descriptor of this.#descriptors()) {
       const snapshots = this.#supervisors.filter((supervisor) => supervisor.plugin.id === descriptor.id).map((supervisor) => supervisor.snapshot());
+      if (snapshots.length === 0 && options.isUnconfiguredListed !== true) continue;
       const first = snapshots[0] ?? emptySnapshot('default');
       result[descriptor.id] = { ...first, accounts: Object.fromEntries((snapshots.length === 0 ? [first] : snapshots).map((s) => [s.accountId, s])) };
     }
@@ -185,6 +192,10 @@ export class ChannelManager {
   }
 
   #descriptors(): ChannelDescriptor[] {
+    return (this.#descriptorList ??= this.#listDescriptors());
+  }
+
+  #listDescriptors(): ChannelDescriptor[] {
     const seen = new Map<string, ChannelDescriptor>();
     for (const { plugin } of this.#supervisors) {
       if (seen.has(plugin.id)) continue;

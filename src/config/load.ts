@@ -47,12 +47,22 @@ interface ConfigValidator {
   errors: (value: unknown) => SchemaErrorLike[];
 }
 
+/**
+ * Compiles `schema` once. The raw validator behind the full error list is compiled again only when a
+ * config is invalid: compiling the whole config schema costs milliseconds, and every command and the
+ * gateway's start pay it.
+ */
 function createValidator(schema: TObject): ConfigValidator {
-  const full = Compile(schema);
-  return { schema, compiled: compileSchema(schema), errors: (value) => full.Errors(value) as SchemaErrorLike[] };
+  let full: ReturnType<typeof Compile> | undefined;
+  return { schema, compiled: compileSchema(schema), errors: (value) => (full ??= Compile(schema)).Errors(value) as SchemaErrorLike[] };
 }
 
-const coreValidator: ConfigValidator = createValidator(ClawgateConfigSchema);
+/** The core-only validator, compiled on first use (the gateway validates with features' sections instead). */
+let coreValidator: ConfigValidator | undefined;
+
+function coreConfigValidator(): ConfigValidator {
+  return (coreValidator ??= createValidator(ClawgateConfigSchema));
+}
 
 /** The config schema with features' sections added; DUPLICATE_CONFIG_SECTION for a clash. */
 export function buildConfigSchema(options: LoadConfigOptions = {}): TObject {
@@ -68,13 +78,13 @@ export function buildConfigSchema(options: LoadConfigOptions = {}): TObject {
 
 function validatorFor(options: LoadConfigOptions): ConfigValidator {
   const schema = buildConfigSchema(options);
-  return schema === ClawgateConfigSchema ? coreValidator : createValidator(schema);
+  return schema === ClawgateConfigSchema ? coreConfigValidator() : createValidator(schema);
 }
 
 /** Reads and validates the config at `path`; throws `GatewayError('CONFIG_INVALID')` with a precise reason. */
 export function loadConfig(path: string, options: LoadConfigOptions = {}): LoadedConfig {
   const validator = validatorFor(options);
-  const secretPaths = validator === coreValidator ? SECRET_CONFIG_PATHS : secretPathsOf(validator.schema);
+  const secretPaths = validator.schema === ClawgateConfigSchema ? SECRET_CONFIG_PATHS : secretPathsOf(validator.schema);
   let raw: string;
   try {
     raw = readFileSync(path, 'utf8');

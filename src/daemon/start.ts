@@ -33,6 +33,7 @@ import {
   type TlsMaterial,
 } from '../gateway/index.js';
 import { DEFAULT_FEATURES } from './features.js';
+import { createStartupTiming, type StartupMark } from './startup-timing.js';
 
 export interface StartGatewayOptions {
   paths: StatePaths;
@@ -78,13 +79,16 @@ export interface StartedGateway {
 /** Loads config, resolves settings (enforcing the bind/auth rules), and starts listening. */
 export async function startGateway(options: StartGatewayOptions): Promise<StartedGateway> {
   // Checked before anything else: a duplicate or missing feature is a build error, not a runtime one.
+  const mark = createStartupTiming(options.env ?? process.env);
   const features = orderFeatures(options.features ?? DEFAULT_FEATURES);
   // Then the state dir, before anything is written into it: a file, a read-only mount or a full disk
   // is refused with its fix, and a second gateway on the same dir is refused whatever its port.
   assertStateDirUsable(options.paths.stateDir);
+  mark?.('state dir checked');
   const lock = acquireStateDirLock(options.paths.stateDir);
+  mark?.('state dir locked');
   try {
-    const started = await startLocked(options, features);
+    const started = await startLocked(options, features, mark);
     started.server.addStopHook(async () => lock.release());
     return started;
   } catch (error) {
@@ -93,9 +97,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Starte
   }
 }
 
-async function startLocked(options: StartGatewayOptions, features: readonly GatewayFeature[]): Promise<StartedGateway> {
+async function startLocked(options: StartGatewayOptions, features: readonly GatewayFeature[], mark: StartupMark | undefined): Promise<StartedGateway> {
   const env = options.env ?? process.env;
   const config = loadConfig(options.paths.configPath, { sections: featureConfigSections(features) });
+  mark?.('config loaded');
   const settings = resolveGatewaySettings({ flags: options.flags ?? {}, env: readGatewayEnv(env), config: config.config, paths: options.paths });
   const tailscaleMode = options.flags?.tailscale ?? config.config.gateway?.tailscale?.mode ?? 'off';
   assertTailscaleModeAllowed(tailscaleMode, settings.auth.mode); // before anything listens
@@ -121,11 +126,13 @@ async function startLocked(options: StartGatewayOptions, features: readonly Gate
     extraSink: options.logSink,
     secrets,
   });
+  mark?.('settings, TLS and logger');
   const tightened = tightenStatePermissions(options.paths);
   if (tightened.length > 0) {
     logger.warn({ paths: tightened.map((entry) => `${entry.path} (was ${entry.mode.toString(8)})`) }, 'tightened state permissions (dirs 0700, files 0600)');
   }
   const store = StateStore.openForStateDir(settings.paths.stateDir, { migrations: featureMigrations(features) });
+  mark?.('store opened and migrated');
   const serverOptions: GatewayServerOptions = { settings, config, logger, secrets, features, store };
   if (options.methodFamilies !== undefined) serverOptions.methodFamilies = options.methodFamilies;
   if (options.shouldValidateResults !== undefined) serverOptions.shouldValidateResults = options.shouldValidateResults;
@@ -139,7 +146,9 @@ async function startLocked(options: StartGatewayOptions, features: readonly Gate
   let server: GatewayServer;
   try {
     server = new GatewayServer(serverOptions);
+    mark?.('server built (methods registered)');
     await server.start();
+    mark?.('features ready, listening (ready)');
   } catch (error) {
     store.close();
     await closeLogger(logger);
@@ -171,6 +180,7 @@ async function startLocked(options: StartGatewayOptions, features: readonly Gate
     `gateway listening on ${server.addresses.map((a) => `${scheme}://${a}`).join(', ')}`,
   );
   server.addStopHook(await startDiscovery(settings, logger, { mode: config.config.discovery?.mdns?.mode, port: server.port, isTls: tls !== undefined }));
+  mark?.('discovery');
   server.addStopHook(
     startConfigReload({
       current: config,
@@ -187,6 +197,7 @@ async function startLocked(options: StartGatewayOptions, features: readonly Gate
       ...(options.configReloadDebounceMs === undefined ? {} : { debounceMs: options.configReloadDebounceMs }),
     }),
   );
+  mark?.('config watch');
   if (tls !== undefined) {
     logger.info(
       { certPath: tls.certPath, fingerprint: tls.fingerprintSha256, generated: tls.wasGenerated },

@@ -3,8 +3,8 @@
  *
  * Creates the `GatewayConnection` for an accepted socket and sends the challenge; runs `connect`
  * (Tailscale identity, rate limiter, credential checks, audit, presence, hello-ok, node registration);
- * hands requests to the dispatcher with the connection's abort signal; and on close detaches the
- * connection from the event bus, the node registry and presence. Presence changes are coalesced.
+ * hands requests to the dispatcher; and on close aborts the connection's in-flight requests and
+ * detaches it from the event bus, the node registry and presence. Presence changes are coalesced.
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
@@ -13,7 +13,7 @@ import type { Logger } from '../logging/index.js';
 import type { Clock, TimerHandle } from '../time/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
 import { ownerChannelAddress, resolveClientAddress, type ResolvedClientAddress } from './http/client-address.js';
-import type { Admission, AdmissionRefusal } from './http/admission.js';
+import type { Admission, AdmissionRefusal, TrackableSocket } from './http/admission.js';
 import { limitPreAuthReads } from './http/preauth-reader.js';
 import { globalSourceFor, type AuthRateLimiter } from './pairing/auth-rate-limit.js';
 import { isOwner } from './owner.js';
@@ -64,7 +64,7 @@ interface Held {
   handshakeSource?: string | undefined;
   principal?: { key: string; isOwner: boolean } | undefined;
   disarmPreAuthReads?: (() => void) | undefined;
-  rawSocket?: object | undefined;
+  rawSocket?: TrackableSocket | undefined;
 }
 
 export class ConnectionLifecycle implements ConnectionHandler {
@@ -72,7 +72,8 @@ export class ConnectionLifecycle implements ConnectionHandler {
   readonly #options: ConnectionLifecycleOptions;
   readonly #tailscaleRequests = new WeakMap<GatewayConnection, IncomingMessage>();
   readonly #held = new WeakMap<GatewayConnection, Held>();
-  readonly #handshakeSources = new WeakMap<IncomingMessage, string>();
+  /** Keyed by the raw socket, not the request: a close listener holding the request kept its headers alive for the connection's life. */
+  readonly #handshakeSources = new WeakMap<object, string>();
   #presenceTimer: TimerHandle;
   #isPresencePending = false;
 
@@ -90,10 +91,11 @@ export class ConnectionLifecycle implements ConnectionHandler {
     const source = globalSourceFor(resolveClientAddress(request, this.#options.settings.hardening.trustedProxies));
     const refusal = this.#options.admission.admitHandshake(source);
     if (refusal !== undefined) return refusal;
-    this.#handshakeSources.set(request, source);
+    const socket = request.socket;
+    this.#handshakeSources.set(socket, source);
     // An upgrade ws refuses (bad key, bad version) never becomes a connection: free its slot on close.
-    request.socket.once('close', () => {
-      if (this.#handshakeSources.delete(request)) this.#options.admission.releaseHandshake(source);
+    socket.on('close', () => {
+      if (this.#handshakeSources.delete(socket)) this.#options.admission.releaseHandshake(source);
     });
     return undefined;
   }
@@ -130,8 +132,8 @@ export class ConnectionLifecycle implements ConnectionHandler {
     const disarmPreAuthReads = limitPreAuthReads(request.socket, (bytesRead) =>
       connection.fail(new GatewayError('PAYLOAD_TOO_LARGE', { sizeBytes: bytesRead, limitBytes: MAX_PREAUTH_PAYLOAD_BYTES })),
     );
-    const handshakeSource = this.#handshakeSources.get(request);
-    this.#handshakeSources.delete(request); // the connection owns the slot now
+    const handshakeSource = this.#handshakeSources.get(request.socket);
+    this.#handshakeSources.delete(request.socket); // the connection owns the slot now
     this.#held.set(connection, { handshakeSource, disarmPreAuthReads, rawSocket: request.socket });
     // Tailscale whois runs only once a connect frame arrives, never for a bare upgrade (hole 3).
     if (this.#options.tailscaleIdentity !== undefined) this.#tailscaleRequests.set(connection, request);
@@ -224,10 +226,12 @@ export class ConnectionLifecycle implements ConnectionHandler {
   async handleRequest(connection: GatewayConnection, frame: RequestFrame): Promise<void> {
     const caller = connection.caller;
     if (caller === undefined) return;
-    await this.#options.dispatcher.dispatch(frame, caller, { signal: connection.signal, send: (response) => connection.sendResponse(response) });
+    await this.#options.dispatcher.dispatch(frame, caller, connection);
   }
 
   handleClose(connection: GatewayConnection): void {
+    // First: handlers still running for this connection see their signal abort.
+    this.#options.dispatcher.closeConnection(connection.connId);
     this.connections.delete(connection);
     this.#release(connection);
     this.#options.events.detach(connection.connId);

@@ -83,8 +83,9 @@ export class GatewayConnection implements EventRecipient {
   readonly #socket: WebSocket;
   readonly #options: GatewayConnectionOptions;
   readonly #clock: Clock;
-  /** Aborted once the socket closes: in-flight handlers see it through their `signal`. */
-  readonly #lifetime = new AbortController();
+  /** Aborted once the socket closes; created only if someone asks for `signal` (most never do). */
+  #lifetime: AbortController | undefined;
+
   #resolveClosed: () => void = () => undefined;
   /** Resolves once the socket has closed and the server's close handling ran. */
   readonly closed: Promise<void> = new Promise((resolve) => {
@@ -117,6 +118,10 @@ export class GatewayConnection implements EventRecipient {
 
   /** Aborted when the socket has closed. */
   get signal(): AbortSignal {
+    if (this.#lifetime === undefined) {
+      this.#lifetime = new AbortController();
+      if (this.#state === 'closed') this.#lifetime.abort(connectionClosedError());
+    }
     return this.#lifetime.signal;
   }
 
@@ -138,6 +143,7 @@ export class GatewayConnection implements EventRecipient {
     this.#transition('ready');
     this.#caller = caller;
     this.#clock.clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined; // the timer object is not kept for the connection's life
   }
 
   /** Sends a response frame (slow consumers are closed: a response must not be dropped). */
@@ -241,7 +247,7 @@ export class GatewayConnection implements EventRecipient {
     this.#clock.clearTimeout(this.#handshakeTimer);
     if (this.#state === 'closed') return;
     this.#transition('closed');
-    this.#lifetime.abort(new GatewayError('REQUEST_ABORTED', { method: 'connection', reason: 'connection closed' }));
+    this.#lifetime?.abort(connectionClosedError());
     try {
       this.#options.handler.handleClose(this);
     } finally {
@@ -261,6 +267,10 @@ export class GatewayConnection implements EventRecipient {
     }
     this.#state = next;
   }
+}
+
+function connectionClosedError(): GatewayError {
+  return new GatewayError('REQUEST_ABORTED', { method: 'connection', reason: 'connection closed' });
 }
 
 function rawDataLength(data: RawData): number {

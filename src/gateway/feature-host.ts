@@ -113,8 +113,16 @@ export class FeatureHost {
     for (const feature of this.#started.splice(0).reverse()) await this.#safely(feature, 'onClose', () => feature.onClose?.());
   }
 
+  /** Runs on every `health` call: features without a contribution cost nothing, the others no closure. */
   contributeHealth(snapshot: HealthSummary): void {
-    for (const feature of this.features) this.#safelySync(feature, 'contributeHealth', () => feature.contributeHealth?.(snapshot));
+    for (const feature of this.features) {
+      if (feature.contributeHealth === undefined) continue;
+      try {
+        feature.contributeHealth(snapshot);
+      } catch (error) {
+        this.#logger.error({ feature: feature.name, hook: 'contributeHealth', err: error }, 'feature hook failed');
+      }
+    }
   }
 
   contributeStatus(status: StatusResult): void {

@@ -5,6 +5,12 @@
  * policy, handler) the registry compiles the validators once at startup and derives the advertised
  * method list and the access table. A duplicate name or a schema that fails to compile stops the
  * gateway at startup.
+ *
+ * Where results are checked (tests and CI, `shouldValidateResults`) every validator compiles at
+ * startup, so a broken schema stops every test gateway at once (rule 7). Elsewhere each one compiles
+ * when first used: production never uses result and ack validators, and a gateway serves a handful
+ * of its ~150 methods; compiling ~450 validators was a third of `gateway run`'s start-up work and
+ * their generated code stayed in the heap.
  */
 import type { Static, TSchema } from 'typebox';
 import { compileSchema, GatewayError, type CompiledSchema, type MethodAccess, type MethodContract } from '../protocol/index.js';
@@ -83,26 +89,54 @@ export function implement<P extends TSchema, R extends TSchema, C extends Method
   return definition;
 }
 
+/** A method and its validators, each compiled at startup or on first read (see the module header). */
 export interface RegisteredMethod {
   readonly definition: MethodDefinition;
   readonly params: CompiledSchema<TSchema>;
   readonly result: CompiledSchema<TSchema>;
+  /** Undefined when the method declares no ack. */
   readonly ack: CompiledSchema<TSchema> | undefined;
+}
+
+export interface MethodRegistryOptions {
+  /** Compile every validator now (results are checked: tests, CI); default false: each on first use. */
+  shouldCompileEagerly?: boolean;
+}
+
+/** A registered method whose validators compile when first read (all at once when eager). */
+class LazyRegisteredMethod implements RegisteredMethod {
+  readonly definition: MethodDefinition;
+  #params: CompiledSchema<TSchema> | undefined;
+  #result: CompiledSchema<TSchema> | undefined;
+  #ack: CompiledSchema<TSchema> | undefined;
+
+  constructor(definition: MethodDefinition, shouldCompileEagerly: boolean) {
+    this.definition = definition;
+    if (shouldCompileEagerly) void [this.params, this.result, this.ack];
+  }
+
+  get params(): CompiledSchema<TSchema> {
+    return (this.#params ??= compileOrThrow(this.definition.name, this.definition.params));
+  }
+
+  get result(): CompiledSchema<TSchema> {
+    return (this.#result ??= compileOrThrow(this.definition.name, this.definition.result));
+  }
+
+  get ack(): CompiledSchema<TSchema> | undefined {
+    if (this.definition.ack === undefined) return undefined;
+    return (this.#ack ??= compileOrThrow(this.definition.name, this.definition.ack));
+  }
 }
 
 /** The compiled set of methods the dispatcher serves. */
 export class MethodRegistry {
   readonly #methods = new Map<string, RegisteredMethod>();
 
-  constructor(families: readonly (readonly MethodDefinition[])[]) {
+  constructor(families: readonly (readonly MethodDefinition[])[], options: MethodRegistryOptions = {}) {
     for (const definition of families.flat()) {
       if (this.#methods.has(definition.name)) throw new GatewayError('DUPLICATE_METHOD', { method: definition.name });
-      this.#methods.set(definition.name, {
-        definition,
-        params: compileOrThrow(definition.name, definition.params),
-        result: compileOrThrow(definition.name, definition.result),
-        ack: definition.ack === undefined ? undefined : compileOrThrow(definition.name, definition.ack),
-      });
+      this.#methods.set(definition.name, new LazyRegisteredMethod(definition, options.shouldCompileEagerly === true));
     }
   }
 

@@ -96,7 +96,9 @@ export class GatewayServer {
     const createId = options.createId ?? randomUUID;
     this.bootId = createId();
     this.#features = new FeatureHost(options.features ?? [], this.#logger);
-    this.#registry = new MethodRegistry([...BUILTIN_METHOD_FAMILIES, ...this.#features.methodFamilies(), ...(options.methodFamilies ?? [])]);
+    this.#registry = new MethodRegistry([...BUILTIN_METHOD_FAMILIES, ...this.#features.methodFamilies(), ...(options.methodFamilies ?? [])], {
+      shouldCompileEagerly: options.shouldValidateResults === true,
+    });
     this.events = new EventBus({ events: [...CORE_EVENTS, ...this.#features.events()], logger: this.#logger, shouldValidatePayloads: options.shouldValidateResults === true });
     this.#router = new HttpRouter(createProbeRoutes({ isReady: () => this.#isReady, isDraining: () => this.#isDraining, notReadyFeatures: () => this.#features.notReady() }));
     for (const route of this.#features.httpRoutes()) this.#router.add(route);

@@ -6,10 +6,11 @@
  */
 import { GatewayError } from './errors.js';
 import { RequestFrameSchema, type RequestFrame } from './frames.js';
-import { compileSchema } from './validation.js';
+import { compileSchema, type CompiledSchema } from './validation.js';
 import { MAX_FRAME_DEPTH, MAX_METHOD_NAME_LENGTH, MAX_REQUEST_ID_LENGTH } from './limits.js';
 
-const requestFrame = compileSchema(RequestFrameSchema);
+/** Compiled on the first decode: every CLI command loads protocol/, only the gateway decodes requests (~9 ms a command). */
+let requestFrame: CompiledSchema<typeof RequestFrameSchema> | undefined;
 
 export type DecodeResult =
   | { ok: true; frame: RequestFrame }
@@ -42,8 +43,9 @@ export function decodeClientFrame(text: string): DecodeResult {
   if (record['type'] !== 'req') {
     return withId(new GatewayError('INVALID_FRAME', { reason: `clients send only "req" frames (got type ${JSON.stringify(record['type'] ?? null)})` }));
   }
-  if (!requestFrame.check(value)) {
-    return withId(new GatewayError('INVALID_FRAME', { reason: requestFrame.explain(value) }));
+  const validator = (requestFrame ??= compileSchema(RequestFrameSchema));
+  if (!validator.check(value)) {
+    return withId(new GatewayError('INVALID_FRAME', { reason: validator.explain(value) }));
   }
   return { ok: true, frame: value };
 }

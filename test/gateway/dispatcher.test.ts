@@ -190,15 +190,57 @@ describe('Dispatcher', () => {
       const done = dispatcher.dispatch(frame('test.wait', {}), caller, sink);
       assert.equal(dispatcher.inFlightCount('c1'), 1);
       await started.wait;
-      sink.close();
+      dispatcher.closeConnection('c1');
       await done;
       assert.equal(detail(sink.frames[0]!), 'REQUEST_ABORTED');
       assert.equal((aborted[0] as GatewayError).code, 'REQUEST_ABORTED');
+      assert.equal((aborted[0] as GatewayError).message, 'test.wait was aborted: connection closed');
       assert.equal(dispatcher.inFlightCount('c1'), 0);
     });
 
+    it('closes only the named connection: requests of another keep running', async () => {
+      const dispatcher = createDispatcher([waits]);
+      const sink = createRecordingSink();
+      const other = dispatcher.dispatch(frame('test.wait', {}, 'o1'), { ...caller, connId: 'c2' }, sink);
+      await started.wait;
+      dispatcher.closeConnection('c1');
+      assert.equal(dispatcher.inFlightCount('c2'), 1);
+      assert.deepEqual(sink.frames, []);
+      dispatcher.closeConnection('c2');
+      await other;
+      assert.equal(detail(sink.frames[0]!), 'REQUEST_ABORTED');
+    });
+
+    it('tells onRequestAbort even when the handler never read its signal, and a late read sees the abort', async () => {
+      const aborted: unknown[] = [];
+      const open = gate();
+      let lateSignal: AbortSignal | undefined;
+      const unaware = defineMethod({
+        ...echo,
+        name: 'test.unaware',
+        handler: async ({ text }, context) => {
+          started.open();
+          await open.wait;
+          lateSignal = context.signal;
+          return { text };
+        },
+      });
+      const dispatcher = createDispatcher([unaware], { hooks: [{ onRequestAbort: (_request, reason) => aborted.push(reason) }] });
+      const sink = createRecordingSink();
+      const done = dispatcher.dispatch(frame('test.unaware', { text: 'a' }), caller, sink);
+      await started.wait;
+      dispatcher.closeConnection('c1');
+      dispatcher.closeConnection('c1');
+      open.open();
+      await done;
+      assert.equal(aborted.length, 1, 'reported once');
+      assert.equal(lateSignal?.aborted, true);
+      assert.equal((lateSignal?.reason as GatewayError).code, 'REQUEST_ABORTED');
+      assert.deepEqual(sink.frames[0]?.payload, { text: 'a' }, 'an answer it returns anyway is still sent (the socket drops it)');
+    });
+
     it('does not start a handler whose connection closed while a preHandler hook ran', async () => {
-      const hooks: DispatchHooks = { preHandler: () => sink.close() };
+      const hooks: DispatchHooks = { preHandler: () => dispatcher.closeConnection('c1') };
       const dispatcher = createDispatcher([waits], { hooks: [hooks] });
       const sink = createRecordingSink();
       await dispatcher.dispatch(frame('test.wait', {}), caller, sink);
@@ -333,7 +375,7 @@ describe('Dispatcher', () => {
       const first = createRecordingSink();
       const running = dispatcher.dispatch(frame('test.join', { key: 'k6' }), caller, first);
       await new Promise((resolve) => setImmediate(resolve));
-      first.close();
+      dispatcher.closeConnection('c1');
       await running;
       assert.equal(detail(first.frames.at(-1)!), 'REQUEST_ABORTED');
       const retry = createRecordingSink();

@@ -1,4 +1,7 @@
-/** The registry compiles every schema at start-up and refuses duplicates and broken schemas with coded errors. */
+/**
+ * The registry compiles every schema at start-up when results are checked (each on first use
+ * otherwise) and refuses duplicates and broken schemas with coded errors.
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import Type from 'typebox';
@@ -23,9 +26,20 @@ describe('MethodRegistry', () => {
   it('refuses a schema that does not compile with SCHEMA_BUILD_FAILED', () => {
     const broken: MethodDefinition = { name: 'test.broken', access: 'operator.read', params: Type.Object({ a: Type.String({ pattern: '(' }) }), result: Type.Object({}), handler: () => ({}) };
     assert.throws(
-      () => new MethodRegistry([[broken]]),
+      () => new MethodRegistry([[broken]], { shouldCompileEagerly: true }),
       (error: unknown) => error instanceof GatewayError && error.code === 'SCHEMA_BUILD_FAILED' && error.details['method'] === 'test.broken',
     );
+  });
+
+  it('refuses a broken result schema at start-up when eager, and on first use otherwise', () => {
+    const broken: MethodDefinition = { name: 'test.badResult', access: 'operator.read', params: Type.Object({}), result: Type.Object({ a: Type.String({ pattern: '(' }) }), handler: () => ({}) };
+    assert.throws(
+      () => new MethodRegistry([[broken]], { shouldCompileEagerly: true }),
+      (error: unknown) => error instanceof GatewayError && error.code === 'SCHEMA_BUILD_FAILED' && error.details['method'] === 'test.badResult',
+    );
+    const lazy = new MethodRegistry([[broken]]).get('test.badResult');
+    assert.equal(lazy?.params.check({}), true, 'params still compiled and usable');
+    assert.throws(() => lazy?.result, (error: unknown) => error instanceof GatewayError && error.code === 'SCHEMA_BUILD_FAILED');
   });
 
   it('compiles the ack schema of a contract bound with implement()', () => {

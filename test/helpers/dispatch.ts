@@ -3,18 +3,15 @@ import type { ResponseFrame } from '../../src/protocol/index.js';
 import type { CallerInfo, Dispatcher } from '../../src/gateway/index.js';
 import type { RequestFrame } from '../../src/protocol/index.js';
 
-/** A response sink that records every frame; `close()` aborts it like a closing connection. */
+/** A response sink that records every frame (close a connection with `dispatcher.closeConnection(connId)`). */
 export interface RecordingSink {
-  readonly signal: AbortSignal;
   readonly frames: ResponseFrame[];
-  send(frame: ResponseFrame): void;
-  close(): void;
+  sendResponse(frame: ResponseFrame): void;
 }
 
 export function createRecordingSink(): RecordingSink {
-  const controller = new AbortController();
   const frames: ResponseFrame[] = [];
-  return { signal: controller.signal, frames, send: (frame) => void frames.push(frame), close: () => controller.abort() };
+  return { frames, sendResponse: (frame) => void frames.push(frame) };
 }
 
 /** Dispatches one request and returns its final response (the last frame sent). */

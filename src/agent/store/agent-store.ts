@@ -74,13 +74,24 @@ interface RunRow {
   ended_at_ms: number | null;
 }
 
+/**
+ * How long a counted number of sessions is served without asking SQLite again (ms). Our own inserts
+ * and deletes drop it at once; the bound only matters for rows another connection wrote (a seeding
+ * script over WAL). `health` asks for the count on every call: a COUNT(*) each time cost ~4% of its CPU.
+ */
+export const SESSION_COUNT_MAX_AGE_MS = 1000;
+
 export class AgentStore {
   readonly #db: SqliteDatabase;
   readonly #createId: () => string;
+  readonly #now: () => number;
+  #sessionCount: { value: number; countedAtMs: number } | undefined;
 
-  constructor(db: SqliteDatabase, createId: () => string) {
+  /** `now` (default Date.now) only ages the cached session count. */
+  constructor(db: SqliteDatabase, createId: () => string, now: () => number = Date.now) {
     this.#db = db;
     this.#createId = createId;
+    this.#now = now;
   }
 
   #sql(sql: string): SqliteStatement {
@@ -96,6 +107,7 @@ export class AgentStore {
   ensureSession(sessionKey: string, agentId: string, nowMs: number): SessionRecord {
     const existing = this.getSession(sessionKey);
     if (existing !== undefined) return existing;
+    this.#sessionCount = undefined; // dropped, not incremented: the insert may be rolled back with its transaction
     this.#sql('INSERT INTO agent_sessions (session_key, session_id, agent_id, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)').run(sessionKey, this.#createId(), agentId, nowMs, nowMs);
     return this.getSession(sessionKey)!;
   }
@@ -123,14 +135,20 @@ export class AgentStore {
     return { sessions: rows.map(sessionOf), total };
   }
 
-  /** How many sessions exist (health, status). */
+  /** How many sessions exist (health, status); cached, see SESSION_COUNT_MAX_AGE_MS. */
   countSessions(): number {
-    return Number((this.#sql('SELECT COUNT(*) AS n FROM agent_sessions').get() as { n: number }).n);
+    const nowMs = this.#now();
+    const cached = this.#sessionCount;
+    if (cached !== undefined && nowMs - cached.countedAtMs < SESSION_COUNT_MAX_AGE_MS && nowMs >= cached.countedAtMs) return cached.value;
+    const value = Number((this.#sql('SELECT COUNT(*) AS n FROM agent_sessions').get() as { n: number }).n);
+    this.#sessionCount = { value, countedAtMs: nowMs };
+    return value;
   }
 
   /** Starts a new transcript under the same key; the old one stays stored under its old session id. */
   resetSession(sessionKey: string, agentId: string, nowMs: number): SessionRecord {
     const sessionId = this.#createId();
+    this.#sessionCount = undefined;
     this.#sql(
       `INSERT INTO agent_sessions (session_key, session_id, agent_id, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(session_key) DO UPDATE SET session_id = excluded.session_id, updated_at_ms = excluded.updated_at_ms,
@@ -143,6 +161,7 @@ export class AgentStore {
   deleteSession(sessionKey: string): boolean {
     const session = this.getSession(sessionKey);
     if (session === undefined) return false;
+    this.#sessionCount = undefined;
     this.#db.transaction(() => {
       this.#sql('DELETE FROM agent_messages WHERE session_id = ?').run(session.sessionId);
       this.#sql('DELETE FROM agent_runs WHERE session_key = ?').run(sessionKey);

@@ -60,14 +60,21 @@ class KeyedCounter {
 }
 
 /** The part of a raw TCP socket the tracker needs. */
-interface TrackableSocket {
-  once(event: 'close', listener: () => void): unknown;
+export interface TrackableSocket {
+  on(event: 'close', listener: () => void): unknown;
+  off(event: 'close', listener: () => void): unknown;
+}
+
+/** A tracked socket's source and the close listener that untracks it (removed once it authenticates). */
+interface TrackedSocket {
+  readonly source: string;
+  readonly onClose: () => void;
 }
 
 export class Admission {
   readonly limits: AdmissionLimits;
   readonly #sockets = new KeyedCounter();
-  readonly #socketSources = new WeakMap<object, string>();
+  readonly #socketSources = new WeakMap<object, TrackedSocket>();
   readonly #pending = new KeyedCounter();
   readonly #principals = new KeyedCounter();
   #ownerConnections = 0;
@@ -95,17 +102,22 @@ export class Admission {
    */
   trackSocket(socket: TrackableSocket, source: string): boolean {
     if (this.admitSocket(source) !== undefined) return false;
-    this.#socketSources.set(socket, source);
-    socket.once('close', () => this.untrackSocket(socket));
+    const onClose = (): void => this.untrackSocket(socket);
+    this.#socketSources.set(socket, { source, onClose });
+    socket.on('close', onClose);
     return true;
   }
 
-  /** The socket authenticated (or closed): it stops counting against the unauthenticated caps. */
-  untrackSocket(socket: object): void {
-    const source = this.#socketSources.get(socket);
-    if (source === undefined) return;
+  /**
+   * The socket authenticated (or closed): it stops counting against the unauthenticated caps. Its
+   * close listener goes too, so an authenticated connection holds nothing here for its lifetime.
+   */
+  untrackSocket(socket: TrackableSocket): void {
+    const tracked = this.#socketSources.get(socket);
+    if (tracked === undefined) return;
     this.#socketSources.delete(socket);
-    this.releaseSocket(source);
+    socket.off('close', tracked.onClose);
+    this.releaseSocket(tracked.source);
   }
 
   /** A WebSocket upgrade from `source`; undefined = admitted (call `releaseHandshake` once). */
