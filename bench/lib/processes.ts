@@ -28,14 +28,16 @@ export interface ClawgateProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `clawgate gateway run` on a free port with a generated token (the newcomer path). */
-export async function spawnClawgate(): Promise<ClawgateProcess> {
+/** Spawns `clawgate gateway run` on a free port with a generated token (the newcomer path); `gatewayConfig` adds `gateway.*` keys. */
+export async function spawnClawgate(gatewayConfig: Record<string, unknown> = {}): Promise<ClawgateProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-bench-'));
   const port = await findFreePort();
-  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { port } }));
+  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ gateway: { ...gatewayConfig, port } }));
   const cliEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '', HOME: stateDir, CLAWGATE_STATE_DIR: stateDir };
+  // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
+  const nodeArgs = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
   const spawnedAt = performance.now();
-  const daemon = spawnDaemon(process.execPath, [CLAWGATE_BIN, 'gateway', 'run'], cliEnv);
+  const daemon = spawnDaemon(process.execPath, [...nodeArgs, CLAWGATE_BIN, 'gateway', 'run'], cliEnv);
   return {
     process: daemon,
     port,

@@ -4,13 +4,13 @@
  * Creates the `GatewayConnection` for an accepted socket and sends the challenge; runs `connect`
  * (Tailscale identity, rate limiter, credential checks, audit, presence, hello-ok, node registration);
  * hands requests to the dispatcher with the connection's abort signal; and on close detaches the
- * connection from the event bus, the node registry and presence. Presence changes are coalesced.
+ * connection from the event bus, the node registry and presence. Presence changes are coalesced and paced.
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type HelloOk, type RequestFrame } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
-import type { Clock, TimerHandle } from '../time/index.js';
+import type { Clock } from '../time/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
 import { ownerChannelAddress, resolveClientAddress, type ResolvedClientAddress } from './http/client-address.js';
 import type { Admission, AdmissionRefusal } from './http/admission.js';
@@ -24,11 +24,9 @@ import type { EventBus } from './event-bus.js';
 import type { PairingService } from './pairing/service.js';
 import type { NodeService } from './nodes/service.js';
 import type { PresenceRegistry } from './presence.js';
+import type { PacedFlush } from './paced-flush.js';
 import type { GatewaySettings } from './settings.js';
 import type { TailscaleIdentity, TailscaleIdentityVerifier } from './tailscale/identity.js';
-
-/** Presence changes within this window go out as one broadcast (ms). */
-const PRESENCE_COALESCE_MS = 100;
 
 /** The shared-secret check a verified Tailscale identity replaces (the whois match is the proof). */
 const TAILSCALE_VERIFIED_AUTH = { mode: 'none' } as const;
@@ -48,8 +46,8 @@ export interface ConnectionLifecycleOptions {
   tailscaleIdentity: TailscaleIdentityVerifier | undefined;
   /** Builds hello-ok for an accepted connect. */
   helloOk: (connId: string, accepted: AcceptedConnect) => HelloOk;
-  /** Broadcasts the coalesced presence list. */
-  broadcastPresence: () => void;
+  /** Coalesces presence changes into paced `presence` broadcasts (paced-flush.ts). */
+  presenceBroadcast: PacedFlush;
   isDraining: () => boolean;
   /** Socket, handshake and connection counts (issue 12, holes 3-4). */
   admission: Admission;
@@ -73,8 +71,6 @@ export class ConnectionLifecycle implements ConnectionHandler {
   readonly #tailscaleRequests = new WeakMap<GatewayConnection, IncomingMessage>();
   readonly #held = new WeakMap<GatewayConnection, Held>();
   readonly #handshakeSources = new WeakMap<IncomingMessage, string>();
-  #presenceTimer: TimerHandle;
-  #isPresencePending = false;
 
   constructor(options: ConnectionLifecycleOptions) {
     this.#options = options;
@@ -269,23 +265,14 @@ export class ConnectionLifecycle implements ConnectionHandler {
     return closed;
   }
 
-  /**
-   * Schedules one `presence` broadcast for all changes within PRESENCE_COALESCE_MS. Broadcasting the
-   * full list on every connect is O(n²) when many clients (re)connect at once, e.g. after a restart.
-   */
+  /** Presence changed: one paced broadcast (paced-flush.ts), none while draining. */
   schedulePresence(): void {
-    if (this.#isPresencePending || this.#options.isDraining()) return;
-    this.#isPresencePending = true;
-    this.#presenceTimer = this.#options.clock.setTimeout(() => {
-      this.#isPresencePending = false;
-      this.#options.broadcastPresence();
-    }, PRESENCE_COALESCE_MS);
+    if (!this.#options.isDraining()) this.#options.presenceBroadcast.markChanged();
   }
 
   /** Drops a scheduled presence broadcast (the gateway is stopping). */
   cancelPresence(): void {
-    this.#options.clock.clearTimeout(this.#presenceTimer);
-    this.#isPresencePending = false;
+    this.#options.presenceBroadcast.cancel();
   }
 
   /** Connections still in the handshake, and all of them. */

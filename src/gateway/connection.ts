@@ -158,7 +158,12 @@ export class GatewayConnection implements EventRecipient {
   /** Sends an event whose payload the bus serialized once for every recipient; only `seq` is added here. */
   sendPreparedEvent(event: PreparedEvent): void {
     if (this.#state === 'closing' || this.#state === 'closed') return;
-    this.#sendText(`${event.head},"seq":${++this.#seq}${event.tail}`, event.dropIfSlow);
+    const rest = `,"seq":${++this.#seq}${event.tail}`;
+    if (event.headBytes === undefined) return this.#sendText(event.head + rest, event.dropIfSlow);
+    // One text message in two fragments (RFC 6455 §5.4): the shared head bytes, then seq and tail.
+    if (!this.#mayQueue(event.headBytes.length + rest.length, event.dropIfSlow)) return;
+    this.#socket.send(event.headBytes, { binary: false, fin: false });
+    this.#socket.send(rest, { binary: false, fin: true });
   }
 
   /** Sends an error response (when there is a request id to answer) and closes with the error's close code. */
@@ -183,22 +188,27 @@ export class GatewayConnection implements EventRecipient {
   }
 
   #sendText(text: string, dropIfSlow: boolean): void {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
+    if (this.#mayQueue(text.length, dropIfSlow)) this.#socket.send(text);
+  }
+
+  /** False when a frame of `length` must not be queued: dropped if it may be, else the socket is closed. */
+  #mayQueue(length: number, dropIfSlow: boolean): boolean {
+    if (this.#state === 'closing' || this.#state === 'closed') return false;
     if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) {
-      if (dropIfSlow) return;
+      if (dropIfSlow) return false;
       const error = new GatewayError('SLOW_CONSUMER', { limitBytes: this.#options.maxBufferedBytes });
       this.#options.logger.warn({ connId: this.connId, bufferedBytes: this.#socket.bufferedAmount }, 'closing slow consumer');
       this.close(error.closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
-      return;
+      return false;
     }
     // Many sockets under their own limit can still add up (issue 12, hole 4): one global budget.
-    if (this.#options.sendBudget?.allows(this.#socket.bufferedAmount, text.length) === false) {
-      if (dropIfSlow) return;
+    if (this.#options.sendBudget?.allows(this.#socket.bufferedAmount, length) === false) {
+      if (dropIfSlow) return false;
       this.#options.logger.warn({ connId: this.connId, bufferedBytes: this.#socket.bufferedAmount }, 'closing slow consumer: gateway send budget spent');
       this.close(new GatewayError('SLOW_CONSUMER', { limitBytes: this.#options.maxBufferedBytes }).closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
-      return;
+      return false;
     }
-    this.#socket.send(text);
+    return true;
   }
 
   #socketOnMessage(data: RawData, isBinary: boolean): void {

@@ -8,6 +8,9 @@
 import { hostname, networkInterfaces, platform, release } from 'node:os';
 import { deviceFamilyFor, type ClientInfo, type PresenceEntry } from '../protocol/index.js';
 
+/** About how long one serialized entry is (200–300 bytes): the pacing estimate (paced-flush.ts). */
+export const PRESENCE_ENTRY_BYTES = 256;
+
 export interface PresenceClient {
   connId: string;
   client: ClientInfo;

@@ -45,7 +45,8 @@ import { SendBudget } from './send-budget.js';
 import { LogReader } from './log-reader.js';
 import { MethodRegistry } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
-import { PresenceRegistry } from './presence.js';
+import { PRESENCE_ENTRY_BYTES, PresenceRegistry } from './presence.js';
+import { PacedFlush } from './paced-flush.js';
 import { DeviceAdmin } from './pairing/device-admin.js';
 import { PairingService, type PairingDeps } from './pairing/service.js';
 import type { SharedSecretAuth } from './pairing/shared-secret.js';
@@ -105,7 +106,7 @@ export class GatewayServer {
     this.#presence = new PresenceRegistry({ version: CLAWGATE_VERSION, instanceId: this.bootId, now });
     this.#healthBroadcast = new HealthBroadcast(this.#health, this.events, () => this.#stateVersion());
     this.#store = options.store ?? StateStore.openForStateDir(settings.paths.stateDir, { migrations: this.#features.migrations() });
-    const broadcast = (event: string, payload: unknown): void => void this.events.emitByName(event, payload);
+    const broadcast = (event: string, payload: unknown): number => this.events.emitByName(event, payload);
     const pairingDeps: PairingDeps = {
       store: this.#store,
       // Read at each connect, so a live config reload that replaces settings.auth takes effect.
@@ -182,7 +183,13 @@ export class GatewayServer {
       sendBudget: new SendBudget(() => [...this.#lifecycle.connections].map((connection) => connection.bufferedBytes)),
       isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
       helloOk: (connId, accepted) => this.#helloOk(connId, accepted),
-      broadcastPresence: () => this.events.emit(presenceEvent, { presence: this.#presence.list() }, {}, { stateVersion: this.#stateVersion() }),
+      presenceBroadcast: new PacedFlush({
+        clock: this.#clock,
+        flush: () => {
+          const presence = this.#presence.list();
+          return presence.length * PRESENCE_ENTRY_BYTES * this.events.emit(presenceEvent, { presence }, {}, { stateVersion: this.#stateVersion() });
+        },
+      }),
       isDraining: () => this.#isDraining,
     });
   }
@@ -237,6 +244,7 @@ export class GatewayServer {
     this.#isReady = false;
     this.#clock.clearInterval(this.#tickTimer);
     this.#lifecycle.cancelPresence();
+    this.#nodes.stop();
     await this.#features.preClose();
     this.events.emit(shutdownEvent, restartExpectedMs === undefined ? { reason } : { reason, restartExpectedMs });
     const closeCode = restartExpectedMs === undefined ? CloseCode.GOING_AWAY : CloseCode.SERVICE_RESTART;
