@@ -21,6 +21,7 @@ import type { SendBudget } from './send-budget.js';
 import { GatewayConnection, type ConnectionHandler } from './connection.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventBus } from './event-bus.js';
+import type { EventJournals } from './event-journal.js';
 import type { PairingService } from './pairing/service.js';
 import type { NodeService } from './nodes/service.js';
 import type { PresenceRegistry } from './presence.js';
@@ -41,6 +42,8 @@ export interface ConnectionLifecycleOptions {
   nodes: NodeService;
   presence: PresenceRegistry;
   events: EventBus;
+  /** Replay windows of `events.resume`: told of every ready and closed connection. */
+  eventJournals: EventJournals;
   dispatcher: Dispatcher;
   authLimiter: AuthRateLimiter;
   tailscaleIdentity: TailscaleIdentityVerifier | undefined;
@@ -187,6 +190,7 @@ export class ConnectionLifecycle implements ConnectionHandler {
       caps: params.caps,
     };
     connection.markReady(caller);
+    this.#options.eventJournals.onReady(caller, principal.key);
     this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#options.presence.add(caller);
     connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#options.helloOk(connection.connId, accepted) });
@@ -226,7 +230,8 @@ export class ConnectionLifecycle implements ConnectionHandler {
   handleClose(connection: GatewayConnection): void {
     this.connections.delete(connection);
     this.#release(connection);
-    this.#options.events.detach(connection.connId);
+    // A journaled connection's journal takes its place on the bus for the replay window.
+    if (!this.#options.eventJournals.onClose(connection.connId, connection.lastSeq)) this.#options.events.detach(connection.connId);
     if (connection.caller !== undefined) this.#options.logger.info({ connId: connection.connId }, 'client disconnected');
     if (connection.caller?.role === 'node') this.#options.nodes.onDisconnect(connection.connId);
     if (this.#options.presence.remove(connection.connId)) this.schedulePresence();

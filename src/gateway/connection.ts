@@ -156,14 +156,26 @@ export class GatewayConnection implements EventRecipient {
   }
 
   /** Sends an event whose payload the bus serialized once for every recipient; only `seq` is added here. */
-  sendPreparedEvent(event: PreparedEvent): void {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
-    const rest = `,"seq":${++this.#seq}${event.tail}`;
-    if (event.headBytes === undefined) return this.#sendText(event.head + rest, event.dropIfSlow);
+  sendPreparedEvent(event: PreparedEvent): number | undefined {
+    if (this.#state === 'closed') return undefined;
+    // A closing connection still numbers its events: a resume journal (event-journal.ts) records them.
+    const seq = ++this.#seq;
+    if (this.#state === 'closing') return seq;
+    const rest = `,"seq":${seq}${event.tail}`;
+    if (event.headBytes === undefined) {
+      this.#sendText(event.head + rest, event.dropIfSlow);
+      return seq;
+    }
     // One text message in two fragments (RFC 6455 §5.4): the shared head bytes, then seq and tail.
-    if (!this.#mayQueue(event.headBytes.length + rest.length, event.dropIfSlow)) return;
+    if (!this.#mayQueue(event.headBytes.length + rest.length, event.dropIfSlow)) return seq;
     this.#socket.send(event.headBytes, { binary: false, fin: false });
     this.#socket.send(rest, { binary: false, fin: true });
+    return seq;
+  }
+
+  /** The last `seq` this connection used. */
+  get lastSeq(): number {
+    return this.#seq;
   }
 
   /** Sends an error response (when there is a request id to answer) and closes with the error's close code. */

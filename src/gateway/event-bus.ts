@@ -34,8 +34,12 @@ export interface EventRecipient {
   readonly connId: string;
   /** Undefined until the handshake completed: such connections receive nothing. */
   readonly caller: CallerInfo | undefined;
-  sendPreparedEvent(event: PreparedEvent): void;
+  /** Sends (or, for a slow client, skips) the event; returns the `seq` it used, if any. */
+  sendPreparedEvent(event: PreparedEvent): number | void;
 }
+
+/** Sees every event handed to one connection, with its seq and the bus-wide emit id (event-journal.ts). */
+export type EventTap = (seq: number, event: PreparedEvent, emitId: number) => void;
 
 /** Where a `subscribers` or `direct` event goes. */
 export interface EventTarget {
@@ -72,6 +76,9 @@ export class EventBus {
   readonly #subscribers = new Map<string, Set<string>>();
   readonly #subscriptions = new Map<string, Set<string>>();
   readonly #logger: Logger;
+  readonly #taps = new Map<string, EventTap>();
+  /** Counts emits; an event's emit id orders it among all events, whoever received it. */
+  #emitCount = 0;
 
   constructor(options: EventBusOptions) {
     this.#logger = options.logger;
@@ -86,14 +93,40 @@ export class EventBus {
     return [...this.#events.keys()];
   }
 
-  /** Adds a connection (it receives events once its caller is set). */
+  /** Adds a connection (it receives events once its caller is set); replaces one with the same connId. */
   attach(recipient: EventRecipient): void {
     this.#recipients.set(recipient.connId, recipient);
+  }
+
+  /** Is `connId` attached (a live connection, or a journal standing in for a dropped one)? */
+  isAttached(connId: string): boolean {
+    return this.#recipients.has(connId);
+  }
+
+  /** Calls `tap` for every event handed to `connId` (one tap per connection), until `untap`. */
+  tap(connId: string, tap: EventTap): void {
+    this.#taps.set(connId, tap);
+  }
+
+  untap(connId: string): void {
+    this.#taps.delete(connId);
+  }
+
+  /** The id of the last emit (0 before any). */
+  get emitCount(): number {
+    return this.#emitCount;
+  }
+
+  /** May `caller` receive the declared event `name` (its scope and role rules)? */
+  mayDeliver(name: string, caller: CallerInfo): boolean {
+    const registered = this.#events.get(name);
+    return registered !== undefined && mayReceive(registered.definition, caller);
   }
 
   /** Removes a connection and every subscription it held. */
   detach(connId: string): void {
     this.#recipients.delete(connId);
+    this.#taps.delete(connId);
     for (const key of this.#subscriptions.get(connId) ?? []) this.#dropSubscriber(key, connId);
     this.#subscriptions.delete(connId);
   }
@@ -139,8 +172,16 @@ export class EventBus {
     }
     const recipients = this.#recipientsFor(definition, target);
     if (recipients.length === 0) return 0;
+    const emitId = ++this.#emitCount;
     const prepared = prepareEvent(name, payload, options.stateVersion, definition.dropIfSlow === true);
-    for (const recipient of recipients) recipient.sendPreparedEvent(prepared);
+    if (this.#taps.size === 0) {
+      for (const recipient of recipients) recipient.sendPreparedEvent(prepared);
+      return recipients.length;
+    }
+    for (const recipient of recipients) {
+      const seq = recipient.sendPreparedEvent(prepared);
+      if (typeof seq === 'number') this.#taps.get(recipient.connId)?.(seq, prepared, emitId);
+    }
     return recipients.length;
   }
 

@@ -47,6 +47,7 @@ import { MethodRegistry } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
 import { PRESENCE_ENTRY_BYTES, PresenceRegistry } from './presence.js';
 import { PacedFlush } from './paced-flush.js';
+import { EventJournals } from './event-journal.js';
 import { DeviceAdmin } from './pairing/device-admin.js';
 import { PairingService, type PairingDeps } from './pairing/service.js';
 import type { SharedSecretAuth } from './pairing/shared-secret.js';
@@ -128,6 +129,7 @@ export class GatewayServer {
       createId,
       clock: this.#clock,
     });
+    const eventJournals = new EventJournals(this.events, this.#clock);
     this.#services = {
       devices: new DeviceAdmin(pairingDeps),
       health: this.#health,
@@ -137,6 +139,7 @@ export class GatewayServer {
       nodes: this.#nodes,
       now,
       contributeStatus: (status) => this.#features.contributeStatus(status),
+      eventJournals,
       runtime: {
         version: CLAWGATE_VERSION,
         pid: process.pid,
@@ -176,6 +179,7 @@ export class GatewayServer {
       nodes: this.#nodes,
       presence: this.#presence,
       events: this.events,
+      eventJournals,
       dispatcher: this.#dispatcher,
       authLimiter,
       tailscaleIdentity: options.tailscaleIdentity,
