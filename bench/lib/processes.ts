@@ -25,6 +25,8 @@ export interface ClawgateProcess {
   /** ms since spawn (performance.now() based). */
   spawnedAt: number;
   token(): string;
+  /** Stops the process (SIGTERM) and starts a new one on the same port and state dir. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,15 +39,22 @@ export async function spawnClawgate(gatewayConfig: Record<string, unknown> = {})
   // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
   const nodeArgs = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
   const spawnedAt = performance.now();
-  const daemon = spawnDaemon(process.execPath, [...nodeArgs, CLAWGATE_BIN, 'gateway', 'run'], cliEnv);
+  const start = (): RunningProcess => spawnDaemon(process.execPath, [...nodeArgs, CLAWGATE_BIN, 'gateway', 'run'], cliEnv);
+  let daemon = start();
   return {
-    process: daemon,
+    get process() {
+      return daemon;
+    },
     port,
     url: `ws://127.0.0.1:${port}`,
     stateDir,
     cliEnv,
     spawnedAt,
     token: () => readTokenFile(stateDir),
+    restart: async () => {
+      await daemon.stop(5000);
+      daemon = start();
+    },
     stop: async () => {
       await daemon.stop(5000);
       rmSync(stateDir, { recursive: true, force: true });
