@@ -8,7 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type HelloOk, type RequestFrame } from '../protocol/index.js';
+import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type RequestFrame } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
 import type { Clock } from '../time/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
@@ -47,8 +47,8 @@ export interface ConnectionLifecycleOptions {
   dispatcher: Dispatcher;
   authLimiter: AuthRateLimiter;
   tailscaleIdentity: TailscaleIdentityVerifier | undefined;
-  /** Builds hello-ok for an accepted connect. */
-  helloOk: (connId: string, accepted: AcceptedConnect) => HelloOk;
+  /** The hello-ok response frame (as text) for an accepted connect. */
+  helloOkText: (requestId: string, connId: string, accepted: AcceptedConnect) => string;
   /** Coalesces presence changes into paced `presence` broadcasts (paced-flush.ts). */
   presenceBroadcast: PacedFlush;
   isDraining: () => boolean;
@@ -193,7 +193,7 @@ export class ConnectionLifecycle implements ConnectionHandler {
     this.#options.eventJournals.onReady(caller, principal.key);
     this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#options.presence.add(caller);
-    connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#options.helloOk(connection.connId, accepted) });
+    connection.sendResponseText(this.#options.helloOkText(frame.id, connection.connId, accepted));
     if (role === 'node') {
       this.#options.nodes.onConnect({
         connId: connection.connId,

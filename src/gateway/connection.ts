@@ -145,6 +145,11 @@ export class GatewayConnection implements EventRecipient {
     this.#send(frame, false);
   }
 
+  /** Sends a response frame its builder already serialized (hello-ok, see hello.ts). */
+  sendResponseText(text: string): void {
+    this.#sendText(text, false);
+  }
+
   /** Sends an event with this connection's next `seq`. `connect.challenge` carries no seq, as in OpenClaw. */
   sendEvent(event: string, payload: unknown, options: SendEventOptions = {}): void {
     if (event === 'connect.challenge') {

@@ -26,6 +26,9 @@ export interface PreparedEvent {
   readonly headBytes?: Buffer | undefined;
 }
 
+/** Never sent: what `#prepare` returns when nobody may receive the event. */
+const EMPTY_EVENT: PreparedEvent = { event: '', head: '', tail: '', dropIfSlow: true };
+
 /** Heads at least this long are encoded once and shared by all recipients. */
 export const SHARED_HEAD_MIN_CHARS = 64 * 1024;
 
@@ -79,6 +82,8 @@ export class EventBus {
   readonly #taps = new Map<string, EventTap>();
   /** Counts emits; an event's emit id orders it among all events, whoever received it. */
   #emitCount = 0;
+  /** event name → generation of its latest sliced emit (a newer one stops an older one). */
+  readonly #sliceGenerations = new Map<string, number>();
 
   constructor(options: EventBusOptions) {
     this.#logger = options.logger;
@@ -163,6 +168,34 @@ export class EventBus {
 
   /** `emit` for core services that name events by string; the name must still be declared. */
   emitByName(name: string, payload: unknown, target: EventTarget = {}, options: EmitOptions = {}): number {
+    const { recipients, prepared, emitId } = this.#prepare(name, payload, target, options);
+    this.#deliver(recipients, 0, recipients.length, prepared, emitId);
+    return recipients.length;
+  }
+
+  /**
+   * `emit` for very large broadcasts (a presence list of thousands to thousands): the frame is still
+   * serialized once, but handed to about `sliceBytes` worth of recipients per turn of the event loop,
+   * `defer` running the next slice, so one broadcast never blocks requests for seconds. A newer
+   * sliced emit of the same event stops an unfinished one (its recipients get the newer frame).
+   * Returns how many connections it will be handed to.
+   */
+  emitSliced<P extends TSchema>(definition: EventDefinition<P>, payload: Static<P>, options: EmitOptions & { sliceBytes: number; defer: (next: () => void) => void }): number {
+    const { recipients, prepared, emitId } = this.#prepare(definition.name, payload, {}, options);
+    const generation = (this.#sliceGenerations.get(definition.name) ?? 0) + 1;
+    this.#sliceGenerations.set(definition.name, generation);
+    const perSlice = Math.max(1, Math.floor(options.sliceBytes / (prepared.head.length + prepared.tail.length)));
+    const sendFrom = (start: number): void => {
+      if (this.#sliceGenerations.get(definition.name) !== generation) return;
+      const end = Math.min(recipients.length, start + perSlice);
+      this.#deliver(recipients, start, end, prepared, emitId);
+      if (end < recipients.length) options.defer(() => sendFrom(end));
+    };
+    sendFrom(0);
+    return recipients.length;
+  }
+
+  #prepare(name: string, payload: unknown, target: EventTarget, options: EmitOptions): { recipients: EventRecipient[]; prepared: PreparedEvent; emitId: number } {
     const registered = this.#events.get(name);
     if (registered === undefined) throw new GatewayError('EVENT_NOT_DECLARED', { event: name });
     const { definition } = registered;
@@ -171,18 +204,20 @@ export class EventBus {
       throw new Error(`payload of event ${name} does not match its schema`);
     }
     const recipients = this.#recipientsFor(definition, target);
-    if (recipients.length === 0) return 0;
-    const emitId = ++this.#emitCount;
-    const prepared = prepareEvent(name, payload, options.stateVersion, definition.dropIfSlow === true);
+    if (recipients.length === 0) return { recipients, prepared: EMPTY_EVENT, emitId: this.#emitCount };
+    return { recipients, prepared: prepareEvent(name, payload, options.stateVersion, definition.dropIfSlow === true), emitId: ++this.#emitCount };
+  }
+
+  #deliver(recipients: readonly EventRecipient[], start: number, end: number, prepared: PreparedEvent, emitId: number): void {
     if (this.#taps.size === 0) {
-      for (const recipient of recipients) recipient.sendPreparedEvent(prepared);
-      return recipients.length;
+      for (let i = start; i < end; i++) recipients[i]!.sendPreparedEvent(prepared);
+      return;
     }
-    for (const recipient of recipients) {
+    for (let i = start; i < end; i++) {
+      const recipient = recipients[i]!;
       const seq = recipient.sendPreparedEvent(prepared);
       if (typeof seq === 'number') this.#taps.get(recipient.connId)?.(seq, prepared, emitId);
     }
-    return recipients.length;
   }
 
   #recipientsFor(definition: EventDefinition, target: EventTarget): EventRecipient[] {

@@ -55,7 +55,19 @@ export function buildHelloOk(input: HelloInput): HelloOk {
   return hello;
 }
 
+/**
+ * The `hello-ok` response frame as text, with the presence list spliced in from `presenceJson` (the
+ * registry's cached serialization) instead of serialized again for every connect. `hello` must have
+ * been built with an empty presence list; a JSON string value cannot contain the unescaped marker.
+ */
+export function helloOkResponseText(requestId: string, hello: HelloOk, presenceJson: string): string {
+  const text = JSON.stringify({ type: 'res', id: requestId, ok: true, payload: hello });
+  return text.replace(EMPTY_PRESENCE_MARKER, () => `"snapshot":{"presence":${presenceJson}`);
+}
+
+const EMPTY_PRESENCE_MARKER = '"snapshot":{"presence":[]';
+
 /** The `presence` event's scope rule (protocol/events/core.ts) applied to the hello-ok snapshot. */
-function canSeePresence(accepted: AcceptedConnect): boolean {
+export function canSeePresence(accepted: AcceptedConnect): boolean {
   return accepted.role === 'operator' && scopeSatisfies(accepted.scopes, 'operator.read');
 }

@@ -11,6 +11,9 @@ import { deviceFamilyFor, type ClientInfo, type PresenceEntry } from '../protoco
 /** About how long one serialized entry is (200–300 bytes): the pacing estimate (paced-flush.ts). */
 export const PRESENCE_ENTRY_BYTES = 256;
 
+/** How long a serialized presence list may be reused while nothing changed (ms). */
+const LIST_JSON_MAX_AGE_MS = 1000;
+
 export interface PresenceClient {
   connId: string;
   client: ClientInfo;
@@ -26,6 +29,7 @@ export class PresenceRegistry {
   readonly #now: () => number;
   /** Bumped on every change; part of `stateVersion`. */
   version = 1;
+  #listJson: { version: number; atMs: number; text: string } | undefined;
 
   constructor(options: { version: string; instanceId: string; now: () => number }) {
     this.#now = options.now;
@@ -75,6 +79,20 @@ export class PresenceRegistry {
     const removed = this.#entries.delete(connId);
     if (removed) this.version++;
     return removed;
+  }
+
+  /**
+   * `list()` serialized, reused while presence is unchanged and at most LIST_JSON_MAX_AGE_MS old (the
+   * gateway's own entry carries `ts`): every connecting reader's hello-ok carries the whole list, and
+   * serializing 3,000 entries for each of 3,000 connects was most of a 5,000-connection ramp.
+   */
+  listJson(): string {
+    const nowMs = this.#now();
+    const cached = this.#listJson;
+    if (cached !== undefined && cached.version === this.version && nowMs - cached.atMs < LIST_JSON_MAX_AGE_MS) return cached.text;
+    const text = JSON.stringify(this.list());
+    this.#listJson = { version: this.version, atMs: nowMs, text };
+    return text;
   }
 
   list(): PresenceEntry[] {

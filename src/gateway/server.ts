@@ -19,6 +19,7 @@ import {
   shutdownEvent,
   tickEvent,
   type HelloOk,
+  type PresenceEntry,
 } from '../protocol/index.js';
 import { ownerSocketPathFor } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
@@ -37,7 +38,7 @@ import { HealthBroadcast } from './health-broadcast.js';
 import { HealthMonitor } from './health-monitor.js';
 import { createProbeRoutes } from './http/routes.js';
 import { HttpRouter } from './http/router.js';
-import { buildHelloOk } from './hello.js';
+import { buildHelloOk, canSeePresence, helloOkResponseText } from './hello.js';
 import { bindListeners, closeServers } from './http/listeners.js';
 import { Admission } from './http/admission.js';
 import { hardenHttpServer, listenOwnerSocket, type OwnerChannel } from './http/owner-listener.js';
@@ -56,6 +57,9 @@ import type { GatewayServices } from './services.js';
 import type { GatewayServerOptions } from './server-options.js';
 
 export type { GatewayServerOptions } from './server-options.js';
+
+/** A presence broadcast goes out in slices of about this many bytes per turn of the event loop. */
+const PRESENCE_SLICE_BYTES = 4 * 1024 * 1024;
 
 export class GatewayServer {
   readonly bootId: string;
@@ -186,12 +190,13 @@ export class GatewayServer {
       admission: this.#admission,
       sendBudget: new SendBudget(() => [...this.#lifecycle.connections].map((connection) => connection.bufferedBytes)),
       isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
-      helloOk: (connId, accepted) => this.#helloOk(connId, accepted),
+      helloOkText: (requestId, connId, accepted) => this.#helloOkText(requestId, connId, accepted),
       presenceBroadcast: new PacedFlush({
         clock: this.#clock,
         flush: () => {
           const presence = this.#presence.list();
-          return presence.length * PRESENCE_ENTRY_BYTES * this.events.emit(presenceEvent, { presence }, {}, { stateVersion: this.#stateVersion() });
+          const recipients = this.events.emitSliced(presenceEvent, { presence }, { stateVersion: this.#stateVersion(), sliceBytes: PRESENCE_SLICE_BYTES, defer: (next) => this.#clock.setTimeout(next, 0) });
+          return presence.length * PRESENCE_ENTRY_BYTES * recipients;
         },
       }),
       isDraining: () => this.#isDraining,
@@ -333,7 +338,13 @@ export class GatewayServer {
     this.#healthBroadcast.check();
   }
 
-  #helloOk(connId: string, accepted: AcceptedConnect): HelloOk {
+  /** The hello-ok response text; a reader's presence list is spliced in from the registry's cache. */
+  #helloOkText(requestId: string, connId: string, accepted: AcceptedConnect): string {
+    if (!canSeePresence(accepted)) return JSON.stringify({ type: 'res', id: requestId, ok: true, payload: this.#helloOk(connId, accepted, this.#presence.list()) });
+    return helloOkResponseText(requestId, this.#helloOk(connId, accepted, []), this.#presence.listJson());
+  }
+
+  #helloOk(connId: string, accepted: AcceptedConnect, presence: PresenceEntry[]): HelloOk {
     const sessionDefaults = this.#features.sessionDefaults();
     return buildHelloOk({
       connId,
@@ -343,7 +354,7 @@ export class GatewayServer {
       configPath: this.#options.config.path,
       methods: this.#registry.names(),
       events: this.events.names(),
-      presence: this.#presence.list(),
+      presence,
       health: this.#health.snapshot(),
       stateVersion: this.#stateVersion(),
       uptimeMs: this.#clock.now() - this.#startedAtMs,

@@ -3,8 +3,8 @@
  *
  * Each node connect or disconnect used to go to every reader at once: a reconnect storm of 1,000 nodes
  * with 4,500 readers is 4.5 M events. Changes are now kept per node (the newest wins) and flushed by
- * a PacedFlush: a node that dropped and came back within the window, or whose state equals what
- * readers were last told, sends nothing. Keepalives never reach here (service.ts records them for
+ * a PacedFlush, a bounded slice per flush: a node that dropped and came back within the window, or whose
+ * state equals what readers were last told, sends nothing. Keepalives never reach here (service.ts records them for
  * `node.list` only).
  */
 import type { NodePresencePayload } from '../../protocol/index.js';
@@ -13,6 +13,11 @@ import { PacedFlush } from '../paced-flush.js';
 
 /** About how long one serialized `node.presence` frame is: the pacing estimate. */
 export const NODE_PRESENCE_EVENT_BYTES = 160;
+/**
+ * One flush sends about this much (all readers together) and leaves the rest for the next: 500 nodes
+ * connecting under 1,500 readers is 120 MB, which in one go blocked the event loop for seconds.
+ */
+export const NODE_PRESENCE_FLUSH_BYTES = 4 * 1024 * 1024;
 
 export class NodePresencePacer {
   readonly #broadcast: (payload: NodePresencePayload) => number;
@@ -43,17 +48,20 @@ export class NodePresencePacer {
     this.#dirty.clear();
   }
 
+  /** Sends the changed nodes, at most about NODE_PRESENCE_FLUSH_BYTES; the rest goes with the next flush. */
   #flush(): number {
     let bytes = 0;
-    for (const payload of this.#dirty.values()) {
-      const isAnnounced = this.#announced.has(payload.nodeId);
-      if (payload.connected && isAnnounced && this.#announced.get(payload.nodeId) === payload.displayName) continue;
+    for (const [nodeId, payload] of this.#dirty) {
+      if (bytes >= NODE_PRESENCE_FLUSH_BYTES) break;
+      this.#dirty.delete(nodeId);
+      const isAnnounced = this.#announced.has(nodeId);
+      if (payload.connected && isAnnounced && this.#announced.get(nodeId) === payload.displayName) continue;
       if (!payload.connected && !isAnnounced) continue;
-      if (payload.connected) this.#announced.set(payload.nodeId, payload.displayName);
-      else this.#announced.delete(payload.nodeId);
+      if (payload.connected) this.#announced.set(nodeId, payload.displayName);
+      else this.#announced.delete(nodeId);
       bytes += NODE_PRESENCE_EVENT_BYTES * this.#broadcast(payload);
     }
-    this.#dirty.clear();
+    if (this.#dirty.size > 0) this.#paced.markChanged();
     return bytes;
   }
 }
