@@ -12,6 +12,7 @@ import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type RequestFrame } from '../p
 import type { Logger } from '../logging/index.js';
 import type { Clock } from '../time/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
+import type { SplicedHelloResponse } from './hello.js';
 import { ownerChannelAddress, resolveClientAddress, type ResolvedClientAddress } from './http/client-address.js';
 import type { Admission, AdmissionRefusal } from './http/admission.js';
 import { limitPreAuthReads } from './http/preauth-reader.js';
@@ -47,8 +48,8 @@ export interface ConnectionLifecycleOptions {
   dispatcher: Dispatcher;
   authLimiter: AuthRateLimiter;
   tailscaleIdentity: TailscaleIdentityVerifier | undefined;
-  /** The hello-ok response frame (as text) for an accepted connect. */
-  helloOkText: (requestId: string, connId: string, accepted: AcceptedConnect) => string;
+  /** The hello-ok response frame for an accepted connect: text, or text around shared presence bytes. */
+  helloOkResponse: (requestId: string, connId: string, accepted: AcceptedConnect) => string | SplicedHelloResponse;
   /** Coalesces presence changes into paced `presence` broadcasts (paced-flush.ts). */
   presenceBroadcast: PacedFlush;
   isDraining: () => boolean;
@@ -193,7 +194,9 @@ export class ConnectionLifecycle implements ConnectionHandler {
     this.#options.eventJournals.onReady(caller, principal.key);
     this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#options.presence.add(caller);
-    connection.sendResponseText(this.#options.helloOkText(frame.id, connection.connId, accepted));
+    const hello = this.#options.helloOkResponse(frame.id, connection.connId, accepted);
+    if (typeof hello === 'string') connection.sendResponseText(hello);
+    else connection.sendResponseParts(hello.head, hello.presence, hello.tail);
     if (role === 'node') {
       this.#options.nodes.onConnect({
         connId: connection.connId,

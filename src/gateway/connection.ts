@@ -150,6 +150,14 @@ export class GatewayConnection implements EventRecipient {
     this.#sendText(text, false);
   }
 
+  /** Sends a response frame as one text message in three fragments: `head`, bytes shared with other connections, `tail`. */
+  sendResponseParts(head: string, shared: Buffer, tail: string): void {
+    if (!this.#mayQueue(head.length + shared.length + tail.length, false)) return;
+    this.#socket.send(head, { binary: false, fin: false });
+    this.#socket.send(shared, { binary: false, fin: false });
+    this.#socket.send(tail, { binary: false, fin: true });
+  }
+
   /** Sends an event with this connection's next `seq`. `connect.challenge` carries no seq, as in OpenClaw. */
   sendEvent(event: string, payload: unknown, options: SendEventOptions = {}): void {
     if (event === 'connect.challenge') {

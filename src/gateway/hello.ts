@@ -55,14 +55,25 @@ export function buildHelloOk(input: HelloInput): HelloOk {
   return hello;
 }
 
+/** A hello-ok response whose presence list is bytes shared by every connect (sent as one fragmented message). */
+export interface SplicedHelloResponse {
+  /** The frame text up to `"presence":`. */
+  head: string;
+  /** The serialized presence list. */
+  presence: Buffer;
+  /** The rest of the frame text. */
+  tail: string;
+}
+
 /**
- * The `hello-ok` response frame as text, with the presence list spliced in from `presenceJson` (the
- * registry's cached serialization) instead of serialized again for every connect. `hello` must have
- * been built with an empty presence list; a JSON string value cannot contain the unescaped marker.
+ * Splits the hello-ok response frame around its presence list, so the registry's cached serialization
+ * is sent instead of serializing the list again for every connect. `hello` must have been built with
+ * an empty presence list; a JSON string value cannot contain the unescaped marker.
  */
-export function helloOkResponseText(requestId: string, hello: HelloOk, presenceJson: string): string {
+export function spliceHelloResponse(requestId: string, hello: HelloOk, presence: Buffer): SplicedHelloResponse {
   const text = JSON.stringify({ type: 'res', id: requestId, ok: true, payload: hello });
-  return text.replace(EMPTY_PRESENCE_MARKER, () => `"snapshot":{"presence":${presenceJson}`);
+  const at = text.indexOf(EMPTY_PRESENCE_MARKER) + EMPTY_PRESENCE_MARKER.length - 2;
+  return { head: text.slice(0, at), presence, tail: text.slice(at + 2) };
 }
 
 const EMPTY_PRESENCE_MARKER = '"snapshot":{"presence":[]';

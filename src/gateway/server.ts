@@ -38,7 +38,7 @@ import { HealthBroadcast } from './health-broadcast.js';
 import { HealthMonitor } from './health-monitor.js';
 import { createProbeRoutes } from './http/routes.js';
 import { HttpRouter } from './http/router.js';
-import { buildHelloOk, canSeePresence, helloOkResponseText } from './hello.js';
+import { buildHelloOk, canSeePresence, spliceHelloResponse, type SplicedHelloResponse } from './hello.js';
 import { bindListeners, closeServers } from './http/listeners.js';
 import { Admission } from './http/admission.js';
 import { hardenHttpServer, listenOwnerSocket, type OwnerChannel } from './http/owner-listener.js';
@@ -190,7 +190,7 @@ export class GatewayServer {
       admission: this.#admission,
       sendBudget: new SendBudget(() => [...this.#lifecycle.connections].map((connection) => connection.bufferedBytes)),
       isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
-      helloOkText: (requestId, connId, accepted) => this.#helloOkText(requestId, connId, accepted),
+      helloOkResponse: (requestId, connId, accepted) => this.#helloOkResponse(requestId, connId, accepted),
       presenceBroadcast: new PacedFlush({
         clock: this.#clock,
         flush: () => {
@@ -338,10 +338,13 @@ export class GatewayServer {
     this.#healthBroadcast.check();
   }
 
-  /** The hello-ok response text; a reader's presence list is spliced in from the registry's cache. */
-  #helloOkText(requestId: string, connId: string, accepted: AcceptedConnect): string {
+  /** The hello-ok response; a reader's presence list is the registry's cached serialization, shared. */
+  #helloOkResponse(requestId: string, connId: string, accepted: AcceptedConnect): string | SplicedHelloResponse {
     if (!canSeePresence(accepted)) return JSON.stringify({ type: 'res', id: requestId, ok: true, payload: this.#helloOk(connId, accepted, this.#presence.list()) });
-    return helloOkResponseText(requestId, this.#helloOk(connId, accepted, []), this.#presence.listJson());
+    const snapshot = this.#presence.snapshotJson();
+    const hello = this.#helloOk(connId, accepted, []);
+    hello.snapshot.stateVersion = { ...hello.snapshot.stateVersion, presence: snapshot.version };
+    return spliceHelloResponse(requestId, hello, snapshot.bytes);
   }
 
   #helloOk(connId: string, accepted: AcceptedConnect, presence: PresenceEntry[]): HelloOk {

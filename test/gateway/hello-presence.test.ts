@@ -1,6 +1,11 @@
-/** hello-ok's presence snapshot is spliced in from the registry's cached serialization: same content, fresh after changes. */
+/**
+ * hello-ok's presence snapshot is the registry's cached serialization, spliced in: the same content as
+ * system-presence, with the version it shows; during a ramp a list up to 250 ms old is reused, labelled
+ * with its own (older) version so the client takes the next broadcast as newer.
+ */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createFakeClock } from '../helpers/fake-clock.js';
 import { startTestGateway } from '../helpers/gateway.js';
 import { call } from '../helpers/node-socket.js';
 import { connectFrame, openAuthenticatedSocket, openRawSocket, type RawSocket } from '../helpers/raw-socket.js';
@@ -17,7 +22,8 @@ const helloOf = (raw: RawSocket): Record<string, any> => raw.frames.find((f) => 
 
 describe('hello-ok presence snapshot', () => {
   it('gives readers the current list (as system-presence has it) and others only the gateway entry', async () => {
-    const gateway = await startTestGateway();
+    const clock = createFakeClock(Date.now());
+    const gateway = await startTestGateway({ clock });
     try {
       const first = await openUi(gateway.url, gateway.token!, 'tab-1');
       const reader = await openAuthenticatedSocket(gateway.url, gateway.token!);
@@ -29,12 +35,17 @@ describe('hello-ok presence snapshot', () => {
       assert.equal(typeof snapshot.stateVersion.presence, 'number');
 
       const second = await openUi(gateway.url, gateway.token!, 'tab-2');
+      const during = await openAuthenticatedSocket(gateway.url, gateway.token!);
+      assert.deepEqual(helloOf(during).snapshot.presence, snapshot.presence, 'within 250 ms the serialization is reused');
+      assert.deepEqual(helloOf(during).snapshot.stateVersion.presence, snapshot.stateVersion.presence, '... with the version it shows');
+      clock.advance(250);
       const later = await openAuthenticatedSocket(gateway.url, gateway.token!);
-      assert.deepEqual(helloOf(later).snapshot.presence.map((e: any) => e.instanceId).slice(1).sort(), ['tab-1', 'tab-2'], 'a change is seen by the next hello at once');
+      assert.deepEqual(helloOf(later).snapshot.presence.map((e: any) => e.instanceId).slice(1).sort(), ['tab-1', 'tab-2']);
+      assert.ok(helloOf(later).snapshot.stateVersion.presence > snapshot.stateVersion.presence);
 
       const pairingOnly = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.pairing']);
       assert.deepEqual(helloOf(pairingOnly).snapshot.presence.map((e: any) => e.reason), ['self']);
-      for (const raw of [first, reader, second, later, pairingOnly]) raw.socket.close();
+      for (const raw of [first, reader, second, during, later, pairingOnly]) raw.socket.close();
     } finally {
       await gateway.stop();
     }

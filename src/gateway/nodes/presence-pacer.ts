@@ -14,10 +14,10 @@ import { PacedFlush } from '../paced-flush.js';
 /** About how long one serialized `node.presence` frame is: the pacing estimate. */
 export const NODE_PRESENCE_EVENT_BYTES = 160;
 /**
- * One flush sends about this much (all readers together) and leaves the rest for the next: 500 nodes
- * connecting under 1,500 readers is 120 MB, which in one go blocked the event loop for seconds.
+ * One flush hands out about this many frames (events × readers) and leaves the rest for the next: 500
+ * nodes connecting under 1,500 readers is 750,000 sends, which in one go blocked the loop for seconds.
  */
-export const NODE_PRESENCE_FLUSH_BYTES = 4 * 1024 * 1024;
+export const NODE_PRESENCE_FLUSH_SENDS = 4096;
 
 export class NodePresencePacer {
   readonly #broadcast: (payload: NodePresencePayload) => number;
@@ -48,20 +48,20 @@ export class NodePresencePacer {
     this.#dirty.clear();
   }
 
-  /** Sends the changed nodes, at most about NODE_PRESENCE_FLUSH_BYTES; the rest goes with the next flush. */
+  /** Sends the changed nodes, about NODE_PRESENCE_FLUSH_SENDS frames at most; the rest goes with the next flush. */
   #flush(): number {
-    let bytes = 0;
+    let sends = 0;
     for (const [nodeId, payload] of this.#dirty) {
-      if (bytes >= NODE_PRESENCE_FLUSH_BYTES) break;
+      if (sends >= NODE_PRESENCE_FLUSH_SENDS) break;
       this.#dirty.delete(nodeId);
       const isAnnounced = this.#announced.has(nodeId);
       if (payload.connected && isAnnounced && this.#announced.get(nodeId) === payload.displayName) continue;
       if (!payload.connected && !isAnnounced) continue;
       if (payload.connected) this.#announced.set(nodeId, payload.displayName);
       else this.#announced.delete(nodeId);
-      bytes += NODE_PRESENCE_EVENT_BYTES * this.#broadcast(payload);
+      sends += this.#broadcast(payload);
     }
     if (this.#dirty.size > 0) this.#paced.markChanged();
-    return bytes;
+    return sends * NODE_PRESENCE_EVENT_BYTES;
   }
 }
