@@ -189,6 +189,7 @@ export class ConnectionLifecycle implements ConnectionHandler {
       isBrowser: connection.clientAddress.isBrowser,
       origin: connection.clientAddress.origin,
       caps: params.caps,
+      readyAtMs: this.#options.clock.now(),
     };
     connection.markReady(caller);
     this.#options.eventJournals.onReady(caller, principal.key);

@@ -54,6 +54,12 @@ export interface EventTarget {
   connId?: string;
   /** The subscription key of a `subscribers` event (e.g. a session key). */
   key?: string;
+  /**
+   * On a `broadcast` event: only connections ready at or before this time (gateway clock, ms). A
+   * change announced late (paced) is news only to those who could have known the old state; later
+   * connections read the current state from snapshots.
+   */
+  readyBy?: number;
 }
 
 export interface EmitOptions {
@@ -225,6 +231,8 @@ export class EventBus {
       recipient !== undefined && recipient.caller !== undefined && mayReceive(definition, recipient.caller);
     switch (definition.delivery) {
       case 'broadcast': {
+        const { readyBy } = target;
+        if (readyBy !== undefined) return [...this.#recipients.values()].filter((r) => allowed(r) && (r.caller?.readyAtMs ?? 0) <= readyBy);
         if (target.connId === undefined) return [...this.#recipients.values()].filter(allowed);
         const recipient = this.#recipients.get(target.connId);
         return allowed(recipient) ? [recipient] : [];

@@ -31,7 +31,7 @@ import { BrowserAccessPolicy } from './http/browser-access.js';
 import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { UpgradeGate } from './upgrade-gate.js';
 import { Dispatcher } from './dispatcher.js';
-import { EventBus } from './event-bus.js';
+import { EventBus, type EventTarget } from './event-bus.js';
 import { FeatureHost } from './feature-host.js';
 import { createFeatureContext } from './feature-context.js';
 import { HealthBroadcast } from './health-broadcast.js';
@@ -111,7 +111,7 @@ export class GatewayServer {
     this.#presence = new PresenceRegistry({ version: CLAWGATE_VERSION, instanceId: this.bootId, now });
     this.#healthBroadcast = new HealthBroadcast(this.#health, this.events, () => this.#stateVersion());
     this.#store = options.store ?? StateStore.openForStateDir(settings.paths.stateDir, { migrations: this.#features.migrations() });
-    const broadcast = (event: string, payload: unknown): number => this.events.emitByName(event, payload);
+    const broadcast = (event: string, payload: unknown, target: EventTarget = {}): number => this.events.emitByName(event, payload, target);
     const pairingDeps: PairingDeps = {
       store: this.#store,
       // Read at each connect, so a live config reload that replaces settings.auth takes effect.

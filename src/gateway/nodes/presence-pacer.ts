@@ -8,7 +8,7 @@
  * `node.list` only).
  */
 import type { NodePresencePayload } from '../../protocol/index.js';
-import type { Clock } from '../../time/index.js';
+import type { Clock, TimerHandle } from '../../time/index.js';
 import { PacedFlush } from '../paced-flush.js';
 
 /** About how long one serialized `node.presence` frame is: the pacing estimate. */
@@ -22,14 +22,20 @@ export const NODE_PRESENCE_FLUSH_SENDS = 4096;
 export class NodePresencePacer {
   readonly #broadcast: (payload: NodePresencePayload) => number;
   readonly #paced: PacedFlush;
+  readonly #clock: Clock;
+  #continuation: TimerHandle;
   /** nodeId → newest payload not yet sent. */
   readonly #dirty = new Map<string, NodePresencePayload>();
   /** Nodes readers were last told are connected, with the display name they were told. */
   readonly #announced = new Map<string, string | undefined>();
   #isStopped = false;
 
-  /** `broadcast` sends one `node.presence` and returns how many connections received it. */
+  /**
+   * `broadcast` sends one `node.presence` to the readers that were connected when it happened
+   * (`payload.ts`; later ones see the node in `node.list`) and returns how many received it.
+   */
   constructor(clock: Clock, broadcast: (payload: NodePresencePayload) => number) {
+    this.#clock = clock;
     this.#broadcast = broadcast;
     this.#paced = new PacedFlush({ clock, flush: () => this.#flush() });
   }
@@ -45,6 +51,7 @@ export class NodePresencePacer {
   cancel(): void {
     this.#isStopped = true;
     this.#paced.cancel();
+    this.#clock.clearTimeout(this.#continuation);
     this.#dirty.clear();
   }
 
@@ -61,7 +68,8 @@ export class NodePresencePacer {
       else this.#announced.delete(nodeId);
       sends += this.#broadcast(payload);
     }
-    if (this.#dirty.size > 0) this.#paced.markChanged();
+    // The rest goes on the next turn of the loop, not a whole window later: slices keep the loop free.
+    if (this.#dirty.size > 0 && !this.#isStopped) this.#continuation = this.#clock.setTimeout(() => this.#flush(), 0);
     return sends * NODE_PRESENCE_EVENT_BYTES;
   }
 }

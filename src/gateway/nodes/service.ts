@@ -38,8 +38,8 @@ export const NODE_PENDING_TTL_MS = 5 * 60_000;
 export interface NodeServiceOptions {
   store: NodeSurfaceStore;
   policy?: NodeCommandPolicyConfig;
-  /** Broadcasts an event to every connection allowed to see it; returns how many received it. */
-  broadcast: (event: string, payload: unknown) => number;
+  /** Broadcasts an event to every connection allowed to see it (`readyBy`: only those ready by then); returns how many received it. */
+  broadcast: (event: string, payload: unknown, target?: { readyBy?: number }) => number;
   logger: Logger;
   now: () => number;
   createId: () => string;
@@ -71,7 +71,7 @@ export class NodeService {
     const invokerOptions: ConstructorParameters<typeof NodeInvoker>[0] = { createId: options.createId };
     if (options.clock !== undefined) invokerOptions.clock = options.clock;
     this.invoker = new NodeInvoker(invokerOptions);
-    this.#presencePacer = new NodePresencePacer(options.clock ?? systemClock, (payload) => options.broadcast('node.presence', payload));
+    this.#presencePacer = new NodePresencePacer(options.clock ?? systemClock, (payload) => options.broadcast('node.presence', payload, { readyBy: payload.ts }));
   }
 
   /** Drops `node.presence` changes not yet sent (the gateway is stopping). */

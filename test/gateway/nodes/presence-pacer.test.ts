@@ -1,4 +1,4 @@
-/** `node.presence` over a real socket with a fake clock: sent on real changes only, paced, never for keepalives. */
+/** `node.presence` over a real socket with a fake clock: sent on real changes only, paced, to readers who were there, never for keepalives. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createFakeClock } from '../../helpers/fake-clock.js';
@@ -24,9 +24,13 @@ describe('node.presence pacing', () => {
       const node = await openNodeSocket(gateway.url, gateway.token!, { displayName: 'kitchen' });
       await settle(reader);
       assert.deepEqual(nodePresence(reader), [], 'nothing before the window ends');
+      clock.advance(1);
+      const latecomer = await openAuthenticatedSocket(gateway.url, gateway.token!);
       clock.advance(PACED_MIN_WINDOW_MS);
       const connected = await reader.waitFor((f) => f['event'] === 'node.presence');
       assert.deepEqual({ ...(connected['payload'] as object), ts: 0 }, { nodeId: node.nodeId, displayName: 'kitchen', connected: true, reason: 'connect', ts: 0 });
+      await settle(latecomer);
+      assert.deepEqual(nodePresence(latecomer), [], 'a reader that connected after the change sees the node in node.list, not as news');
 
       for (let i = 0; i < 3; i++) assert.equal((await call(node, 'node.event', { event: 'node.presence.alive', payload: { trigger: 'background' } }))['payload'].handled, true);
       node.socket.close();
@@ -43,6 +47,7 @@ describe('node.presence pacing', () => {
       assert.equal((gone['payload'] as any).reason, 'disconnect');
       assert.equal(nodePresence(reader).length, 2);
       reader.socket.close();
+      latecomer.socket.close();
     } finally {
       await gateway.stop();
     }
