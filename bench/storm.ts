@@ -13,7 +13,7 @@
  * STORM_WATCHERS=50; STORM_AUTH=device-token (default, as a paired node) or shared-token. Prints one JSON document on stdout; progress on stderr.
  */
 import { randomUUID } from 'node:crypto';
-import { GatewayClient, GatewayTransportError, Reconnector, createDeviceIdentity, type DeviceIdentity } from '../src/client/index.js';
+import { GatewayClient, GatewayRequestError, GatewayTransportError, Reconnector, createDeviceIdentity, type DeviceIdentity } from '../src/client/index.js';
 import { httpStatus, spawnClawgate, type ClawgateProcess } from './lib/processes.js';
 import { percentile, round } from './lib/stats.js';
 
@@ -24,6 +24,9 @@ const AUTH = process.env['STORM_AUTH'] === 'shared-token' ? 'shared-token' : 'de
 /** The issue's target: everyone back within this long after the restart began. */
 const TARGET_MS = 30_000;
 const GIVE_UP_MS = 120_000;
+
+/** Failed attempts by kind (ECONNREFUSED, HTTP_503, a detail code …), for the report. */
+const failureKinds = new Map<string, number>();
 
 /** Builds a client for one attempt; `onHello` registers what to do once it authenticated. */
 type MakeClient = (onClose: () => void, onHello: (callback: () => void) => void) => GatewayClient;
@@ -81,6 +84,8 @@ class StormClient {
       },
       (error: unknown) => {
         this.refusals += 1;
+        const kind = error instanceof GatewayTransportError ? error.kind : error instanceof GatewayRequestError ? error.detailCode : 'other';
+        failureKinds.set(kind, (failureKinds.get(kind) ?? 0) + 1);
         // As the node host does: a busy refusal (503 + Retry-After) is retried after about that long.
         retry(error instanceof GatewayTransportError ? error.retryAfterMs : undefined);
       },
@@ -164,6 +169,7 @@ async function main(): Promise<void> {
     const initialConnectMs = performance.now() - connectStarted;
     await approveAll(gateway, identities.map((identity) => identity.deviceId));
     for (const client of clients) (client.attempts = 0), (client.refusals = 0);
+    failureKinds.clear();
 
     progress('restarting the gateway');
     const restartedAt = performance.now();
@@ -191,7 +197,12 @@ async function main(): Promise<void> {
           targetMs: TARGET_MS,
           isWithinTarget: allBackMs < TARGET_MS,
           backMs: { p50: round(percentile(backMs, 50)), p90: round(percentile(backMs, 90)), p99: round(percentile(backMs, 99)), max: round(Math.max(...backMs)) },
-          attempts: { total: clients.reduce((sum, c) => sum + c.attempts, 0), refusedOrFailed: clients.reduce((sum, c) => sum + c.refusals, 0), maxPerClient: Math.max(...clients.map((c) => c.attempts)) },
+          attempts: {
+            total: clients.reduce((sum, c) => sum + c.attempts, 0),
+            refusedOrFailed: clients.reduce((sum, c) => sum + c.refusals, 0),
+            maxPerClient: Math.max(...clients.map((c) => c.attempts)),
+            failures: Object.fromEntries(failureKinds),
+          },
         },
         null,
         2,
