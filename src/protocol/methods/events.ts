@@ -71,3 +71,9 @@ export const eventsResume = defineContract({
   params: EventsResumeParamsSchema,
   result: EventsResumeResultSchema,
 });
+
+/**
+ * Methods Clawgate serves that OpenClaw does not publish: extensions only our clients call (the
+ * method-scopes compat test allows exactly these).
+ */
+export const CLAWGATE_EXTENSION_CONTRACTS = [eventsResumable, eventsResume] as const;
