@@ -39,6 +39,8 @@ const INTERVAL_MS = env('SOAK_INTERVAL_MS', 1000);
 const NODE_EVENT_MS = env('SOAK_NODE_EVENT_MS', 20_000);
 const SAMPLE_MS = env('SOAK_SAMPLE_MS', 5000);
 const CONNECT_BURST = 16;
+/** `gateway.maxConnections` for the soak's gateway: every connection plus the approving admin. */
+const SOAK_MAX_CONNECTIONS = Math.max(4096, SIZES.operators + SIZES.nodes + SIZES.watchers + 64);
 
 type Frame = Record<string, any>;
 
@@ -54,7 +56,15 @@ class SoakSocket {
   private constructor(socket: WebSocket) {
     this.#socket = socket;
     socket.on('error', () => undefined);
-    socket.on('message', (data) => {
+    socket.on('message', (data: Buffer) => {
+      // Large broadcasts (a presence list of thousands) are counted by name, not parsed: the bench
+      // client must not become the bottleneck it measures.
+      if (data.length > 65_536 && data.subarray(0, 16).toString() === '{"type":"event",') {
+        const name = /"event":"([^"]+)"/.exec(data.subarray(0, 96).toString())?.[1] ?? 'unknown';
+        this.events += 1;
+        this.eventNames.set(name, (this.eventNames.get(name) ?? 0) + 1);
+        return;
+      }
       const frame = JSON.parse(data.toString()) as Frame;
       const resolve = this.#pending.get(String(frame['id']));
       if (resolve !== undefined) {
@@ -269,7 +279,8 @@ async function startEchoServer(): Promise<{ url: string; pid: number; stop(): Pr
 }
 
 async function main(): Promise<void> {
-  const gateway = await spawnClawgate();
+  // 5,000 sockets from one host: raise the connection cap (default 4,096) for this gateway only.
+  const gateway = await spawnClawgate({ gateway: { maxConnections: SOAK_MAX_CONNECTIONS } });
   const results: Record<string, unknown>[] = [];
   try {
     await waitUntilReady(gateway.port);

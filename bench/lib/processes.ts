@@ -25,28 +25,39 @@ export interface ClawgateProcess {
   /** ms since spawn (performance.now() based). */
   spawnedAt: number;
   token(): string;
+  /** Stops the process (SIGTERM) and starts a new one on the same port and state dir. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * Spawns `clawgate gateway run` on a free port with a generated token (the newcomer path); `config`
- * adds top-level sections to its clawgate.json (e.g. BENCH_MODEL_CONFIG).
+ * adds top-level sections to its clawgate.json (e.g. BENCH_MODEL_CONFIG, or `gateway.maxConnections`).
  */
-export async function spawnClawgate(config: Record<string, unknown> = {}): Promise<ClawgateProcess> {
+export async function spawnClawgate(config: Record<string, unknown> & { gateway?: Record<string, unknown> } = {}): Promise<ClawgateProcess> {
   const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-bench-'));
   const port = await findFreePort();
-  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ ...config, gateway: { port } }));
+  writeFileSync(join(stateDir, 'clawgate.json'), JSON.stringify({ ...config, gateway: { ...config.gateway, port } }));
   const cliEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '', HOME: stateDir, CLAWGATE_STATE_DIR: stateDir };
+  // e.g. BENCH_GATEWAY_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the gateway under load.
+  const nodeArgs = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
   const spawnedAt = performance.now();
-  const daemon = spawnDaemon(process.execPath, [CLAWGATE_BIN, 'gateway', 'run'], cliEnv);
+  const start = (): RunningProcess => spawnDaemon(process.execPath, [...nodeArgs, CLAWGATE_BIN, 'gateway', 'run'], cliEnv);
+  let daemon = start();
   return {
-    process: daemon,
+    get process() {
+      return daemon;
+    },
     port,
     url: `ws://127.0.0.1:${port}`,
     stateDir,
     cliEnv,
     spawnedAt,
     token: () => readTokenFile(stateDir),
+    restart: async () => {
+      await daemon.stop(5000);
+      daemon = start();
+    },
     stop: async () => {
       await daemon.stop(5000);
       rmSync(stateDir, { recursive: true, force: true });

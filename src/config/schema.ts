@@ -153,6 +153,8 @@ export const GatewayConfigSchema = Type.Object(
     tickIntervalMs: Type.Optional(Type.Integer({ minimum: 1000, maximum: 600_000 })),
     maxPayloadBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 256 * 1024 * 1024 })),
     maxBufferedBytes: Type.Optional(Type.Integer({ minimum: 65_536, maximum: 1024 * 1024 * 1024 })),
+    /** All authenticated connections together (owner included); raise for very large fleets. */
+    maxConnections: Type.Optional(Type.Integer({ minimum: 128, maximum: 65_536 })),
     nodes: Type.Optional(GatewayNodesConfigSchema),
     /** OpenClaw's `gateway.http.endpoints.chatCompletions.enabled`: the OpenAI-compatible endpoint (default off). */
     http: Type.Optional(

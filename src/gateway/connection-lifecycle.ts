@@ -4,14 +4,16 @@
  * Creates the `GatewayConnection` for an accepted socket and sends the challenge; runs `connect`
  * (Tailscale identity, rate limiter, credential checks, audit, presence, hello-ok, node registration);
  * hands requests to the dispatcher; and on close aborts the connection's in-flight requests and
- * detaches it from the event bus, the node registry and presence. Presence changes are coalesced.
+ * detaches it from the event bus (or hands it to its resume journal), the node registry and presence.
+ * Presence changes are coalesced and paced.
  */
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
-import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type HelloOk, type RequestFrame } from '../protocol/index.js';
+import { GatewayError, MAX_PREAUTH_PAYLOAD_BYTES, type RequestFrame } from '../protocol/index.js';
 import type { Logger } from '../logging/index.js';
-import type { Clock, TimerHandle } from '../time/index.js';
+import type { Clock } from '../time/index.js';
 import { acceptConnect, type AcceptedConnect } from './handshake.js';
+import type { SplicedHelloResponse } from './hello.js';
 import { ownerChannelAddress, resolveClientAddress, type ResolvedClientAddress } from './http/client-address.js';
 import type { Admission, AdmissionRefusal, TrackableSocket } from './http/admission.js';
 import { limitPreAuthReads } from './http/preauth-reader.js';
@@ -21,14 +23,13 @@ import type { SendBudget } from './send-budget.js';
 import { GatewayConnection, type ConnectionHandler } from './connection.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { EventBus } from './event-bus.js';
+import type { EventJournals } from './event-journal.js';
 import type { PairingService } from './pairing/service.js';
 import type { NodeService } from './nodes/service.js';
 import type { PresenceRegistry } from './presence.js';
+import type { PacedFlush } from './paced-flush.js';
 import type { GatewaySettings } from './settings.js';
 import type { TailscaleIdentity, TailscaleIdentityVerifier } from './tailscale/identity.js';
-
-/** Presence changes within this window go out as one broadcast (ms). */
-const PRESENCE_COALESCE_MS = 100;
 
 /** The shared-secret check a verified Tailscale identity replaces (the whois match is the proof). */
 const TAILSCALE_VERIFIED_AUTH = { mode: 'none' } as const;
@@ -43,13 +44,15 @@ export interface ConnectionLifecycleOptions {
   nodes: NodeService;
   presence: PresenceRegistry;
   events: EventBus;
+  /** Replay windows of `events.resume`: told of every ready and closed connection. */
+  eventJournals: EventJournals;
   dispatcher: Dispatcher;
   authLimiter: AuthRateLimiter;
   tailscaleIdentity: TailscaleIdentityVerifier | undefined;
-  /** Builds hello-ok for an accepted connect. */
-  helloOk: (connId: string, accepted: AcceptedConnect) => HelloOk;
-  /** Broadcasts the coalesced presence list. */
-  broadcastPresence: () => void;
+  /** The hello-ok response frame for an accepted connect: text, or text around shared presence bytes. */
+  helloOkResponse: (requestId: string, connId: string, accepted: AcceptedConnect) => string | SplicedHelloResponse;
+  /** Coalesces presence changes into paced `presence` broadcasts (paced-flush.ts). */
+  presenceBroadcast: PacedFlush;
   isDraining: () => boolean;
   /** Socket, handshake and connection counts (issue 12, holes 3-4). */
   admission: Admission;
@@ -74,8 +77,6 @@ export class ConnectionLifecycle implements ConnectionHandler {
   readonly #held = new WeakMap<GatewayConnection, Held>();
   /** Keyed by the raw socket, not the request: a close listener holding the request kept its headers alive for the connection's life. */
   readonly #handshakeSources = new WeakMap<object, string>();
-  #presenceTimer: TimerHandle;
-  #isPresencePending = false;
 
   constructor(options: ConnectionLifecycleOptions) {
     this.#options = options;
@@ -191,11 +192,15 @@ export class ConnectionLifecycle implements ConnectionHandler {
       isBrowser: connection.clientAddress.isBrowser,
       origin: connection.clientAddress.origin,
       caps: params.caps,
+      readyAtMs: this.#options.clock.now(),
     };
     connection.markReady(caller);
+    this.#options.eventJournals.onReady(caller, principal.key);
     this.#auditConnect(connection, frame, 'allowed', accepted.authMethod);
     const presenceChanged = this.#options.presence.add(caller);
-    connection.sendResponse({ type: 'res', id: frame.id, ok: true, payload: this.#options.helloOk(connection.connId, accepted) });
+    const hello = this.#options.helloOkResponse(frame.id, connection.connId, accepted);
+    if (typeof hello === 'string') connection.sendResponseText(hello);
+    else connection.sendResponseParts(hello.head, hello.presence, hello.tail);
     if (role === 'node') {
       this.#options.nodes.onConnect({
         connId: connection.connId,
@@ -234,7 +239,8 @@ export class ConnectionLifecycle implements ConnectionHandler {
     this.#options.dispatcher.closeConnection(connection.connId);
     this.connections.delete(connection);
     this.#release(connection);
-    this.#options.events.detach(connection.connId);
+    // A journaled connection's journal takes its place on the bus for the replay window.
+    if (!this.#options.eventJournals.onClose(connection.connId, connection.lastSeq)) this.#options.events.detach(connection.connId);
     if (connection.caller !== undefined) this.#options.logger.info({ connId: connection.connId }, 'client disconnected');
     if (connection.caller?.role === 'node') this.#options.nodes.onDisconnect(connection.connId);
     if (this.#options.presence.remove(connection.connId)) this.schedulePresence();
@@ -273,23 +279,14 @@ export class ConnectionLifecycle implements ConnectionHandler {
     return closed;
   }
 
-  /**
-   * Schedules one `presence` broadcast for all changes within PRESENCE_COALESCE_MS. Broadcasting the
-   * full list on every connect is O(n²) when many clients (re)connect at once, e.g. after a restart.
-   */
+  /** Presence changed: one paced broadcast (paced-flush.ts), none while draining. */
   schedulePresence(): void {
-    if (this.#isPresencePending || this.#options.isDraining()) return;
-    this.#isPresencePending = true;
-    this.#presenceTimer = this.#options.clock.setTimeout(() => {
-      this.#isPresencePending = false;
-      this.#options.broadcastPresence();
-    }, PRESENCE_COALESCE_MS);
+    if (!this.#options.isDraining()) this.#options.presenceBroadcast.markChanged();
   }
 
   /** Drops a scheduled presence broadcast (the gateway is stopping). */
   cancelPresence(): void {
-    this.#options.clock.clearTimeout(this.#presenceTimer);
-    this.#isPresencePending = false;
+    this.#options.presenceBroadcast.cancel();
   }
 
   /** Connections still in the handshake, and all of them. */

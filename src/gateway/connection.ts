@@ -151,6 +151,19 @@ export class GatewayConnection implements EventRecipient {
     this.#send(frame, false);
   }
 
+  /** Sends a response frame its builder already serialized (hello-ok, see hello.ts). */
+  sendResponseText(text: string): void {
+    this.#sendText(text, false);
+  }
+
+  /** Sends a response frame as one text message in three fragments: `head`, bytes shared with other connections, `tail`. */
+  sendResponseParts(head: string, shared: Buffer, tail: string): void {
+    if (!this.#mayQueue(head.length + shared.length + tail.length, false)) return;
+    this.#socket.send(head, { binary: false, fin: false });
+    this.#socket.send(shared, { binary: false, fin: false });
+    this.#socket.send(tail, { binary: false, fin: true });
+  }
+
   /** Sends an event with this connection's next `seq`. `connect.challenge` carries no seq, as in OpenClaw. */
   sendEvent(event: string, payload: unknown, options: SendEventOptions = {}): void {
     if (event === 'connect.challenge') {
@@ -162,9 +175,26 @@ export class GatewayConnection implements EventRecipient {
   }
 
   /** Sends an event whose payload the bus serialized once for every recipient; only `seq` is added here. */
-  sendPreparedEvent(event: PreparedEvent): void {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
-    this.#sendText(`${event.head},"seq":${++this.#seq}${event.tail}`, event.dropIfSlow);
+  sendPreparedEvent(event: PreparedEvent): number | undefined {
+    if (this.#state === 'closed') return undefined;
+    // A closing connection still numbers its events: a resume journal (event-journal.ts) records them.
+    const seq = ++this.#seq;
+    if (this.#state === 'closing') return seq;
+    const rest = `,"seq":${seq}${event.tail}`;
+    if (event.headBytes === undefined) {
+      this.#sendText(event.head + rest, event.dropIfSlow);
+      return seq;
+    }
+    // One text message in two fragments (RFC 6455 §5.4): the shared head bytes, then seq and tail.
+    if (!this.#mayQueue(event.headBytes.length + rest.length, event.dropIfSlow)) return seq;
+    this.#socket.send(event.headBytes, { binary: false, fin: false });
+    this.#socket.send(rest, { binary: false, fin: true });
+    return seq;
+  }
+
+  /** The last `seq` this connection used. */
+  get lastSeq(): number {
+    return this.#seq;
   }
 
   /** Sends an error response (when there is a request id to answer) and closes with the error's close code. */
@@ -189,22 +219,27 @@ export class GatewayConnection implements EventRecipient {
   }
 
   #sendText(text: string, dropIfSlow: boolean): void {
-    if (this.#state === 'closing' || this.#state === 'closed') return;
+    if (this.#mayQueue(text.length, dropIfSlow)) this.#socket.send(text);
+  }
+
+  /** False when a frame of `length` must not be queued: dropped if it may be, else the socket is closed. */
+  #mayQueue(length: number, dropIfSlow: boolean): boolean {
+    if (this.#state === 'closing' || this.#state === 'closed') return false;
     if (this.#socket.bufferedAmount > this.#options.maxBufferedBytes) {
-      if (dropIfSlow) return;
+      if (dropIfSlow) return false;
       const error = new GatewayError('SLOW_CONSUMER', { limitBytes: this.#options.maxBufferedBytes });
       this.#options.logger.warn({ connId: this.connId, bufferedBytes: this.#socket.bufferedAmount }, 'closing slow consumer');
       this.close(error.closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
-      return;
+      return false;
     }
     // Many sockets under their own limit can still add up (issue 12, hole 4): one global budget.
-    if (this.#options.sendBudget?.allows(this.#socket.bufferedAmount, text.length) === false) {
-      if (dropIfSlow) return;
+    if (this.#options.sendBudget?.allows(this.#socket.bufferedAmount, length) === false) {
+      if (dropIfSlow) return false;
       this.#options.logger.warn({ connId: this.connId, bufferedBytes: this.#socket.bufferedAmount }, 'closing slow consumer: gateway send budget spent');
       this.close(new GatewayError('SLOW_CONSUMER', { limitBytes: this.#options.maxBufferedBytes }).closeCode ?? CloseCode.POLICY_VIOLATION, 'slow consumer');
-      return;
+      return false;
     }
-    this.#socket.send(text);
+    return true;
   }
 
   #socketOnMessage(data: RawData, isBinary: boolean): void {

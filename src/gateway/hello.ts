@@ -55,7 +55,30 @@ export function buildHelloOk(input: HelloInput): HelloOk {
   return hello;
 }
 
+/** A hello-ok response whose presence list is bytes shared by every connect (sent as one fragmented message). */
+export interface SplicedHelloResponse {
+  /** The frame text up to `"presence":`. */
+  head: string;
+  /** The serialized presence list. */
+  presence: Buffer;
+  /** The rest of the frame text. */
+  tail: string;
+}
+
+/**
+ * Splits the hello-ok response frame around its presence list, so the registry's cached serialization
+ * is sent instead of serializing the list again for every connect. `hello` must have been built with
+ * an empty presence list; a JSON string value cannot contain the unescaped marker.
+ */
+export function spliceHelloResponse(requestId: string, hello: HelloOk, presence: Buffer): SplicedHelloResponse {
+  const text = JSON.stringify({ type: 'res', id: requestId, ok: true, payload: hello });
+  const at = text.indexOf(EMPTY_PRESENCE_MARKER) + EMPTY_PRESENCE_MARKER.length - 2;
+  return { head: text.slice(0, at), presence, tail: text.slice(at + 2) };
+}
+
+const EMPTY_PRESENCE_MARKER = '"snapshot":{"presence":[]';
+
 /** The `presence` event's scope rule (protocol/events/core.ts) applied to the hello-ok snapshot. */
-function canSeePresence(accepted: AcceptedConnect): boolean {
+export function canSeePresence(accepted: AcceptedConnect): boolean {
   return accepted.role === 'operator' && scopeSatisfies(accepted.scopes, 'operator.read');
 }

@@ -21,6 +21,8 @@ export interface CallerInfo {
   readonly origin?: string | undefined;
   /** `connect.caps` the client declared (e.g. `tool-events`: it wants the tool stream of the runs it starts). */
   readonly caps?: readonly string[] | undefined;
+  /** When the connection completed its handshake (gateway clock, ms). */
+  readonly readyAtMs?: number | undefined;
 }
 
 /** What a handler gets besides its params. `A` is the method's interim ack payload type. */

@@ -8,6 +8,22 @@
 import { hostname, networkInterfaces, platform, release } from 'node:os';
 import { deviceFamilyFor, type ClientInfo, type PresenceEntry } from '../protocol/index.js';
 
+/** About how long one serialized entry is (200–300 bytes): the pacing estimate (paced-flush.ts). */
+export const PRESENCE_ENTRY_BYTES = 256;
+
+/** How long a serialized presence list may be reused while nothing changed (ms). */
+const LIST_JSON_MAX_AGE_MS = 1000;
+/** How long it may be reused although presence changed (many clients connecting at once) (ms). */
+const LIST_JSON_RAMP_REUSE_MS = 250;
+
+/** A serialized presence list and the presence version it shows. */
+export interface PresenceSnapshotJson {
+  readonly version: number;
+  readonly atMs: number;
+  readonly text: string;
+  readonly bytes: Buffer;
+}
+
 export interface PresenceClient {
   connId: string;
   client: ClientInfo;
@@ -23,6 +39,7 @@ export class PresenceRegistry {
   readonly #now: () => number;
   /** Bumped on every change; part of `stateVersion`. */
   version = 1;
+  #snapshotJson: PresenceSnapshotJson | undefined;
 
   constructor(options: { version: string; instanceId: string; now: () => number }) {
     this.#now = options.now;
@@ -72,6 +89,26 @@ export class PresenceRegistry {
     const removed = this.#entries.delete(connId);
     if (removed) this.version++;
     return removed;
+  }
+
+  /**
+   * `list()` serialized (text and UTF-8 bytes) with the `version` it shows. hello-ok carries the whole
+   * list to every connecting reader, and serializing 3,000 entries for each of 3,000 connects was most
+   * of a 5,000-connection ramp: so a serialization is reused while it shows the current version (up
+   * to LIST_JSON_MAX_AGE_MS, for the gateway's own `ts`), and during a ramp, when every connect
+   * changes the list, for LIST_JSON_RAMP_REUSE_MS. A reused older list is sent with its own version
+   * in `stateVersion.presence`, so the client takes the next `presence` broadcast as newer.
+   */
+  snapshotJson(): PresenceSnapshotJson {
+    const nowMs = this.#now();
+    const cached = this.#snapshotJson;
+    if (cached !== undefined) {
+      const ageMs = nowMs - cached.atMs;
+      if (ageMs < LIST_JSON_RAMP_REUSE_MS || (cached.version === this.version && ageMs < LIST_JSON_MAX_AGE_MS)) return cached;
+    }
+    const text = JSON.stringify(this.list());
+    this.#snapshotJson = { version: this.version, atMs: nowMs, text, bytes: Buffer.from(text) };
+    return this.#snapshotJson;
   }
 
   list(): PresenceEntry[] {

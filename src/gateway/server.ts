@@ -19,6 +19,7 @@ import {
   shutdownEvent,
   tickEvent,
   type HelloOk,
+  type PresenceEntry,
 } from '../protocol/index.js';
 import { ownerSocketPathFor } from '../config/index.js';
 import type { Logger } from '../logging/index.js';
@@ -30,14 +31,14 @@ import { BrowserAccessPolicy } from './http/browser-access.js';
 import { ConnectionLifecycle } from './connection-lifecycle.js';
 import { UpgradeGate } from './upgrade-gate.js';
 import { Dispatcher } from './dispatcher.js';
-import { EventBus } from './event-bus.js';
+import { EventBus, type EventTarget } from './event-bus.js';
 import { FeatureHost } from './feature-host.js';
 import { createFeatureContext } from './feature-context.js';
 import { HealthBroadcast } from './health-broadcast.js';
 import { HealthMonitor } from './health-monitor.js';
 import { createProbeRoutes } from './http/routes.js';
 import { HttpRouter } from './http/router.js';
-import { buildHelloOk } from './hello.js';
+import { buildHelloOk, canSeePresence, spliceHelloResponse, type SplicedHelloResponse } from './hello.js';
 import { bindListeners, closeServers } from './http/listeners.js';
 import { Admission } from './http/admission.js';
 import { hardenHttpServer, listenOwnerSocket, type OwnerChannel } from './http/owner-listener.js';
@@ -45,7 +46,9 @@ import { SendBudget } from './send-budget.js';
 import { LogReader } from './log-reader.js';
 import { MethodRegistry } from './method-registry.js';
 import { BUILTIN_METHOD_FAMILIES } from './methods/index.js';
-import { PresenceRegistry } from './presence.js';
+import { PRESENCE_ENTRY_BYTES, PresenceRegistry } from './presence.js';
+import { PacedFlush } from './paced-flush.js';
+import { EventJournals } from './event-journal.js';
 import { DeviceAdmin } from './pairing/device-admin.js';
 import { PairingService, type PairingDeps } from './pairing/service.js';
 import type { SharedSecretAuth } from './pairing/shared-secret.js';
@@ -54,6 +57,9 @@ import type { GatewayServices } from './services.js';
 import type { GatewayServerOptions } from './server-options.js';
 
 export type { GatewayServerOptions } from './server-options.js';
+
+/** A presence broadcast goes out in slices of about this many bytes per turn of the event loop. */
+const PRESENCE_SLICE_BYTES = 4 * 1024 * 1024;
 
 export class GatewayServer {
   readonly bootId: string;
@@ -107,7 +113,7 @@ export class GatewayServer {
     this.#presence = new PresenceRegistry({ version: CLAWGATE_VERSION, instanceId: this.bootId, now });
     this.#healthBroadcast = new HealthBroadcast(this.#health, this.events, () => this.#stateVersion());
     this.#store = options.store ?? StateStore.openForStateDir(settings.paths.stateDir, { migrations: this.#features.migrations() });
-    const broadcast = (event: string, payload: unknown): void => void this.events.emitByName(event, payload);
+    const broadcast = (event: string, payload: unknown, target: EventTarget = {}): number => this.events.emitByName(event, payload, target);
     const pairingDeps: PairingDeps = {
       store: this.#store,
       // Read at each connect, so a live config reload that replaces settings.auth takes effect.
@@ -129,6 +135,7 @@ export class GatewayServer {
       createId,
       clock: this.#clock,
     });
+    const eventJournals = new EventJournals(this.events, this.#clock);
     this.#services = {
       devices: new DeviceAdmin(pairingDeps),
       health: this.#health,
@@ -138,6 +145,7 @@ export class GatewayServer {
       nodes: this.#nodes,
       now,
       contributeStatus: (status) => this.#features.contributeStatus(status),
+      eventJournals,
       runtime: {
         version: CLAWGATE_VERSION,
         pid: process.pid,
@@ -177,14 +185,22 @@ export class GatewayServer {
       nodes: this.#nodes,
       presence: this.#presence,
       events: this.events,
+      eventJournals,
       dispatcher: this.#dispatcher,
       authLimiter,
       tailscaleIdentity: options.tailscaleIdentity,
       admission: this.#admission,
       sendBudget: new SendBudget(() => [...this.#lifecycle.connections].map((connection) => connection.bufferedBytes)),
       isOwnerChannel: (request) => this.#ownerSockets.has(request.socket),
-      helloOk: (connId, accepted) => this.#helloOk(connId, accepted),
-      broadcastPresence: () => this.events.emit(presenceEvent, { presence: this.#presence.list() }, {}, { stateVersion: this.#stateVersion() }),
+      helloOkResponse: (requestId, connId, accepted) => this.#helloOkResponse(requestId, connId, accepted),
+      presenceBroadcast: new PacedFlush({
+        clock: this.#clock,
+        flush: () => {
+          const presence = this.#presence.list();
+          const recipients = this.events.emitSliced(presenceEvent, { presence }, { stateVersion: this.#stateVersion(), sliceBytes: PRESENCE_SLICE_BYTES, defer: (next) => this.#clock.setTimeout(next, 0) });
+          return presence.length * PRESENCE_ENTRY_BYTES * recipients;
+        },
+      }),
       isDraining: () => this.#isDraining,
     });
   }
@@ -239,6 +255,7 @@ export class GatewayServer {
     this.#isReady = false;
     this.#clock.clearInterval(this.#tickTimer);
     this.#lifecycle.cancelPresence();
+    this.#nodes.stop();
     await this.#features.preClose();
     this.events.emit(shutdownEvent, restartExpectedMs === undefined ? { reason } : { reason, restartExpectedMs });
     const closeCode = restartExpectedMs === undefined ? CloseCode.GOING_AWAY : CloseCode.SERVICE_RESTART;
@@ -323,7 +340,16 @@ export class GatewayServer {
     this.#healthBroadcast.check();
   }
 
-  #helloOk(connId: string, accepted: AcceptedConnect): HelloOk {
+  /** The hello-ok response; a reader's presence list is the registry's cached serialization, shared. */
+  #helloOkResponse(requestId: string, connId: string, accepted: AcceptedConnect): string | SplicedHelloResponse {
+    if (!canSeePresence(accepted)) return JSON.stringify({ type: 'res', id: requestId, ok: true, payload: this.#helloOk(connId, accepted, this.#presence.list()) });
+    const snapshot = this.#presence.snapshotJson();
+    const hello = this.#helloOk(connId, accepted, []);
+    hello.snapshot.stateVersion = { ...hello.snapshot.stateVersion, presence: snapshot.version };
+    return spliceHelloResponse(requestId, hello, snapshot.bytes);
+  }
+
+  #helloOk(connId: string, accepted: AcceptedConnect, presence: PresenceEntry[]): HelloOk {
     const sessionDefaults = this.#features.sessionDefaults();
     return buildHelloOk({
       connId,
@@ -333,7 +359,7 @@ export class GatewayServer {
       configPath: this.#options.config.path,
       methods: this.#registry.names(),
       events: this.events.names(),
-      presence: this.#presence.list(),
+      presence,
       health: this.#health.snapshot(),
       stateVersion: this.#stateVersion(),
       uptimeMs: this.#clock.now() - this.#startedAtMs,

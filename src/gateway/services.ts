@@ -6,6 +6,7 @@ import type { NodeService } from './nodes/service.js';
 import type { AuthMode, StatusResult } from '../protocol/index.js';
 import type { LoadedConfig } from '../config/index.js';
 import type { DeviceAdmin } from './pairing/device-admin.js';
+import type { EventJournals } from './event-journal.js';
 
 /** Facts about the running gateway, for `status`. */
 export interface RuntimeInfo {
@@ -39,4 +40,6 @@ export interface GatewayServices {
   readonly now: () => number;
   /** Lets features add their part of `status` (channels, sessions); mutates `status`. */
   readonly contributeStatus: (status: StatusResult) => void;
+  /** Replay windows for `events.resume` (Clawgate extension). */
+  readonly eventJournals: EventJournals;
 }

@@ -103,7 +103,7 @@ export function resolveGatewaySettings(input: ResolveSettingsInput): GatewaySett
     maxPayloadBytes: gateway.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     maxBufferedBytes: gateway.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     maxPendingHandshakes: DEFAULT_MAX_PENDING_HANDSHAKES,
-    maxConnections: DEFAULT_MAX_CONNECTIONS,
+    maxConnections: gateway.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     paths,
     hardening: resolveHardeningSettings(config),
   };

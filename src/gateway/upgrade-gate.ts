@@ -4,7 +4,8 @@
  * Guard clauses in order, each with its own status: draining → 503; a browser whose Origin/Host the
  * policy refuses → 403 before any socket exists (security lessons T-CSWSH-1); too many connections,
  * or too many pending handshakes in all or from this source (http/admission.ts) → 503. Upgrades on
- * the owner socket skip the counts: that is the room kept for the owner. Then ws completes the handshake.
+ * the owner socket skip the counts: that is the room kept for the owner. Busy refusals carry
+ * `Retry-After`. Then ws completes the handshake.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -12,6 +13,9 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logging/index.js';
 import type { BrowserAccessPolicy } from './http/browser-access.js';
 import { rejectUpgrade } from './http/listeners.js';
+
+/** `Retry-After` (s) of a 503 for a full handshake or connection table. */
+export const UPGRADE_BUSY_RETRY_AFTER_S = 1;
 
 export interface UpgradeGateOptions {
   wss: WebSocketServer;
@@ -51,7 +55,9 @@ export class UpgradeGate {
       const refusal = total >= options.maxConnections ? 'connections-full' : options.admitHandshake(request);
       if (refusal !== undefined) {
         options.logger.warn({ pending, total, refusal, remoteAddress: request.socket.remoteAddress }, 'refusing connection: limit reached');
-        return rejectUpgrade(socket, 503, 'too many connections');
+        // Busy, not broken: a storm of reconnecting clients retries in about a second (Retry-After,
+        // honoured with jitter by client/core/reconnect.ts) instead of backing off exponentially.
+        return rejectUpgrade(socket, 503, 'too many connections', UPGRADE_BUSY_RETRY_AFTER_S);
       }
     }
     options.wss.handleUpgrade(request, socket, head, (ws) => options.onSocket(ws, request));

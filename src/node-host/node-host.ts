@@ -9,7 +9,7 @@
  */
 import { platform } from 'node:os';
 import type WebSocket from 'ws';
-import { GatewayClient, GatewayRequestError, loadOrCreateDeviceIdentity, Reconnector, type BackoffOptions, type DeviceIdentity } from '../client/index.js';
+import { GatewayClient, GatewayRequestError, GatewayTransportError, loadOrCreateDeviceIdentity, Reconnector, type BackoffOptions, type DeviceIdentity } from '../client/index.js';
 import {
   CLAWGATE_VERSION,
   DEFAULT_RPC_TIMEOUT_MS,
@@ -173,7 +173,7 @@ export class NodeHost {
       }
       return this.#retry(`connect refused: ${error.message} [${code}]`);
     }
-    this.#retry(`connect failed: ${error instanceof Error ? error.message : String(error)}`);
+    this.#retry(`connect failed: ${error instanceof Error ? error.message : String(error)}`, error instanceof GatewayTransportError ? error.retryAfterMs : undefined);
   }
 
   #clientOnClose(client: GatewayClient, code: number, reason: string): void {
@@ -181,10 +181,13 @@ export class NodeHost {
     this.#retry(`connection lost (${code}${reason ? `: ${reason}` : ''})`);
   }
 
-  #retry(why: string): void {
-    const delayMs = this.#reconnector.schedule(() => {
-      if (this.#state === 'waiting') this.#connect();
-    });
+  #retry(why: string, retryAfterMs?: number): void {
+    const delayMs = this.#reconnector.schedule(
+      () => {
+        if (this.#state === 'waiting') this.#connect();
+      },
+      { retryAfterMs },
+    );
     this.#setState('waiting', `${why}; reconnecting in ${delayMs} ms`);
   }
 

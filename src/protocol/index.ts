@@ -21,3 +21,4 @@ export * from './methods/chat.js';
 export * from './methods/sessions.js';
 export * from './methods/exec-approvals.js';
 export * from './methods/channels.js';
+export * from './methods/events.js';

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { BUILTIN_METHOD_FAMILIES } from '../../src/gateway/methods/index.js';
-import { AGENT_CONTRACTS, CHAT_CONTRACTS, DEVICE_CONTRACTS, EXEC_APPROVAL_CONTRACTS, NODE_CONTRACTS, SEND_CONTRACTS, SESSIONS_CONTRACTS, SYSTEM_CONTRACTS } from '../../src/protocol/index.js';
+import { AGENT_CONTRACTS, CHAT_CONTRACTS, CLAWGATE_EXTENSION_CONTRACTS, DEVICE_CONTRACTS, EXEC_APPROVAL_CONTRACTS, NODE_CONTRACTS, SEND_CONTRACTS, SESSIONS_CONTRACTS, SYSTEM_CONTRACTS } from '../../src/protocol/index.js';
 import { createAgentFeature } from '../../src/agent/feature.js';
 import { protocolSchemaPath } from '../helpers/protocol-schema.js';
 
@@ -34,8 +34,10 @@ describe('method scopes vs OpenClaw', () => {
     assert.deepEqual(differences, []);
   });
 
-  it('serves no method that OpenClaw does not publish', () => {
-    assert.deepEqual(ours.filter((method) => published[method.name] === undefined).map((m) => m.name), []);
+  it('serves no method that OpenClaw does not publish, except the declared Clawgate extensions', () => {
+    const extensions = new Set<string>(CLAWGATE_EXTENSION_CONTRACTS.map((contract) => contract.name));
+    assert.deepEqual(ours.filter((method) => published[method.name] === undefined && !extensions.has(method.name)).map((m) => m.name), []);
+    assert.deepEqual([...extensions].filter((name) => published[name] !== undefined), [], 'an extension name OpenClaw has since published');
   });
 
   it('declares every contract in protocol/ (served, or only called by our clients) with the published scope', () => {
@@ -47,7 +49,7 @@ describe('method scopes vs OpenClaw', () => {
   });
 
   it('serves every method from a contract in protocol/ (the gateway never re-declares one)', () => {
-    const contracts = new Map<string, unknown>([...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS, ...FEATURE_CONTRACTS].map((contract) => [contract.name, contract]));
+    const contracts = new Map<string, unknown>([...SYSTEM_CONTRACTS, ...DEVICE_CONTRACTS, ...NODE_CONTRACTS, ...FEATURE_CONTRACTS, ...CLAWGATE_EXTENSION_CONTRACTS].map((contract) => [contract.name, contract]));
     const redeclared = ours.filter((method) => {
       const contract = contracts.get(method.name) as { params: unknown; result: unknown; access: string } | undefined;
       return contract === undefined || contract.params !== method.params || contract.result !== method.result || contract.access !== method.access;

@@ -132,4 +132,21 @@ describe('EventBus', () => {
     assert.throws(() => bus.emit(nodeInvokeRequestEvent, { id: 'i', nodeId: 'n', command: 'c' }), (e: unknown) => e instanceof GatewayError && e.code === 'EVENT_TARGET_MISSING');
     assert.throws(() => bus.emitByName('tick', { ts: 'soon' }), /does not match its schema/);
   });
+
+  it('hands a sliced emit to about sliceBytes of recipients per deferred step; a newer one stops it', () => {
+    const bus = createBus();
+    const readers = Array.from({ length: 10 }, (_, i) => recipient(`r${i}`, 'operator', ['operator.read']));
+    for (const r of readers) bus.attach(r);
+    const deferred: (() => void)[] = [];
+    const defer = (next: () => void): void => void deferred.push(next);
+    const frameBytes = JSON.stringify({ type: 'event', event: 'presence', payload: { presence: [] } }).length;
+    assert.equal(bus.emitSliced(presenceEvent, { presence: [] }, { sliceBytes: frameBytes * 4, defer }), 10);
+    assert.deepEqual(readers.map((r) => r.received.length), [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]);
+    deferred.shift()!();
+    assert.deepEqual(readers.map((r) => r.received.length), [1, 1, 1, 1, 1, 1, 1, 1, 0, 0]);
+    bus.emitSliced(presenceEvent, { presence: [] }, { sliceBytes: frameBytes * 100, defer });
+    for (let next = deferred.shift(); next !== undefined; next = deferred.shift()) next();
+    assert.deepEqual(readers.map((r) => r.received.length), [2, 2, 2, 2, 2, 2, 2, 2, 1, 1], 'the older one stopped; everyone has the newest');
+  });
 });
+

@@ -35,13 +35,16 @@ export class GatewayTransportError extends Error {
   readonly closeReason: string | undefined;
   /** `ECONNREFUSED`, `ETIMEDOUT`, `TIMEOUT`, `CLOSED`, `TLS` … */
   readonly kind: string;
+  /** The gateway said when to try again (a busy refusal's `Retry-After`), in ms. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options: { stage: ConnectionStage; kind: string; closeCode?: number; closeReason?: string }) {
+  constructor(message: string, options: { stage: ConnectionStage; kind: string; closeCode?: number; closeReason?: string; retryAfterMs?: number | undefined }) {
     super(message);
     this.name = 'GatewayTransportError';
     this.stage = options.stage;
     this.kind = options.kind;
     this.closeCode = options.closeCode;
     this.closeReason = options.closeReason;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }

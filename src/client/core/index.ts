@@ -13,3 +13,4 @@ export * from './tick-watchdog.js';
 export * from './seq-tracker.js';
 export * from './contract-call.js';
 export * from './session.js';
+export * from './event-resume.js';

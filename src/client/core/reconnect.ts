@@ -24,10 +24,16 @@ export class Reconnector {
     return this.#attempt;
   }
 
-  /** Runs `attempt` after the next backoff delay (replacing any scheduled one); returns the delay in ms. */
-  schedule(attempt: () => void): number {
+  /**
+   * Runs `attempt` after the next backoff delay (replacing any scheduled one); returns the delay in ms.
+   * With `retryAfterMs` (the gateway said it is busy, HTTP 503 + Retry-After) the delay is that, with
+   * jitter (0.5–1.5×), and the backoff does not grow: during a reconnect storm clients keep coming back
+   * about every second instead of drifting to 16–30 s waits while the gateway has long caught up.
+   */
+  schedule(attempt: () => void, hint: { retryAfterMs?: number | undefined } = {}): number {
     this.cancel();
-    const delayMs = backoffDelayMs(this.#attempt++, this.#backoff);
+    const delayMs =
+      hint.retryAfterMs === undefined ? backoffDelayMs(this.#attempt++, this.#backoff) : Math.round(hint.retryAfterMs * (0.5 + (this.#backoff.random ?? Math.random)()));
     this.#isScheduled = true;
     this.#timer = this.#clock.setTimeout(() => {
       this.#isScheduled = false;

@@ -24,7 +24,8 @@ import {
 } from '../../protocol/index.js';
 import type { ClientClock, IntervalTimers } from '../core/clock.js';
 import type { CallOptions } from '../core/contract-call.js';
-import { GatewayTransportError, type ConnectionStage } from '../core/errors.js';
+import { GatewayTransportError, type ConnectionStage, type GatewayRequestError } from '../core/errors.js';
+import { EventResume } from '../core/event-resume.js';
 import type { SeqGap } from '../core/seq-tracker.js';
 import { GatewaySession, type ConnectChallengeInfo, type KeepaliveOptions } from '../core/session.js';
 import { signDeviceProof, type DeviceIdentity } from './device-identity.js';
@@ -71,6 +72,14 @@ export interface GatewayClientOptions {
   onClose?: (code: number, reason: string) => void;
   /** Events were missed (the frame `seq` jumped). */
   onGap?: (gap: SeqGap) => void;
+  /**
+   * Resume events across reconnects (Clawgate extension, docs/events-resume.md): each `connect()`
+   * after the first replays what the previous connection missed before live events are delivered.
+   * Ignored by gateways without it (OpenClaw).
+   */
+  resumeEvents?: boolean | undefined;
+  /** With `resumeEvents`: the missed events could not be replayed; re-read state from snapshots. */
+  onResync?: ((error: GatewayRequestError) => void) | undefined;
 }
 
 /** Node's timers, unref'd: a pending timeout never keeps a CLI or node host alive on its own. */
@@ -87,10 +96,12 @@ const NODE_INTERVAL_TIMERS: IntervalTimers = {
 
 export class GatewayClient {
   readonly #options: GatewayClientOptions;
+  readonly #resume: EventResume | undefined;
   #session: GatewaySession | undefined;
 
   constructor(options: GatewayClientOptions) {
     this.#options = options;
+    if (options.resumeEvents === true) this.#resume = new EventResume({ deliver: (event) => options.onEvent?.(event), onResync: options.onResync });
   }
 
   get hello(): HelloOk | undefined {
@@ -102,7 +113,10 @@ export class GatewayClient {
     return this.#session?.stage ?? 'socket';
   }
 
-  /** Opens the socket, answers the challenge with `connect`, and resolves with `hello-ok`. */
+  /**
+   * Opens the socket, answers the challenge with `connect`, and resolves with `hello-ok`. May be called
+   * again after the connection closed (a reconnect); with `resumeEvents` the missed events come first.
+   */
   connect(): Promise<HelloOk> {
     const options = this.#options;
     const timeoutMs = options.connectTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
@@ -122,12 +136,18 @@ export class GatewayClient {
       createId: randomUUID,
       validateResults: options.validateResults,
       keepalive: options.keepalive === undefined ? undefined : { timers: NODE_INTERVAL_TIMERS, ...options.keepalive },
-      onEvent: options.onEvent,
+      onEvent: this.#resume === undefined ? options.onEvent : (event) => this.#resume?.onEvent(event),
       onClose: options.onClose,
       onGap: options.onGap,
     });
     this.#session = session;
-    return session.connect();
+    const resume = this.#resume;
+    if (resume === undefined) return session.connect();
+    resume.prepare();
+    return session.connect().then(async (hello) => {
+      await resume.start((method, params) => session.request(method, params));
+      return hello;
+    });
   }
 
   /** Sends a request and resolves with its payload. With `expectFinal`, an `accepted` ack is skipped. */

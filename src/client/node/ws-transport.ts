@@ -58,7 +58,14 @@ class WsTransport implements Transport {
     });
     socket.on('unexpected-response', (_request, response) => {
       const status = response.statusCode ?? 0;
-      this.#fail(new GatewayTransportError(`gateway refused the WebSocket upgrade: HTTP ${response.statusCode ?? '?'}`, { stage: 'upgrade', kind: `HTTP_${status}` }));
+      const retryAfterS = Number(response.headers['retry-after']);
+      this.#fail(
+        new GatewayTransportError(`gateway refused the WebSocket upgrade: HTTP ${response.statusCode ?? '?'}`, {
+          stage: 'upgrade',
+          kind: `HTTP_${status}`,
+          retryAfterMs: Number.isFinite(retryAfterS) && retryAfterS >= 0 ? retryAfterS * 1000 : undefined,
+        }),
+      );
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       const kind = error.code ?? (/certificate|tls|ssl/i.test(error.message) ? 'TLS' : 'ERROR');

@@ -83,10 +83,11 @@ export async function closeServers(servers: readonly Server[]): Promise<void> {
 }
 
 /** Refuses a WebSocket upgrade with a plain HTTP response and a JSON body (`error` is a message or a wire error). */
-export function rejectUpgrade(socket: Duplex, status: number, error: string | ErrorShape): void {
+export function rejectUpgrade(socket: Duplex, status: number, error: string | ErrorShape, retryAfterS?: number): void {
   const body = JSON.stringify({ ok: false, error });
+  const retryAfter = retryAfterS === undefined ? '' : `Retry-After: ${retryAfterS}\r\n`;
   socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\nCache-Control: no-store\r\n${retryAfter}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 }
 

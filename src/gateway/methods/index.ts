@@ -4,5 +4,6 @@ import { logsMethods } from './logs.js';
 import { configMethods } from './config.js';
 import { deviceMethods } from './devices.js';
 import { nodeMethods } from './node.js';
+import { eventsMethods } from './events.js';
 
-export const BUILTIN_METHOD_FAMILIES = [systemMethods, logsMethods, configMethods, deviceMethods, nodeMethods];
+export const BUILTIN_METHOD_FAMILIES = [systemMethods, logsMethods, configMethods, deviceMethods, nodeMethods, eventsMethods];

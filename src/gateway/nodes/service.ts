@@ -27,7 +27,8 @@ import {
 import type { Logger } from '../../logging/index.js';
 import { NodeCommandPolicy, requiredApproveScopes, type NodeCommandPolicyConfig } from './command-policy.js';
 import { NodeInvoker, notConnected } from './invoker.js';
-import type { Clock } from '../../time/index.js';
+import { systemClock, type Clock } from '../../time/index.js';
+import { NodePresencePacer } from './presence-pacer.js';
 import { NodeRegistry, resolveNodeId, type NodeSession } from './registry.js';
 import type { NodeSurfaceStore } from './surface-store.js';
 
@@ -37,8 +38,8 @@ export const NODE_PENDING_TTL_MS = 5 * 60_000;
 export interface NodeServiceOptions {
   store: NodeSurfaceStore;
   policy?: NodeCommandPolicyConfig;
-  /** Broadcasts an event to every connection allowed to see it. */
-  broadcast: (event: string, payload: unknown) => void;
+  /** Broadcasts an event to every connection allowed to see it (`readyBy`: only those ready by then); returns how many received it. */
+  broadcast: (event: string, payload: unknown, target?: { readyBy?: number }) => number;
   logger: Logger;
   now: () => number;
   createId: () => string;
@@ -61,6 +62,7 @@ export class NodeService {
   readonly #store: NodeSurfaceStore;
   readonly #policy: NodeCommandPolicy;
   readonly #options: NodeServiceOptions;
+  readonly #presencePacer: NodePresencePacer;
 
   constructor(options: NodeServiceOptions) {
     this.#options = options;
@@ -69,6 +71,12 @@ export class NodeService {
     const invokerOptions: ConstructorParameters<typeof NodeInvoker>[0] = { createId: options.createId };
     if (options.clock !== undefined) invokerOptions.clock = options.clock;
     this.invoker = new NodeInvoker(invokerOptions);
+    this.#presencePacer = new NodePresencePacer(options.clock ?? systemClock, (payload) => options.broadcast('node.presence', payload, { readyBy: payload.ts }));
+  }
+
+  /** Drops `node.presence` changes not yet sent (the gateway is stopping). */
+  stop(): void {
+    this.#presencePacer.cancel();
   }
 
   /** Registers a node that completed the handshake and files a surface request when needed. */
@@ -236,8 +244,9 @@ export class NodeService {
         session.hostStats = payload;
         return { ok: true, event: params.event, handled: true, reason: 'updated' };
       case 'node.presence.alive':
+        // Recorded for node.list (lastSeenAtMs), not broadcast: a keepalive changes nothing but a
+        // timestamp, and every node's ping to every reader was nodes × readers events (bench/soak.ts).
         session.lastSeenReason = 'alive';
-        this.#presence(session, true, 'alive');
         return { ok: true, event: params.event, handled: true, reason: 'updated' };
       default:
         return { ok: true, event: params.event, handled: false, reason: 'unsupported' };
@@ -323,7 +332,7 @@ export class NodeService {
   #presence(session: NodeSession, isConnected: boolean, reason: NodePresencePayload['reason']): void {
     const payload: NodePresencePayload = { nodeId: session.nodeId, connected: isConnected, reason, ts: this.#options.now() };
     if (session.client.displayName !== undefined) payload.displayName = session.client.displayName;
-    this.#options.broadcast('node.presence', payload);
+    this.#presencePacer.record(payload);
   }
 }
 

@@ -25,4 +25,15 @@ export const FEATURE_ERRORS = defineErrors({
     retryable: true,
   },
   REQUEST_ABORTED: { wire: 'UNAVAILABLE', message: '{method} was aborted: {reason}', retryable: true },
+  // events.resume (Clawgate extension, docs/events-resume.md)
+  EVENTS_RESUME_TOKEN_UNKNOWN: {
+    wire: 'INVALID_REQUEST',
+    message: 'cannot resume events: the resume token is unknown, expired or not yours; re-read state from snapshots',
+    retryable: false,
+  },
+  EVENTS_RESUME_GAP_TOO_OLD: {
+    wire: 'INVALID_REQUEST',
+    message: 'cannot resume events after seq {lastSeq}: the replay window starts at seq {firstSeq}; re-read state from snapshots',
+    retryable: false,
+  },
 });

@@ -32,4 +32,17 @@ describe('Reconnector', () => {
     assert.equal(attempts, 0);
     assert.equal(clock.pendingTimers, 0);
   });
+
+  it('waits about the Retry-After of a busy refusal, with jitter, without growing the backoff', () => {
+    const clock = createFakeClock();
+    let random = 0;
+    const reconnector = new Reconnector(clock, { random: () => random });
+    assert.equal(reconnector.schedule(() => undefined), 750);
+    assert.equal(reconnector.attempt, 1);
+    const busy = [0, 0.5, 0.999].map((r) => ((random = r), reconnector.schedule(() => undefined, { retryAfterMs: 1000 })));
+    assert.deepEqual(busy, [500, 1000, 1499]);
+    assert.equal(reconnector.attempt, 1, 'busy refusals do not count as failures');
+    random = 0.5;
+    assert.equal(reconnector.schedule(() => undefined), 2000);
+  });
 });
