@@ -170,6 +170,15 @@ describe('AgentRuntime', () => {
     assert.equal(store.rules.list().length, 1);
   });
 
+  it('never lets a rule run anything under tools.exec.mode deny', async () => {
+    const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a' } }, (req) => ({ kind: 'text', chunks: [lastToolResultText(req)] }));
+    const { runtime, nodes, store } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'deny' } } });
+    store.rules.add({ agentId: 'main', nodeId: 'node-1', argv: ['uname', '-a'], cwd: null }, { commandText: 'uname -a', approvalId: 'old', resolvedBy: 'test', nowMs: 1 });
+    const outcome = await runtime.submit({ message: 'run it', idempotencyKey: 'deny-rule' }).done;
+    assert.match(outcome.text, /exec denied: tools.exec.mode is "deny"/);
+    assert.equal(nodes.invokes.length, 0);
+  });
+
   it('denies exec with the reason when no approval client is connected', async () => {
     const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a' } }, (req) => ({ kind: 'text', chunks: [lastToolResultText(req)] }));
     const { runtime, nodes } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'ask' } } });
