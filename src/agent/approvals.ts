@@ -14,9 +14,10 @@
  */
 import { GatewayError } from '../protocol/index.js';
 import type { AgentEventSink } from './ports.js';
-import type { ExecRule, ExecRuleKey } from './store/exec-rules.js';
+import type { ExecRule, ExecRuleKey, ExecRuleMeta } from './store/exec-rules.js';
 
 export const DEFAULT_APPROVAL_TTL_MS = 30 * 60_000;
+const DAY_MS = 86_400_000;
 
 export type ApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
 export type ApprovalOutcome = ApprovalDecision | 'expired' | 'no-approval-route' | 'aborted';
@@ -28,8 +29,8 @@ export const ASK_ALWAYS_DECISIONS: readonly ApprovalDecision[] = ['allow-once', 
 
 /** Where `allow-always` decisions are kept (the agent's ExecRuleStore). */
 export interface ExecRuleSink {
-  add(key: ExecRuleKey, meta: { commandText: string; approvalId: string; resolvedBy: string; nowMs: number }): ExecRule;
-  find(key: ExecRuleKey): ExecRule | undefined;
+  add(key: ExecRuleKey, meta: ExecRuleMeta): ExecRule;
+  find(key: ExecRuleKey, nowMs: number): ExecRule | undefined;
   markUsed(id: string, nowMs: number): void;
 }
 
@@ -153,8 +154,9 @@ export class ExecApprovals {
    * not when the node asks always).
    */
   coveringRule(key: ExecRuleKey): ExecRule | undefined {
-    const rule = this.#options.rules.find(key);
-    if (rule !== undefined) this.#options.rules.markUsed(rule.id, this.#options.now());
+    const nowMs = this.#options.now();
+    const rule = this.#options.rules.find(key, nowMs);
+    if (rule !== undefined) this.#options.rules.markUsed(rule.id, nowMs);
     return rule;
   }
 
@@ -169,9 +171,10 @@ export class ExecApprovals {
    * is EXEC_APPROVAL_DECISION_UNSUPPORTED and the request stays pending: silently running it once
    * would betray what the operator chose. `allow-always` stores its rule before the run is released,
    * so a failing store leaves the request pending instead of running on a rule that does not exist.
-   * Returns the rule id for `allow-always`.
+   * Returns the rule id for `allow-always`; `expiresInDays` (OpenClaw's `grantExpiresInDays`) bounds
+   * the rule's life, else it lasts until removed.
    */
-  resolve(id: string, decision: ApprovalDecision, resolvedBy: string): { ruleId?: string } {
+  resolve(id: string, decision: ApprovalDecision, resolvedBy: string, options: { expiresInDays?: number | undefined } = {}): { ruleId?: string } {
     const pending = this.#pending.get(id);
     if (pending === undefined || this.#options.now() >= pending.record.expiresAtMs) throw new GatewayError('EXEC_APPROVAL_NOT_FOUND', { id });
     if (!pending.allowedDecisions.includes(decision)) {
@@ -179,7 +182,9 @@ export class ExecApprovals {
     }
     const nowMs = this.#options.now();
     const { plan } = pending;
-    const rule = decision === 'allow-always' ? this.#options.rules.add({ agentId: plan.agentId, nodeId: plan.nodeId, argv: plan.argv, cwd: plan.cwd }, { commandText: plan.commandText, approvalId: id, resolvedBy, nowMs }) : undefined;
+    const expiresAtMs = options.expiresInDays === undefined ? null : nowMs + options.expiresInDays * DAY_MS;
+    const key = { agentId: plan.agentId, nodeId: plan.nodeId, argv: plan.argv, cwd: plan.cwd };
+    const rule = decision === 'allow-always' ? this.#options.rules.add(key, { commandText: plan.commandText, approvalId: id, resolvedBy, nowMs, expiresAtMs }) : undefined;
     pending.settle(decision, rule?.id);
     this.#options.events.emit('exec.approval.resolved', { id, decision, resolvedBy, ts: nowMs, request: pending.record.request, ...(rule === undefined ? {} : { ruleId: rule.id }) });
     return rule === undefined ? {} : { ruleId: rule.id };

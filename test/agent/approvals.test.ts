@@ -38,6 +38,14 @@ describe('ExecApprovals.resolve', () => {
     assert.equal(approvals.coveringRule({ agentId: 'main', nodeId: 'node-a', argv: ['git', 'push', '--force'], cwd: '/srv/repo' }), undefined);
   });
 
+  it('bounds the rule with expiresInDays (grantExpiresInDays)', async () => {
+    const { approvals, store } = setup();
+    const pending = approvals.request(PLAN, CONTEXT, new AbortController().signal);
+    const { ruleId } = approvals.resolve(approvals.list()[0]!.id, 'allow-always', 'device-1', { expiresInDays: 2 });
+    await pending;
+    assert.equal(store.get(ruleId!)?.expiresAtMs, 1000 + 2 * 86_400_000);
+  });
+
   it('allow-once and deny store no rule', async () => {
     const { approvals, store } = setup();
     for (const decision of ['allow-once', 'deny'] as const) {

@@ -17,7 +17,7 @@ describe('ExecRuleStore', () => {
   it('finds a rule only for the exact argv, cwd, node and agent', () => {
     const rules = new ExecRuleStore(openDatabase(':memory:', AGENT_MIGRATIONS), createId);
     const rule = rules.add(KEY, META);
-    assert.equal(rules.find(KEY)?.id, rule.id);
+    assert.equal(rules.find(KEY, 5)?.id, rule.id);
     const misses = [
       { ...KEY, argv: ['git', 'push', '--force'] },
       { ...KEY, argv: ['git', 'status', '--porcelain'] },
@@ -27,7 +27,7 @@ describe('ExecRuleStore', () => {
       { ...KEY, nodeId: 'node-b' },
       { ...KEY, agentId: 'other' },
     ];
-    for (const key of misses) assert.equal(rules.find(key), undefined, JSON.stringify(key));
+    for (const key of misses) assert.equal(rules.find(key, 5), undefined, JSON.stringify(key));
   });
 
   it('keeps one rule when the same command is allowed always twice, and removes it by id', () => {
@@ -43,7 +43,20 @@ describe('ExecRuleStore', () => {
     assert.deepEqual([rules.get(first.id)?.useCount, rules.get(first.id)?.lastUsedAtMs], [1, 42]);
     assert.equal(rules.remove(first.id), true);
     assert.equal(rules.remove(first.id), false);
-    assert.equal(rules.find(KEY), undefined);
+    assert.equal(rules.find(KEY, 5), undefined);
+  });
+
+  it('stops covering at expiresAtMs; a new decision replaces an expired rule and the latest decision sets the expiry', () => {
+    const rules = new ExecRuleStore(openDatabase(':memory:', AGENT_MIGRATIONS), createId);
+    const rule = rules.add(KEY, { ...META, expiresAtMs: 100 });
+    assert.equal(rules.find(KEY, 99)?.id, rule.id);
+    assert.equal(rules.find(KEY, 100), undefined, 'expired at expiresAtMs');
+    const renewed = rules.add(KEY, { ...META, approvalId: 'ap-2', nowMs: 150, expiresAtMs: 500 });
+    assert.notEqual(renewed.id, rule.id, 'an expired rule is replaced, not revived');
+    assert.deepEqual([renewed.approvalId, renewed.expiresAtMs, rules.list().length], ['ap-2', 500, 1]);
+    const forever = rules.add(KEY, { ...META, approvalId: 'ap-3', nowMs: 200 });
+    assert.deepEqual([forever.id, forever.expiresAtMs], [renewed.id, null]);
+    assert.equal(rules.find(KEY, 10_000_000)?.id, renewed.id);
   });
 
   it('survives reopening the database file', () => {
@@ -54,7 +67,7 @@ describe('ExecRuleStore', () => {
       const rule = new ExecRuleStore(db, createId).add(KEY, META);
       db.close();
       const reopened = openDatabase(path, AGENT_MIGRATIONS);
-      assert.deepEqual(new ExecRuleStore(reopened, createId).find(KEY), rule);
+      assert.deepEqual(new ExecRuleStore(reopened, createId).find(KEY, 5), rule);
       reopened.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -124,7 +124,7 @@ describe('AgentRuntime', () => {
     assert.deepEqual(runtime.approvals.resolve(id, 'allow-always', 'device-1'), { ruleId: store.rules.list()[0]!.id });
     assert.equal((await first.done).status, 'ok');
     const [rule] = store.rules.list();
-    assert.deepEqual({ ...rule!, id: 'x', createdAtMs: 0 }, { id: 'x', agentId: 'main', nodeId: 'node-1', argv: ['uname', '-a'], cwd: null, commandText: 'uname -a', approvalId: id, resolvedBy: 'device-1', createdAtMs: 0, lastUsedAtMs: null, useCount: 0 });
+    assert.deepEqual({ ...rule!, id: 'x', createdAtMs: 0 }, { id: 'x', agentId: 'main', nodeId: 'node-1', argv: ['uname', '-a'], cwd: null, commandText: 'uname -a', approvalId: id, resolvedBy: 'device-1', createdAtMs: 0, expiresAtMs: null, lastUsedAtMs: null, useCount: 0 });
     assert.deepEqual(nodes.invokes[0]?.approval, { id, decision: 'allow-always' });
     const resolved = sink.events.find((e) => e.event === 'exec.approval.resolved')!;
     assert.deepEqual([resolved.payload['decision'], resolved.payload['ruleId']], ['allow-always', rule!.id]);

@@ -86,7 +86,10 @@ describe('exec "Always allow" rules (real gateway, our node host, fake model)', 
     const first = turn('always-1', 'uname -a');
     const request = await nextAsk(seen);
     assert.deepEqual(request['request'].allowedDecisions, ['allow-once', 'allow-always', 'deny']);
-    const allowed = await cli(['exec-approvals', 'allow', request['id'], '--always']);
+    const misused = await cli(['exec-approvals', 'allow', request['id'], '--days', '30']);
+    assert.equal(misused.code, 2, 'a --days without --always is a usage error, not an allow-once');
+    assert.match(misused.stderr, /--days needs --always/);
+    const allowed = await cli(['exec-approvals', 'allow', request['id'], '--always', '--days', '30']);
     assert.equal(allowed.code, 0, allowed.stderr);
     assert.match(allowed.stdout, /Always allowed: /);
     assert.match((await first)['result'].payloads[0].text, /said: Node: box\nLinux /);
@@ -97,6 +100,7 @@ describe('exec "Always allow" rules (real gateway, our node host, fake model)', 
     assert.equal(rules.length, 1);
     assert.deepEqual([rules[0]!['argv'], rules[0]!['cwd'], rules[0]!['nodeId'], rules[0]!['agentId'], rules[0]!['approvalId']], [['uname', '-a'], null, host.nodeId, 'main', request['id']]);
     assert.equal(resolved['ruleId'], rules[0]!['id']);
+    assert.equal(rules[0]!['expiresAtMs'] - rules[0]!['createdAtMs'], 30 * 86_400_000);
 
     const asksBefore = asked().length;
     const second = await turn('always-2', 'uname -a');
@@ -111,7 +115,7 @@ describe('exec "Always allow" rules (real gateway, our node host, fake model)', 
     assert.match((await third)['result'].payloads[0].text, /exec denied/);
     const listed = await cli(['exec-approvals', 'rules']);
     assert.equal(listed.code, 0, listed.stderr);
-    assert.match(listed.stdout, new RegExp(`${rules[0]!['id']}  \\["uname","-a"\\]  cwd -  node ${host.nodeId.slice(0, 12)}  agent main  by .*  used 1x`));
+    assert.match(listed.stdout, new RegExp(`${rules[0]!['id']}  \\["uname","-a"\\]  cwd -  node ${host.nodeId.slice(0, 12)}  agent main  by .*  used 1x  since \\S+  expires \\S+$`, 'm'));
   });
 
   it('keeps the rule across a gateway restart on the same state dir', async () => {

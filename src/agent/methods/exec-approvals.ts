@@ -16,10 +16,10 @@ export function createExecApprovalMethods(runtime: () => AgentRuntime, store: ()
     implement(execApprovalListContract, () => ({ approvals: runtime().approvals.list() })),
     implement(execApprovalResolveContract, (params, { caller }) => {
       const resolvedBy = caller.deviceId ?? caller.client.id;
-      const { ruleId } = runtime().approvals.resolve(params.id, params.decision, resolvedBy);
+      const { ruleId } = runtime().approvals.resolve(params.id, params.decision, resolvedBy, { expiresInDays: params.grantExpiresInDays });
       if (ruleId !== undefined) {
         const rule = store().rules.get(ruleId);
-        audit({ ruleId, argv: rule?.argv, cwd: rule?.cwd, nodeId: rule?.nodeId, agentId: rule?.agentId, approvalId: params.id, resolvedBy }, 'exec rule stored: this command now runs without asking');
+        audit({ ruleId, argv: rule?.argv, cwd: rule?.cwd, nodeId: rule?.nodeId, agentId: rule?.agentId, expiresAtMs: rule?.expiresAtMs, approvalId: params.id, resolvedBy }, 'exec rule stored: this command now runs without asking');
       }
       return { ok: true as const };
     }),

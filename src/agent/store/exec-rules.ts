@@ -4,7 +4,8 @@
  * A rule is deliberately narrow: the exact argv (compared as a JSON array, element by element), the
  * exact cwd, one node id and one agent id. Nothing is a pattern, so "always allow `git status`" can
  * never cover `git push --force`. Rules are written only by an operator's `allow-always` decision
- * (agent/approvals.ts) and removed only by an operator (`exec.approval.rules.remove`).
+ * (agent/approvals.ts) and removed only by an operator (`exec.approval.rules.remove`) or by expiry
+ * (`grantExpiresInDays` on the decision; none by default).
  */
 import type { SqliteDatabase, SqliteStatement } from '../../store/index.js';
 
@@ -22,8 +23,20 @@ export interface ExecRule {
   /** Who decided (device id, client id or `telegram:<senderId>`). */
   resolvedBy: string;
   createdAtMs: number;
+  /** When the rule stops covering the command; null: until removed. */
+  expiresAtMs: number | null;
   lastUsedAtMs: number | null;
   useCount: number;
+}
+
+/** What a decision records with its rule. */
+export interface ExecRuleMeta {
+  commandText: string;
+  approvalId: string;
+  resolvedBy: string;
+  nowMs: number;
+  /** Absent or null: the rule lasts until removed. */
+  expiresAtMs?: number | null;
 }
 
 /** What a rule covers: the key a run is looked up by. */
@@ -44,6 +57,7 @@ interface RuleRow {
   approval_id: string;
   resolved_by: string;
   created_at_ms: number;
+  expires_at_ms: number | null;
   last_used_at_ms: number | null;
   use_count: number;
 }
@@ -62,27 +76,38 @@ export class ExecRuleStore {
   }
 
   /**
-   * Stores a rule for `key`; an identical rule already there is kept (its id, creator and date), so
-   * deciding allow-always twice for one command leaves one rule.
+   * Stores a rule for `key`. Deciding allow-always again for the same command keeps one rule (its id,
+   * creator and date) and the latest decision's expiry; an expired rule is replaced.
    */
-  add(key: ExecRuleKey, meta: { commandText: string; approvalId: string; resolvedBy: string; nowMs: number }): ExecRule {
-    const existing = this.find(key);
-    if (existing !== undefined) return existing;
-    const id = this.#createId();
-    this.#sql(
-      `INSERT INTO agent_exec_rules (rule_id, agent_id, node_id, argv_json, cwd, command_text, approval_id, resolved_by, created_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, key.agentId, key.nodeId, JSON.stringify(key.argv), key.cwd, meta.commandText, meta.approvalId, meta.resolvedBy, meta.nowMs);
-    return this.get(id)!;
+  add(key: ExecRuleKey, meta: ExecRuleMeta): ExecRule {
+    const expiresAtMs = meta.expiresAtMs ?? null;
+    return this.#db.transaction(() => {
+      const existing = this.#row(key);
+      if (existing !== undefined && !isExpired(existing, meta.nowMs)) {
+        this.#sql('UPDATE agent_exec_rules SET expires_at_ms = ? WHERE rule_id = ?').run(expiresAtMs, existing.rule_id);
+        return this.get(existing.rule_id)!;
+      }
+      if (existing !== undefined) this.remove(existing.rule_id);
+      const id = this.#createId();
+      this.#sql(
+        `INSERT INTO agent_exec_rules (rule_id, agent_id, node_id, argv_json, cwd, command_text, approval_id, resolved_by, created_at_ms, expires_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(id, key.agentId, key.nodeId, JSON.stringify(key.argv), key.cwd, meta.commandText, meta.approvalId, meta.resolvedBy, meta.nowMs, expiresAtMs);
+      return this.get(id)!;
+    })();
   }
 
-  /** The rule covering exactly `key`, if any. */
-  find(key: ExecRuleKey): ExecRule | undefined {
-    const row = this.#sql("SELECT * FROM agent_exec_rules WHERE agent_id = ? AND node_id = ? AND argv_json = ? AND ifnull(cwd, '') = ifnull(?, '')").get(key.agentId, key.nodeId, JSON.stringify(key.argv), key.cwd) as RuleRow | undefined;
-    if (row === undefined) return undefined;
+  /** The unexpired rule covering exactly `key` at `nowMs`, if any. */
+  find(key: ExecRuleKey, nowMs: number): ExecRule | undefined {
+    const row = this.#row(key);
+    if (row === undefined || isExpired(row, nowMs)) return undefined;
     const rule = ruleOf(row);
     // Belt and braces: the JSON text matched, so the arrays must too; a mismatch would be a bug, never a match.
     return rule.argv.length === key.argv.length && rule.argv.every((arg, i) => arg === key.argv[i]) ? rule : undefined;
+  }
+
+  #row(key: ExecRuleKey): RuleRow | undefined {
+    return this.#sql("SELECT * FROM agent_exec_rules WHERE agent_id = ? AND node_id = ? AND argv_json = ? AND ifnull(cwd, '') = ifnull(?, '')").get(key.agentId, key.nodeId, JSON.stringify(key.argv), key.cwd) as RuleRow | undefined;
   }
 
   get(id: string): ExecRule | undefined {
@@ -109,6 +134,10 @@ export class ExecRuleStore {
   }
 }
 
+function isExpired(row: RuleRow, nowMs: number): boolean {
+  return row.expires_at_ms !== null && Number(row.expires_at_ms) <= nowMs;
+}
+
 function ruleOf(row: RuleRow): ExecRule {
   const parsed: unknown = JSON.parse(row.argv_json);
   const argv = Array.isArray(parsed) ? parsed.map(String) : [];
@@ -122,6 +151,7 @@ function ruleOf(row: RuleRow): ExecRule {
     approvalId: row.approval_id,
     resolvedBy: row.resolved_by,
     createdAtMs: Number(row.created_at_ms),
+    expiresAtMs: row.expires_at_ms === null ? null : Number(row.expires_at_ms),
     lastUsedAtMs: row.last_used_at_ms === null ? null : Number(row.last_used_at_ms),
     useCount: Number(row.use_count),
   };

@@ -74,6 +74,7 @@ export const AGENT_MIGRATIONS: readonly Migration[] = [
         approval_id     TEXT NOT NULL,
         resolved_by     TEXT NOT NULL,
         created_at_ms   INTEGER NOT NULL,
+        expires_at_ms   INTEGER,
         last_used_at_ms INTEGER,
         use_count       INTEGER NOT NULL DEFAULT 0
       ) STRICT;

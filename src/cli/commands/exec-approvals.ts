@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { execApprovalListContract, execApprovalResolveContract, execRulesListContract, execRulesRemoveContract } from '../../protocol/index.js';
 import type { CliContext } from '../context.js';
+import { CliError, ExitCode } from '../exit-codes.js';
 import { callTarget, parseTimeoutMs, resolveCliTarget, withConnectionOptions, type ConnectionFlags } from '../connection-options.js';
 import { printJson, printLines } from '../output.js';
 
@@ -29,10 +30,13 @@ export function registerExecApprovals(program: Command, getContext: (command: Co
   withConnectionOptions(approvals.command('allow <id>'))
     .description('run the command once, exactly as requested (--always: and from now on, without asking)')
     .option('--always', 'also allow exactly this command (same arguments, cwd, node and agent) from now on')
-    .action(async (id: string, flags: ConnectionFlags & { always?: boolean }, command: Command) => {
+    .option('--days <n>', 'with --always: the rule expires after n days (default: until forgotten)')
+    .action(async (id: string, flags: ConnectionFlags & { always?: boolean; days?: string }, command: Command) => {
       const context = getContext(command);
-      const decision = flags.always === true ? 'allow-always' : 'allow-once';
-      const { payload } = await callTarget(resolveCliTarget(context, flags), execApprovalResolveContract, { id, decision }, { timeoutMs: parseTimeoutMs(flags), context });
+      const decision: 'allow-always' | 'allow-once' = flags.always === true ? 'allow-always' : 'allow-once';
+      const days = flags.days === undefined ? undefined : parseDays(flags.days, flags.always === true);
+      const params = days === undefined ? { id, decision } : { id, decision, grantExpiresInDays: days };
+      const { payload } = await callTarget(resolveCliTarget(context, flags), execApprovalResolveContract, params, { timeoutMs: parseTimeoutMs(flags), context });
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [decision === 'allow-always' ? `Always allowed: ${id} (list rules with \`clawgate exec-approvals rules\`)` : `Allowed once: ${id}`]);
     });
@@ -57,7 +61,10 @@ export function registerExecApprovals(program: Command, getContext: (command: Co
       if (payload.rules.length === 0) return printLines(context.stdout, ['No exec rules.']);
       printLines(
         context.stdout,
-        payload.rules.map((r) => `${r.id}  ${JSON.stringify(r.argv)}  cwd ${r.cwd ?? '-'}  node ${r.nodeId.slice(0, 12)}  agent ${r.agentId}  by ${r.resolvedBy}  used ${r.useCount}x  since ${new Date(r.createdAtMs).toISOString()}`),
+        payload.rules.map(
+          (r) =>
+            `${r.id}  ${JSON.stringify(r.argv)}  cwd ${r.cwd ?? '-'}  node ${r.nodeId.slice(0, 12)}  agent ${r.agentId}  by ${r.resolvedBy}  used ${r.useCount}x  since ${new Date(r.createdAtMs).toISOString()}${r.expiresAtMs === null ? '' : `  expires ${new Date(r.expiresAtMs).toISOString()}`}`,
+        ),
       );
     });
 
@@ -69,4 +76,11 @@ export function registerExecApprovals(program: Command, getContext: (command: Co
       if (flags.json === true) return printJson(context.stdout, payload);
       printLines(context.stdout, [`Forgot rule ${ruleId}: ${JSON.stringify(payload.rule.argv)} asks again.`]);
     });
+}
+
+/** `--days`: a whole number of days, 1–3650, and only with `--always`. */
+function parseDays(value: string, isAlways: boolean): number {
+  const days = Number(value);
+  if (!isAlways || !Number.isInteger(days) || days < 1 || days > 3650) throw new CliError(`--days needs --always and a whole number of days from 1 to 3650 (got ${value})`, ExitCode.USAGE);
+  return days;
 }

@@ -25,7 +25,8 @@ export const ExecApprovalResolveParamsSchema = Type.Object(
     id: Type.String({ minLength: 1 }),
     decision: Type.Union([Type.Literal('allow-once'), Type.Literal('allow-always'), Type.Literal('deny')]),
     reviewer: Type.Optional(Type.Unknown()),
-    grantExpiresInDays: Type.Optional(Type.Integer({ minimum: 1 })),
+    /** With `allow-always`: the rule expires after this many days (OpenClaw's bound: 3650). */
+    grantExpiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })),
   },
   Closed,
 );
@@ -51,6 +52,7 @@ export const ExecRuleSchema = Type.Object(
     approvalId: Type.String(),
     resolvedBy: Type.String(),
     createdAtMs: Type.Integer(),
+    expiresAtMs: Type.Union([Type.Integer(), Type.Null()]),
     lastUsedAtMs: Type.Union([Type.Integer(), Type.Null()]),
     useCount: Type.Integer({ minimum: 0 }),
   },
