@@ -6,20 +6,40 @@
  * single-use (a second resolve is EXEC_APPROVAL_NOT_FOUND) and expires (default 30 min). When the
  * request event reaches no approval-capable operator it is not parked: it is denied at once with
  * the reason, as OpenClaw's `no-approval-route` fallback does.
+ *
+ * `allow-always` also stores an exec rule (store/exec-rules.ts) for exactly the approved argv, cwd,
+ * node and agent, before the decision is acknowledged; later runs it covers skip the ask
+ * (tools/node-exec.ts). It is not offered when the effective policy asks `always` (OpenClaw's
+ * `resolveExecApprovalAllowedDecisions`): a rule could never be used there.
  */
 import { GatewayError } from '../protocol/index.js';
 import type { AgentEventSink } from './ports.js';
+import type { ExecRule, ExecRuleKey, ExecRuleMeta } from './store/exec-rules.js';
 
 export const DEFAULT_APPROVAL_TTL_MS = 30 * 60_000;
+const DAY_MS = 86_400_000;
 
 export type ApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
 export type ApprovalOutcome = ApprovalDecision | 'expired' | 'no-approval-route' | 'aborted';
 
-/**
- * What an operator may decide. OpenClaw also offers `allow-always`, which persists an allow rule on
- * the execution host; Clawgate keeps no such rules yet, so it is neither offered nor accepted.
- */
-export const OFFERED_DECISIONS: readonly ApprovalDecision[] = ['allow-once', 'deny'];
+/** What an operator may decide, as OpenClaw offers it (§6.4). */
+export const OFFERED_DECISIONS: readonly ApprovalDecision[] = ['allow-once', 'allow-always', 'deny'];
+/** The decisions when the effective policy asks `always`: a standing rule would never apply. */
+export const ASK_ALWAYS_DECISIONS: readonly ApprovalDecision[] = ['allow-once', 'deny'];
+
+/** Where `allow-always` decisions are kept (the agent's ExecRuleStore). */
+export interface ExecRuleSink {
+  add(key: ExecRuleKey, meta: ExecRuleMeta): ExecRule;
+  find(key: ExecRuleKey, nowMs: number): ExecRule | undefined;
+  markUsed(id: string, nowMs: number): void;
+}
+
+/** How a request ended; `ruleId` is set when an `allow-always` decision stored (or found) a rule. */
+export interface ApprovalResult {
+  outcome: ApprovalOutcome;
+  id: string;
+  ruleId?: string;
+}
 
 /** The plan a decision is bound to. */
 export interface ExecPlan {
@@ -46,12 +66,16 @@ export interface ApprovalTimers {
 
 interface Pending {
   record: ApprovalRecord;
+  plan: ExecPlan;
+  allowedDecisions: readonly ApprovalDecision[];
   timer: unknown;
-  settle(outcome: ApprovalOutcome): void;
+  settle(outcome: ApprovalOutcome, ruleId?: string): void;
 }
 
 export interface ExecApprovalsOptions {
   events: AgentEventSink;
+  /** Where `allow-always` stores its rule. */
+  rules: ExecRuleSink;
   now: () => number;
   createId: () => string;
   ttlMs?: number;
@@ -73,9 +97,13 @@ export class ExecApprovals {
     this.#timers = options.timers ?? REAL_TIMERS;
   }
 
-  /** Parks until a decision, expiry or abort; emits `exec.approval.requested` to approval clients. */
-  request(plan: ExecPlan, context: { runId: string; toolCallId: string; security: string; ask: string; systemRunPlan: unknown }, signal: AbortSignal): Promise<{ outcome: ApprovalOutcome; id: string }> {
+  /**
+   * Parks until a decision, expiry or abort; emits `exec.approval.requested` to approval clients.
+   * `context.ask` is the effective ask (`always` when the node's own policy says so).
+   */
+  request(plan: ExecPlan, context: { runId: string; toolCallId: string; security: string; ask: string; systemRunPlan: unknown }, signal: AbortSignal): Promise<ApprovalResult> {
     const id = this.#options.createId();
+    const allowedDecisions = context.ask === 'always' ? ASK_ALWAYS_DECISIONS : OFFERED_DECISIONS;
     const createdAtMs = this.#options.now();
     const ttlMs = this.#options.ttlMs ?? DEFAULT_APPROVAL_TTL_MS;
     const record: ApprovalRecord = {
@@ -91,7 +119,7 @@ export class ExecApprovals {
         host: 'node',
         security: context.security,
         ask: context.ask,
-        allowedDecisions: [...OFFERED_DECISIONS],
+        allowedDecisions: [...allowedDecisions],
         agentId: plan.agentId,
         sessionKey: plan.sessionKey,
         runId: context.runId,
@@ -101,23 +129,35 @@ export class ExecApprovals {
       expiresAtMs: createdAtMs + ttlMs,
     };
     return new Promise((resolve) => {
-      const settle = (outcome: ApprovalOutcome): void => {
+      const settle = (outcome: ApprovalOutcome, ruleId?: string): void => {
         const pending = this.#pending.get(id);
         if (pending === undefined) return;
         this.#pending.delete(id);
         this.#timers.clearTimeout(pending.timer);
         signal.removeEventListener('abort', onAbort);
-        resolve({ outcome, id });
+        resolve(ruleId === undefined ? { outcome, id } : { outcome, id, ruleId });
       };
       const onAbort = (): void => settle('aborted');
       const timer = this.#timers.setTimeout(() => {
         settle('expired');
         this.#options.events.emit('exec.approval.resolved', { id, decision: 'deny', resolvedBy: 'expired', ts: this.#options.now(), request: record.request });
       }, ttlMs);
-      this.#pending.set(id, { record, timer, settle });
+      this.#pending.set(id, { record, plan, allowedDecisions, timer, settle });
       signal.addEventListener('abort', onAbort, { once: true });
       if (this.#options.events.emit('exec.approval.requested', { ...record }) === 0) settle('no-approval-route');
     });
+  }
+
+  /**
+   * The operator's standing `allow-always` rule for exactly this argv, cwd, node and agent, marked as
+   * used; undefined when there is none. The caller decides whether a rule may apply (ask mode, and
+   * not when the node asks always).
+   */
+  coveringRule(key: ExecRuleKey): ExecRule | undefined {
+    const nowMs = this.#options.now();
+    const rule = this.#options.rules.find(key, nowMs);
+    if (rule !== undefined) this.#options.rules.markUsed(rule.id, nowMs);
+    return rule;
   }
 
   /** Pending requests, oldest first. */
@@ -127,14 +167,26 @@ export class ExecApprovals {
 
   /**
    * Decides a pending request once; a second decision, or an unknown id, is EXEC_APPROVAL_NOT_FOUND.
-   * `allow-always` is refused (EXEC_APPROVAL_DECISION_UNSUPPORTED) and the request stays pending: it
-   * is not in `allowedDecisions`, and silently running it once would betray what the operator chose.
+   * A decision outside the request's `allowedDecisions` (allow-always while the policy asks always)
+   * is EXEC_APPROVAL_DECISION_UNSUPPORTED and the request stays pending: silently running it once
+   * would betray what the operator chose. `allow-always` stores its rule before the run is released,
+   * so a failing store leaves the request pending instead of running on a rule that does not exist.
+   * Returns the rule id for `allow-always`; `expiresInDays` (OpenClaw's `grantExpiresInDays`) bounds
+   * the rule's life, else it lasts until removed.
    */
-  resolve(id: string, decision: ApprovalDecision, resolvedBy: string): void {
+  resolve(id: string, decision: ApprovalDecision, resolvedBy: string, options: { expiresInDays?: number | undefined } = {}): { ruleId?: string } {
     const pending = this.#pending.get(id);
     if (pending === undefined || this.#options.now() >= pending.record.expiresAtMs) throw new GatewayError('EXEC_APPROVAL_NOT_FOUND', { id });
-    if (!OFFERED_DECISIONS.includes(decision)) throw new GatewayError('EXEC_APPROVAL_DECISION_UNSUPPORTED', { id, decision });
-    pending.settle(decision);
-    this.#options.events.emit('exec.approval.resolved', { id, decision, resolvedBy, ts: this.#options.now(), request: pending.record.request });
+    if (!pending.allowedDecisions.includes(decision)) {
+      throw new GatewayError('EXEC_APPROVAL_DECISION_UNSUPPORTED', { id, decision, allowed: pending.allowedDecisions.join(', ') });
+    }
+    const nowMs = this.#options.now();
+    const { plan } = pending;
+    const expiresAtMs = options.expiresInDays === undefined ? null : nowMs + options.expiresInDays * DAY_MS;
+    const key = { agentId: plan.agentId, nodeId: plan.nodeId, argv: plan.argv, cwd: plan.cwd };
+    const rule = decision === 'allow-always' ? this.#options.rules.add(key, { commandText: plan.commandText, approvalId: id, resolvedBy, nowMs, expiresAtMs }) : undefined;
+    pending.settle(decision, rule?.id);
+    this.#options.events.emit('exec.approval.resolved', { id, decision, resolvedBy, ts: nowMs, request: pending.record.request, ...(rule === undefined ? {} : { ruleId: rule.id }) });
+    return rule === undefined ? {} : { ruleId: rule.id };
   }
 }

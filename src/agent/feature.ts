@@ -58,7 +58,7 @@ export function createAgentFeature(options: AgentFeatureOptions = {}): GatewayFe
       ...createAgentMethods(getRuntime),
       ...createChatMethods(getRuntime, getStore),
       ...createSessionMethods(getRuntime, getStore, () => now()),
-      ...createExecApprovalMethods(getRuntime),
+      ...createExecApprovalMethods(getRuntime, getStore, (fields, message) => context?.logger.info(fields, message)),
     ],
     // OpenClaw 2026.9.6's shape (op capture): modelConfigured tells a UI whether to offer chat or setup.
     sessionDefaults: (): SessionDefaults => ({

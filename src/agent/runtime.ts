@@ -111,7 +111,7 @@ export class AgentRuntime {
     this.#options = options;
     // Unknown model refs fail here, at gateway start, not at the first message.
     this.#targets = resolveModelTargets(options.config.models, configuredModelRefs(options.config.agents));
-    const approvalOptions: ConstructorParameters<typeof ExecApprovals>[0] = { events: options.events, now: options.now, createId: options.createId };
+    const approvalOptions: ConstructorParameters<typeof ExecApprovals>[0] = { events: options.events, rules: options.store.rules, now: options.now, createId: options.createId };
     const ttlMs = options.config.tools?.exec?.approvalTimeoutMs;
     if (ttlMs !== undefined) approvalOptions.ttlMs = ttlMs;
     if (options.timers !== undefined) approvalOptions.timers = options.timers;

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { CallerInfo, FeatureContext, GatewayFeature, MethodContext, MethodDefinition, PreparedEvent } from '../gateway/index.js';
 import { CLAWGATE_VERSION } from '../protocol/index.js';
 import type { AgentPort, TurnOutcome, TurnRequest } from './agent-port.js';
+import type { ChannelApprovalDecision } from './channel.js';
 import type { ChannelsRuntime } from './runtime.js';
 
 const BRIDGE_CONN_ID = 'internal:channels-agent-bridge';
@@ -31,6 +32,8 @@ export interface ApprovalPrompt {
   nodeId: string;
   sessionKey: string;
   expiresAtMs: number;
+  /** Whether `allow-always` is among the request's `allowedDecisions` (not when the node asks always). */
+  canAllowAlways: boolean;
 }
 
 export interface AgentBridge {
@@ -41,7 +44,7 @@ export interface AgentBridge {
   /** Re-checks whether a channel owner exists and (un)registers the approval route accordingly. */
   syncApprovalRoute(): void;
   /** Decides an exec approval as `resolvedBy` (a Telegram owner); false when unknown or failed. */
-  resolveApproval(id: string, decision: 'allow-once' | 'deny', resolvedBy: string): Promise<boolean>;
+  resolveApproval(id: string, decision: ChannelApprovalDecision, resolvedBy: string): Promise<boolean>;
 }
 
 export interface AgentBridgeOptions {
@@ -83,7 +86,8 @@ export function createAgentBridge(agent: GatewayFeature, options: AgentBridgeOpt
     const payload = frame.payload ?? {};
     {
       const request = (payload['request'] ?? {}) as Record<string, unknown>;
-      options.onApprovalRequested?.({ id: String(payload['id']), command: String(request['command'] ?? ''), nodeId: String(request['nodeId'] ?? ''), sessionKey: String(request['sessionKey'] ?? ''), expiresAtMs: Number(payload['expiresAtMs'] ?? 0) });
+      const canAllowAlways = Array.isArray(request['allowedDecisions']) && request['allowedDecisions'].includes('allow-always');
+      options.onApprovalRequested?.({ id: String(payload['id']), command: String(request['command'] ?? ''), nodeId: String(request['nodeId'] ?? ''), sessionKey: String(request['sessionKey'] ?? ''), expiresAtMs: Number(payload['expiresAtMs'] ?? 0), canAllowAlways });
     }
   };
 

@@ -162,6 +162,9 @@ export interface ButtonAnswer {
   closingLine?: string;
 }
 
+/** What a channel owner can decide about an exec approval from a button. */
+export type ChannelApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
+
 /** An inline-button press, as a channel reports it. */
 export interface ButtonPress {
   fromId: string;

@@ -8,7 +8,7 @@
 import type { FeatureContext } from '../gateway/index.js';
 import { GatewayError } from '../protocol/index.js';
 import type { AgentPort } from './agent-port.js';
-import type { ButtonAnswer, ButtonPress, ChannelPlugin, OutboundRequest, ReplySink, SendResult } from './channel.js';
+import type { ButtonAnswer, ButtonPress, ChannelApprovalDecision, ChannelPlugin, OutboundRequest, ReplySink, SendResult } from './channel.js';
 import { DmPairingStore, PAIRING_MAX_PENDING_PER_ACCOUNT, PAIRING_TTL_MS, type PairingRequestRecord } from './dm-pairing.js';
 import { InboundRouter } from './inbound-router.js';
 import { ChannelManager, type ChannelDescriptor } from './manager.js';
@@ -18,6 +18,14 @@ import { sessionKeyFor, type DmScope } from './session-routing.js';
 export const KNOWN_CHANNELS: readonly ChannelDescriptor[] = [{ id: 'telegram', label: 'Telegram', detailLabel: 'Telegram Bot', systemImage: 'paperplane' }];
 
 const NO_AGENT_TEXT = 'This gateway has no agent running, so nobody can answer yet.';
+/** Telegram's limit on `callback_data`, in bytes: `xa:<uuid>:allow-always` is 52. */
+const MAX_CALLBACK_DATA_BYTES = 64;
+const APPROVAL_BUTTON = /^xa:([^:]+):(allow-once|allow-always|deny)$/;
+const DECIDED: Record<ChannelApprovalDecision, ButtonAnswer> = {
+  'allow-once': { toast: 'Allowed once.', closingLine: '✅ Allowed once.' },
+  'allow-always': { toast: 'Always allowed: this exact command on this node runs without asking.', closingLine: '♾ Always allowed (exact command, this node). Revoke: clawgate exec-approvals forget.' },
+  deny: { toast: 'Denied.', closingLine: '❌ Denied.' },
+};
 
 export interface ChannelsRuntimeOptions {
   /** How turns reach the agent (the composition root passes the agent feature's adapter). */
@@ -156,9 +164,14 @@ export class ChannelsRuntime {
 
   /**
    * Shows an exec approval request to every channel owner (`commands.ownerAllowFrom`) with
-   * allow-once / deny buttons; returns how many owners it reached.
+   * allow-once / always-allow (when offered) / deny buttons; returns how many owners it reached.
    */
-  async promptApproval(prompt: { id: string; command: string; nodeId: string }): Promise<number> {
+  async promptApproval(prompt: { id: string; command: string; nodeId: string; canAllowAlways?: boolean }): Promise<number> {
+    const buttons = [
+      { label: '✅ Allow once', data: `xa:${prompt.id}:allow-once` },
+      ...(prompt.canAllowAlways === true ? [{ label: '♾ Always allow', data: `xa:${prompt.id}:allow-always` }] : []),
+      { label: '❌ Deny', data: `xa:${prompt.id}:deny` },
+    ].filter((button) => Buffer.byteLength(button.data) <= MAX_CALLBACK_DATA_BYTES);
     let reached = 0;
     for (const owner of this.owners()) {
       const [channel = '', senderId = ''] = owner.replace(/^tg:/, 'telegram:').split(':');
@@ -166,24 +179,21 @@ export class ChannelsRuntime {
       if (plugin?.sendPrompt === undefined || senderId === '') continue;
       const { escapeHtml } = await import('./telegram/format.js');
       const html = `🔐 <b>Approval needed</b>\nThe agent wants to run on node <code>${escapeHtml(prompt.nodeId)}</code>:\n<pre><code>${escapeHtml(prompt.command)}</code></pre>`;
-      const sent = await plugin.sendPrompt(senderId, html, [
-        { label: '✅ Allow once', data: `xa:${prompt.id}:allow-once` },
-        { label: '❌ Deny', data: `xa:${prompt.id}:deny` },
-      ]);
+      const sent = await plugin.sendPrompt(senderId, html, buttons);
       if (sent) reached += 1;
     }
     return reached;
   }
 
   /** An approval button press: only an owner may decide; returns the toast text. */
-  async decideApprovalButton(query: ButtonPress, channel: string, resolve: (id: string, decision: 'allow-once' | 'deny', resolvedBy: string) => Promise<boolean>): Promise<ButtonAnswer | undefined> {
-    const match = /^xa:([^:]+):(allow-once|deny)$/.exec(query.data);
+  async decideApprovalButton(query: ButtonPress, channel: string, resolve: (id: string, decision: ChannelApprovalDecision, resolvedBy: string) => Promise<boolean>): Promise<ButtonAnswer | undefined> {
+    const match = APPROVAL_BUTTON.exec(query.data);
     if (match === null) return undefined;
     if (!this.isOwner(channel, query.fromId)) return { toast: 'Only the owner can decide approvals.' };
-    const decision = match[2] as 'allow-once' | 'deny';
+    const decision = match[2] as ChannelApprovalDecision;
     const ok = await resolve(match[1]!, decision, `${channel}:${query.fromId}`);
     if (!ok) return { toast: 'This request is no longer pending.', closingLine: '⌛ No longer pending.' };
-    return decision === 'allow-once' ? { toast: 'Allowed once.', closingLine: '✅ Allowed once.' } : { toast: 'Denied.', closingLine: '❌ Denied.' };
+    return DECIDED[decision];
   }
 
   /** The `channels.pairing.list` result. */

@@ -22,3 +22,4 @@ export * from './methods/sessions.js';
 export * from './methods/exec-approvals.js';
 export * from './methods/channels.js';
 export * from './methods/events.js';
+export * from './methods/extensions.js';

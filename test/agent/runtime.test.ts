@@ -102,10 +102,7 @@ describe('AgentRuntime', () => {
     assert.equal(nodes.invokes.length, 0);
     const id = String(requested.payload['id']);
     assert.deepEqual((requested.payload['request'] as { systemRunBinding: unknown }).systemRunBinding, { argv: ['uname', '-a'], cwd: null, agentId: 'main', sessionKey: 'agent:main:main' });
-    assert.deepEqual((requested.payload['request'] as { allowedDecisions: unknown }).allowedDecisions, ['allow-once', 'deny']);
-    // allow-always is refused with a code, not downgraded to allow-once; the request stays pending.
-    assert.throws(() => runtime.approvals.resolve(id, 'allow-always', 'test'), (error: unknown) => error instanceof GatewayError && error.code === 'EXEC_APPROVAL_DECISION_UNSUPPORTED');
-    assert.equal(nodes.invokes.length, 0);
+    assert.deepEqual((requested.payload['request'] as { allowedDecisions: unknown }).allowedDecisions, ['allow-once', 'allow-always', 'deny']);
     assert.deepEqual(runtime.approvals.list().map((record) => record.id), [id]);
     runtime.approvals.resolve(id, 'allow-once', 'test');
     assert.throws(() => runtime.approvals.resolve(id, 'allow-once', 'test'), (error: unknown) => error instanceof GatewayError && error.code === 'EXEC_APPROVAL_NOT_FOUND');
@@ -114,6 +111,72 @@ describe('AgentRuntime', () => {
     // The approval travels beside the params (the core turns it into approved:true), never inside them.
     assert.deepEqual(nodes.invokes[0]?.approval, { id, decision: 'allow-once' });
     assert.equal((nodes.invokes[0]?.params as { approved?: boolean }).approved, undefined);
+  });
+
+  it('allow-always stores a rule for the exact plan; the same exec then runs unasked, another argv or cwd still asks', async () => {
+    const exec = (id: string, args: Record<string, unknown>) => [{ kind: 'toolCall' as const, id, name: 'exec', args }, (req: Parameters<typeof lastToolResultText>[0]) => ({ kind: 'text' as const, chunks: [lastToolResultText(req)] })];
+    const server = await fake(...exec('c1', { command: 'uname -a' }));
+    const { runtime, nodes, sink, store } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'ask' } } });
+    sink.isApprovalClientConnected = true;
+    const first = runtime.submit({ message: 'run it', idempotencyKey: 'aa1' });
+    const requested = await sink.next((e) => e.event === 'exec.approval.requested');
+    const id = String(requested.payload['id']);
+    assert.deepEqual(runtime.approvals.resolve(id, 'allow-always', 'device-1'), { ruleId: store.rules.list()[0]!.id });
+    assert.equal((await first.done).status, 'ok');
+    const [rule] = store.rules.list();
+    assert.deepEqual({ ...rule!, id: 'x', createdAtMs: 0 }, { id: 'x', agentId: 'main', nodeId: 'node-1', argv: ['uname', '-a'], cwd: null, commandText: 'uname -a', approvalId: id, resolvedBy: 'device-1', createdAtMs: 0, expiresAtMs: null, lastUsedAtMs: null, useCount: 0 });
+    assert.deepEqual(nodes.invokes[0]?.approval, { id, decision: 'allow-always' });
+    const resolved = sink.events.find((e) => e.event === 'exec.approval.resolved')!;
+    assert.deepEqual([resolved.payload['decision'], resolved.payload['ruleId']], ['allow-always', rule!.id]);
+
+    server.setScript(exec('c2', { command: 'uname -a' }));
+    // A covered run needs no approval route: it runs headless too.
+    sink.isApprovalClientConnected = false;
+    assert.equal((await runtime.submit({ message: 'again', idempotencyKey: 'aa2' }).done).status, 'ok');
+    sink.isApprovalClientConnected = true;
+    assert.equal(sink.events.filter((e) => e.event === 'exec.approval.requested').length, 1, 'the covered run asked nobody');
+    assert.deepEqual(nodes.invokes[1]?.approval, { id: rule!.id, decision: 'allow-always' }, 'the run carries the approval the rule stands for');
+    assert.equal(store.rules.get(rule!.id)?.useCount, 1);
+
+    for (const [key, args] of [['aa3', { command: 'uname -r' }], ['aa4', { command: 'uname -a', cwd: '/tmp' }]] as const) {
+      server.setScript(exec(`c-${key}`, args));
+      const seen = sink.events.length;
+      const handle = runtime.submit({ message: 'other', idempotencyKey: key });
+      const asked = await sink.next((e) => e.event === 'exec.approval.requested' && sink.events.indexOf(e) >= seen);
+      runtime.approvals.resolve(String(asked.payload['id']), 'deny', 'device-1');
+      assert.match((await handle.done).text, /exec denied/);
+    }
+    assert.equal(nodes.invokes.length, 2);
+  });
+
+  it('offers no allow-always when the node itself asks always, refuses it with a code, and a rule does not skip that ask', async () => {
+    const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a' } }, (req) => ({ kind: 'text', chunks: [lastToolResultText(req)] }));
+    const { runtime, nodes, sink, store } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'ask' } } });
+    nodes.nodes = [{ nodeId: 'node-1', displayName: 'box', connected: true, commands: ['system.run', 'system.run.prepare'] }];
+    const run = nodes.answer;
+    nodes.answer = async (request, signal) => (request.command === 'system.run.prepare' ? { plan: { argv: ['uname', '-a'], cwd: null, commandText: 'uname -a' }, execPolicy: { security: 'allowlist', ask: 'always' } } : run(request, signal));
+    store.rules.add({ agentId: 'main', nodeId: 'node-1', argv: ['uname', '-a'], cwd: null }, { commandText: 'uname -a', approvalId: 'old', resolvedBy: 'test', nowMs: 1 });
+    sink.isApprovalClientConnected = true;
+    const handle = runtime.submit({ message: 'run it', idempotencyKey: 'ask-always' });
+    const requested = await sink.next((e) => e.event === 'exec.approval.requested');
+    const request = requested.payload['request'] as { allowedDecisions: unknown; ask: unknown };
+    assert.deepEqual([request.allowedDecisions, request.ask], [['allow-once', 'deny'], 'always']);
+    const id = String(requested.payload['id']);
+    assert.throws(() => runtime.approvals.resolve(id, 'allow-always', 'test'), (error: unknown) => error instanceof GatewayError && error.code === 'EXEC_APPROVAL_DECISION_UNSUPPORTED' && /still pending/.test(error.message));
+    assert.deepEqual(runtime.approvals.list().map((record) => record.id), [id], 'still pending');
+    runtime.approvals.resolve(id, 'allow-once', 'test');
+    assert.equal((await handle.done).status, 'ok');
+    assert.deepEqual(nodes.invokes.at(-1)?.approval, { id, decision: 'allow-once' });
+    assert.equal(store.rules.list().length, 1);
+  });
+
+  it('never lets a rule run anything under tools.exec.mode deny', async () => {
+    const server = await fake({ kind: 'toolCall', id: 'call_1', name: 'exec', args: { command: 'uname -a' } }, (req) => ({ kind: 'text', chunks: [lastToolResultText(req)] }));
+    const { runtime, nodes, store } = createTestRuntime({ ...modelConfig(server.baseUrl), tools: { exec: { mode: 'deny' } } });
+    store.rules.add({ agentId: 'main', nodeId: 'node-1', argv: ['uname', '-a'], cwd: null }, { commandText: 'uname -a', approvalId: 'old', resolvedBy: 'test', nowMs: 1 });
+    const outcome = await runtime.submit({ message: 'run it', idempotencyKey: 'deny-rule' }).done;
+    assert.match(outcome.text, /exec denied: tools.exec.mode is "deny"/);
+    assert.equal(nodes.invokes.length, 0);
   });
 
   it('denies exec with the reason when no approval client is connected', async () => {

@@ -1,7 +1,7 @@
 /** The chat panel's data model (ui/src/chat-model.ts): history pages and live events as display items. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyAgentEvent, applyChatEvent, approvalItem, itemsFromHistory, type ChatItem } from '../../ui/src/chat-model.js';
+import { applyAgentEvent, applyChatEvent, approvalItem, itemsFromHistory, resolvedApprovalState, type ChatItem } from '../../ui/src/chat-model.js';
 
 describe('chat model', () => {
   it('turns a transcript into user, assistant and tool items, the tool result filling its card', () => {
@@ -52,5 +52,12 @@ describe('chat model', () => {
       cwd: '/tmp',
       state: 'pending',
     });
+  });
+
+  it('offers Always allow only when the request lists allow-always, and reads every resolved state', () => {
+    assert.equal(approvalItem({ id: 'a2', request: { command: 'x', allowedDecisions: ['allow-once', 'allow-always', 'deny'] } }).canAllowAlways, true);
+    assert.equal(approvalItem({ id: 'a3', request: { command: 'x', allowedDecisions: ['allow-once', 'deny'] } }).canAllowAlways, undefined);
+    const states = [{ decision: 'allow-once' }, { decision: 'allow-always' }, { decision: 'deny' }, { decision: 'deny', resolvedBy: 'expired' }, { decision: 'bogus' }].map((p) => resolvedApprovalState(p));
+    assert.deepEqual(states, ['allow-once', 'allow-always', 'deny', 'expired', 'deny']);
   });
 });

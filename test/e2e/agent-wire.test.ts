@@ -1,7 +1,7 @@
 /**
  * The agent's wire details OpenClaw clients and nodes rely on: who receives the `tool` stream, the
  * `approved` flag a node gets after a gateway-side exec approval (and that no operator can forge),
- * `allow-always` refused with a code, and hello-ok `sessionDefaults.modelConfigured`. A real gateway,
+ * what an `allow-always` decision and the rule it leaves send the node, and hello-ok `sessionDefaults.modelConfigured`. A real gateway,
  * a FAKE OpenAI-compatible model server (scripted SSE over real HTTP) and a raw node socket standing in
  * for an OpenClaw node (it records the `node.invoke.request` frames it gets and answers them).
  */
@@ -70,19 +70,14 @@ describe('agent wire details (fake model, fake node socket, real gateway)', () =
     socket.socket.close();
   });
 
-  it('after exec.approval.resolve allow-once the node gets system.run with approved:true and the approval id; allow-always is refused with a code', async () => {
+  it('after exec.approval.resolve allow-once the node gets system.run with approved:true and the approval id', async () => {
     model.setScript([{ kind: 'toolCall', id: 'call_a', name: 'exec', args: { command: 'uname -a', host: 'node' } }, (req) => ({ kind: 'text', chunks: [`node said: ${lastToolResultText(req)}`] })]);
     const approver = await openOperator(gateway.url, gateway.token!, ['operator.approvals'], ['exec-approvals']);
     const user = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
     user.send({ type: 'req', id: 'w1', method: 'agent', params: { message: 'uname please', idempotencyKey: 'approved-run' } });
     const requested = await approver.socket.waitFor((f) => f['event'] === 'exec.approval.requested');
     const id = (requested['payload'] as { id: string }).id;
-    assert.deepEqual((requested['payload'] as any).request.allowedDecisions, ['allow-once', 'deny']);
-    const always = await call(approver.socket, 'exec.approval.resolve', { id, decision: 'allow-always' });
-    assert.equal(always['ok'], false);
-    assert.equal(always['error'].code, 'INVALID_REQUEST');
-    assert.match(always['error'].message, /allow-always is not offered .*still pending/);
-    assert.equal((await call(approver.socket, 'exec.approval.list', {}))['payload'].approvals.length, 1, 'still pending after the refused decision');
+    assert.deepEqual((requested['payload'] as any).request.allowedDecisions, ['allow-once', 'allow-always', 'deny']);
     assert.equal((await call(approver.socket, 'exec.approval.resolve', { id, decision: 'allow-once' }))['ok'], true);
     const params = await answerSystemRun(node);
     assert.equal(params['approved'], true);
@@ -91,6 +86,30 @@ describe('agent wire details (fake model, fake node socket, real gateway)', () =
     assert.deepEqual(params['command'], ['uname', '-a']);
     const final = await user.waitFor((f) => f['id'] === 'w1' && (f['payload'] as { status?: string })?.status === 'ok', 15_000);
     assert.match((final['payload'] as any).result.payloads[0].text, /node said: Node: fake-openclaw-node\nLinux fake-node/);
+    approver.socket.socket.close();
+    user.socket.close();
+  });
+
+  it('allow-always sends the node approvalDecision allow-always (so an OpenClaw node persists it too); a run the rule covers is asked of nobody and carries approved:true, allow-always and the rule id', async () => {
+    const approver = await openOperator(gateway.url, gateway.token!, ['operator.approvals'], ['exec-approvals']);
+    const user = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
+    const runTurn = (key: string): void => {
+      model.setScript([{ kind: 'toolCall', id: `call_${key}`, name: 'exec', args: { command: 'uname -m' } }, (req) => ({ kind: 'text', chunks: [`node said: ${lastToolResultText(req)}`] })]);
+      user.send({ type: 'req', id: key, method: 'agent', params: { message: 'arch?', idempotencyKey: key } });
+    };
+    runTurn('always-1');
+    const requested = await approver.socket.waitFor((f) => f['event'] === 'exec.approval.requested');
+    const id = (requested['payload'] as { id: string }).id;
+    assert.equal((await call(approver.socket, 'exec.approval.resolve', { id, decision: 'allow-always' }))['ok'], true);
+    const first = await answerSystemRun(node);
+    assert.deepEqual([first['approved'], first['approvalDecision'], first['runId']], [true, 'allow-always', id]);
+    await user.waitFor((f) => f['id'] === 'always-1' && (f['payload'] as { status?: string })?.status === 'ok', 15_000);
+    const ruleId = ((await call(admin, 'exec.approval.rules.list'))['payload'].rules as { id: string; argv: string[] }[]).find((r) => r.argv.join(' ') === 'uname -m')!.id;
+    runTurn('always-2');
+    const second = await answerSystemRun(node);
+    assert.deepEqual([second['approved'], second['approvalDecision'], second['runId'], second['command']], [true, 'allow-always', ruleId, ['uname', '-m']]);
+    await user.waitFor((f) => f['id'] === 'always-2' && (f['payload'] as { status?: string })?.status === 'ok', 15_000);
+    assert.equal(approver.socket.frames.filter((f) => f['event'] === 'exec.approval.requested').length, 1, 'the covered run asked');
     approver.socket.socket.close();
     user.socket.close();
   });

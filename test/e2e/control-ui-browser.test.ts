@@ -133,9 +133,15 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
       await send(page, 'what system is the node?');
       await page.waitForSelector('[data-testid=approval-card]', WAIT);
       assert.match((await page.textContent('[data-testid=approval-card]'))!, /uname -a/);
+      assert.equal(await page.locator('[data-testid=approve-exec-always]').count(), 1, 'Always allow is offered');
       await page.click('[data-testid=approve-exec]');
       await page.locator('[data-testid=tool-output]', { hasText: /Linux/ }).waitFor({ state: 'attached', ...WAIT });
       await waitForMessages(page, /The node says/);
+      model.setScript([{ kind: 'toolCall', id: 'call_ui_2', name: 'exec', args: { command: 'uname -s' } }, (req) => ({ kind: 'text', chunks: [`Kernel: ${lastToolResultText(req)}`] })]);
+      await send(page, 'which kernel?');
+      await page.click('[data-testid=approve-exec-always]');
+      await page.locator('[data-testid=approval-state]', { hasText: 'always allowed' }).waitFor(WAIT);
+      await waitForMessages(page, /Kernel: Node: box/);
       await page.locator('[data-testid=tool-card] summary').first().click();
       await page.screenshot({ path: join(SCREENSHOTS, 'exec-approval-desktop.png') });
       await page.click('[data-testid=tab-nodes]');

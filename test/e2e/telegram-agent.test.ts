@@ -112,7 +112,8 @@ describe('Telegram with the agent, a scripted model and exec approvals from the 
     const prompt = await stack.bot.waitForCall('sendMessage', (c) => c.params['reply_markup'] !== undefined, 15_000);
     assert.match(String(prompt.params['text']), /Approval needed[\s\S]*uname -a/);
     const buttons = (prompt.params['reply_markup'] as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard[0]!;
-    assert.deepEqual(buttons.map((b) => b.text), ['✅ Allow once', '❌ Deny']);
+    assert.deepEqual(buttons.map((b) => b.text), ['✅ Allow once', '♾ Always allow', '❌ Deny']);
+    assert.ok(buttons.every((b) => Buffer.byteLength(b.callback_data) <= 64), 'Telegram caps callback_data at 64 bytes');
     stack.bot.injectCallbackQuery({ chatId: 999, fromId: 999, data: buttons[0]!.callback_data });
     const refused = await stack.bot.waitForCall('answerCallbackQuery', () => true, 10_000);
     assert.equal(refused.params['text'], 'Only the owner can decide approvals.');
@@ -127,6 +128,28 @@ describe('Telegram with the agent, a scripted model and exec approvals from the 
     assert.equal(reply.params['chat_id'], String(OWNER));
     const progress = stack.bot.callsOf('sendMessage').find((c) => /⏳ Working…/.test(String(c.params['text'])));
     assert.ok(progress !== undefined, 'tool progress shown in a status message (streaming.mode progress)');
+  });
+
+  it('after the owner taps "♾ Always allow" the command runs, and the same command later runs with no prompt', async () => {
+    const script = (id: string) => [{ kind: 'toolCall' as const, id, name: 'exec', args: { command: 'uname -s' } }, (req: Parameters<typeof lastToolResultText>[0]) => ({ kind: 'text' as const, chunks: [`Kernel: ${lastToolResultText(req)}`] })];
+    model.setScript(script('call_always_1'));
+    const prompts = stack.bot.callsOf('sendMessage').filter((c) => c.params['reply_markup'] !== undefined).length;
+    stack.bot.injectMessage({ chatId: OWNER, text: 'which kernel?' });
+    const prompt = await stack.bot.waitForCall('sendMessage', (c) => c.params['reply_markup'] !== undefined && /uname -s/.test(String(c.params['text'])), 15_000);
+    const always = (prompt.params['reply_markup'] as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard[0]!.find((b) => b.text === '♾ Always allow')!;
+    const promptId = (prompt.result as { message_id: number }).message_id;
+    stack.bot.injectCallbackQuery({ chatId: OWNER, fromId: OWNER, data: always.callback_data, messageId: promptId, text: 'Approval needed: uname -s' });
+    await stack.bot.waitForCall('answerCallbackQuery', (c) => /^Always allowed/.test(String(c.params['text'])), 10_000);
+    const closed = await stack.bot.waitForCall('editMessageText', (c) => c.params['message_id'] === promptId, 10_000);
+    assert.match(String(closed.params['text']), /♾ Always allowed/);
+    const replies = (): number => stack.bot.callsOf('sendMessage').filter((c) => /^Kernel: Node: box\nLinux/.test(String(c.params['text']))).length;
+    await eventually(() => replies() === 1, 'the first reply', 15_000);
+    const rules = (await call(stack.admin, 'exec.approval.rules.list'))['payload'].rules as { argv: string[]; resolvedBy: string }[];
+    assert.deepEqual([rules[0]?.argv, rules[0]?.resolvedBy], [['uname', '-s'], `telegram:${OWNER}`]);
+    model.setScript(script('call_always_2'));
+    stack.bot.injectMessage({ chatId: OWNER, text: 'and again?' });
+    await eventually(() => replies() === 2, 'the second reply', 15_000);
+    assert.equal(stack.bot.callsOf('sendMessage').filter((c) => c.params['reply_markup'] !== undefined).length, prompts + 1, 'the covered command prompted again');
   });
 
   it('stops a running answer with /stop, at once', async () => {

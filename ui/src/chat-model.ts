@@ -11,7 +11,10 @@ export type ChatItem =
   | { kind: 'user'; id: string; text: string; queued?: boolean }
   | { kind: 'assistant'; id: string; text: string; runId?: string; state: 'streaming' | 'final' | 'aborted' | 'error'; error?: string }
   | { kind: 'tool'; id: string; name: string; command?: string; nodeId?: string; output?: string; exitCode?: number; status: 'running' | 'done' | 'error' }
-  | { kind: 'approval'; id: string; command: string; nodeId?: string; cwd?: string; state: 'pending' | 'allow-once' | 'deny' | 'expired' };
+  | { kind: 'approval'; id: string; command: string; nodeId?: string; cwd?: string; canAllowAlways?: boolean; state: ApprovalState };
+
+/** An approval card's state: pending, or how it was decided. */
+export type ApprovalState = 'pending' | 'allow-once' | 'allow-always' | 'deny' | 'expired';
 
 type Message = Record<string, unknown>;
 
@@ -106,7 +109,16 @@ export function approvalItem(record: Message): Extract<ChatItem, { kind: 'approv
   const item: Extract<ChatItem, { kind: 'approval' }> = { kind: 'approval', id: String(record['id']), command: String(request['command'] ?? ''), state: 'pending' };
   if (typeof request['nodeId'] === 'string') item.nodeId = request['nodeId'];
   if (typeof request['cwd'] === 'string') item.cwd = request['cwd'];
+  // Offered only when the gateway says so (not when the node's own policy asks every time).
+  if (Array.isArray(request['allowedDecisions']) && request['allowedDecisions'].includes('allow-always')) item.canAllowAlways = true;
   return item;
+}
+
+/** The card state an `exec.approval.resolved` event leaves. */
+export function resolvedApprovalState(payload: Message): ApprovalState {
+  if (payload['resolvedBy'] === 'expired') return 'expired';
+  const decision = payload['decision'];
+  return decision === 'allow-once' || decision === 'allow-always' ? decision : 'deny';
 }
 
 export function approvalSessionKey(record: Message): string | undefined {

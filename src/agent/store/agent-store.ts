@@ -6,6 +6,7 @@
  */
 import type { SqliteDatabase, SqliteStatement } from '../../store/index.js';
 import type { TranscriptMessage } from '../transcript.js';
+import { ExecRuleStore } from './exec-rules.js';
 
 export interface SessionRecord {
   sessionKey: string;
@@ -82,6 +83,8 @@ interface RunRow {
 export const SESSION_COUNT_MAX_AGE_MS = 1000;
 
 export class AgentStore {
+  /** The operator's "Always allow" exec rules, in the same database. */
+  readonly rules: ExecRuleStore;
   readonly #db: SqliteDatabase;
   readonly #createId: () => string;
   readonly #now: () => number;
@@ -92,6 +95,7 @@ export class AgentStore {
     this.#db = db;
     this.#createId = createId;
     this.#now = now;
+    this.rules = new ExecRuleStore(db, createId);
   }
 
   #sql(sql: string): SqliteStatement {

@@ -4,7 +4,8 @@
  * Sessions map a canonical key to the current `session_id`; a reset starts a new id and leaves the
  * old transcript in place (as OpenClaw archives it). Messages are append-only, numbered per session.
  * Runs record status, model, usage and timings; `queued`/`running` rows left by a crash become
- * `interrupted` at the next start.
+ * `interrupted` at the next start. Exec rules (v2) are the operator's "Always allow" decisions: one
+ * exact argv + cwd on one node for one agent (agent/exec-rules.ts).
  */
 import type { Migration } from '../../store/index.js';
 
@@ -54,6 +55,30 @@ export const AGENT_MIGRATIONS: readonly Migration[] = [
         ended_at_ms     INTEGER
       ) STRICT;
       CREATE INDEX agent_runs_status ON agent_runs(status);
+    `,
+  },
+  {
+    owner: 'agent',
+    version: 2,
+    name: 'exec allow-always rules',
+    // `argv_json` is the exact argv as a JSON array: a rule never covers other arguments. The unique
+    // key treats a NULL cwd as one value, so a repeated allow-always keeps one rule, not two.
+    sql: `
+      CREATE TABLE agent_exec_rules (
+        rule_id         TEXT PRIMARY KEY,
+        agent_id        TEXT NOT NULL,
+        node_id         TEXT NOT NULL,
+        argv_json       TEXT NOT NULL,
+        cwd             TEXT,
+        command_text    TEXT NOT NULL,
+        approval_id     TEXT NOT NULL,
+        resolved_by     TEXT NOT NULL,
+        created_at_ms   INTEGER NOT NULL,
+        expires_at_ms   INTEGER,
+        last_used_at_ms INTEGER,
+        use_count       INTEGER NOT NULL DEFAULT 0
+      ) STRICT;
+      CREATE UNIQUE INDEX agent_exec_rules_key ON agent_exec_rules(agent_id, node_id, argv_json, ifnull(cwd, ''));
     `,
   },
 ];

@@ -6,6 +6,9 @@
  * A simple command line (letters, digits, `-_./:=,+@%` and spaces) runs as argv, so a node whose
  * allowlist has `/usr/bin/uname` runs `uname -a` without allowing a shell; anything else goes
  * through `/bin/sh -lc`, which the node's own approvals must allow.
+ *
+ * In ask mode an operator's "Always allow" rule for exactly this argv, cwd, node and agent stands in
+ * for the ask, unless the node's own policy asks `always`. The node still applies its own allowlist.
  */
 import { GatewayError } from '../../protocol/index.js';
 import type { AgentNode } from '../ports.js';
@@ -91,11 +94,18 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
   }
   const planArgv = Array.isArray(plan['argv']) ? (plan['argv'] as unknown[]).map(String) : argv;
   const cwd = typeof plan['cwd'] === 'string' ? plan['cwd'] : null;
-  let approval: { id: string; decision: 'allow-once' } | undefined;
-  if (request.isOperatorCommand !== true && (context.execMode === 'ask' || nodeAsks)) {
+  let approval: { id: string; decision: 'allow-once' | 'allow-always' } | undefined;
+  const isAsking = request.isOperatorCommand !== true && (context.execMode === 'ask' || nodeAsks);
+  // Only the gateway's ask can be answered by a rule; a node that asks always is asked every time.
+  const rule = isAsking && !nodeAsks ? context.approvals.coveringRule({ agentId: context.agentId, nodeId: node.nodeId, argv: planArgv, cwd }) : undefined;
+  if (rule !== undefined) {
+    // What the rule stands for: the operator's allow-always, so an OpenClaw node whose own allowlist
+    // misses (ask on-miss) runs it as it did after the decision. runId is the rule id.
+    approval = { id: rule.id, decision: 'allow-always' };
+  } else if (isAsking) {
     const decided = await context.approvals.request(
       { argv: planArgv, cwd, commandText: String(plan['commandText'] ?? planArgv.join(' ')), agentId: context.agentId, sessionKey: context.sessionKey, nodeId: node.nodeId },
-      { runId: context.runId, toolCallId: context.toolCallId, ...policy, systemRunPlan: plan },
+      { runId: context.runId, toolCallId: context.toolCallId, ...policy, ...(nodeAsks ? { ask: 'always' } : {}), systemRunPlan: plan },
       context.signal,
     );
     if (decided.outcome === 'aborted') throw new GatewayError('RUN_ABORTED', { runId: context.runId });
@@ -104,8 +114,9 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
     }
     if (decided.outcome === 'expired') throw new GatewayError('EXEC_DENIED', { reason: `approval ${decided.id} expired without a decision` });
     if (decided.outcome === 'deny') throw new GatewayError('EXEC_DENIED', { reason: `approval ${decided.id} was denied` });
-    // The core adds `approved: true, approvalDecision, runId: <approval id>` to what the node gets.
-    approval = { id: decided.id, decision: 'allow-once' };
+    // The core adds `approved: true, approvalDecision, runId: <approval id>` to what the node gets;
+    // `allow-always` tells an OpenClaw node host to persist its own allowlist entry too.
+    approval = { id: decided.id, decision: decided.outcome === 'allow-always' ? 'allow-always' : 'allow-once' };
   }
   const timeoutMs = request.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const startedAt = context.now();
@@ -122,7 +133,7 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
   return {
     text: capOutput(`Node: ${node.displayName ?? node.nodeId}\n${output}${timedOut}${isOk ? '' : `\n(exit code ${String(exitCode)})`}`),
     isError: !isOk,
-    details: { status, exitCode, durationMs, nodeId: node.nodeId },
+    details: { status, exitCode, durationMs, nodeId: node.nodeId, ...(rule === undefined ? {} : { execRuleId: rule.id }) },
   };
 }
 

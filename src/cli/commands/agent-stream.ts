@@ -84,7 +84,7 @@ export function createTurnPrinter(out: Output, err: Output): TurnPrinter & { pri
       out.write(text);
     },
     onApproval(id: string, command: string, nodeId: string) {
-      err.write(`\n[exec approval needed] ${command} on node ${nodeId.slice(0, 12)}\n  approve: clawgate exec-approvals allow ${id}\n  deny:    clawgate exec-approvals deny ${id}\n`);
+      err.write(`\n[exec approval needed] ${command} on node ${nodeId.slice(0, 12)}\n  approve: clawgate exec-approvals allow ${id}\n  always:  clawgate exec-approvals allow ${id} --always\n  deny:    clawgate exec-approvals deny ${id}\n`);
     },
   };
   return printer;

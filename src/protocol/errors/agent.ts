@@ -73,7 +73,12 @@ export const AGENT_ERRORS = defineErrors({
   TOOL_COMMAND_REFUSED: { wire: 'INVALID_REQUEST', message: '{command} is refused here: {reason}', retryable: false },
   EXEC_APPROVAL_DECISION_UNSUPPORTED: {
     wire: 'INVALID_REQUEST',
-    message: 'exec approval {id}: decision {decision} is not offered (allowed: allow-once, deny); the request is still pending',
+    message: 'exec approval {id}: decision {decision} is not offered (allowed: {allowed}); the request is still pending',
+    retryable: false,
+  },
+  EXEC_RULE_NOT_FOUND: {
+    wire: 'INVALID_REQUEST',
+    message: 'exec rule {id} not found (unknown or already removed)',
     retryable: false,
   },
 });

@@ -72,8 +72,5 @@ export const eventsResume = defineContract({
   result: EventsResumeResultSchema,
 });
 
-/**
- * Methods Clawgate serves that OpenClaw does not publish: extensions only our clients call (the
- * method-scopes compat test allows exactly these).
- */
-export const CLAWGATE_EXTENSION_CONTRACTS = [eventsResumable, eventsResume] as const;
+/** The event-resume extension (docs/events-resume.md); listed with the others in methods/extensions.ts. */
+export const EVENTS_RESUME_CONTRACTS = [eventsResumable, eventsResume] as const;

@@ -17,7 +17,7 @@ import {
   sessionsListContract,
   type EventFrame,
 } from '../../../src/protocol/index.js';
-import { applyAgentEvent, applyChatEvent, approvalItem, approvalSessionKey, itemsFromHistory, type ChatItem } from '../chat-model.js';
+import { applyAgentEvent, applyChatEvent, approvalItem, approvalSessionKey, itemsFromHistory, resolvedApprovalState, type ApprovalState, type ChatItem } from '../chat-model.js';
 import type { GatewayConnection } from '../connection.js';
 import { Markdown } from '../markdown.js';
 import { VirtualList } from '../virtual-list.js';
@@ -147,8 +147,7 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
         } else if (event.event === 'exec.approval.requested') {
           if (sameSession(approvalSessionKey(payload), currentRef.current)) setItems((old) => [...old.filter((item) => item.id !== payload['id']), approvalItem(payload)]);
         } else if (event.event === 'exec.approval.resolved') {
-          const decision = String(payload['decision'] ?? 'deny');
-          const state = payload['resolvedBy'] === 'expired' ? 'expired' : decision === 'allow-once' ? 'allow-once' : 'deny';
+          const state = resolvedApprovalState(payload);
           setItems((old) => old.map((item) => (item.kind === 'approval' && item.id === payload['id'] ? { ...item, state } : item)));
         }
       }),
@@ -178,7 +177,7 @@ export function ChatPanel({ connection, mainKey }: { connection: GatewayConnecti
     connection.call(chatAbortContract, { sessionKey: current }).catch((failure: unknown) => setError(String(failure)));
   };
 
-  const decide = (id: string, decision: 'allow-once' | 'deny'): void => {
+  const decide = (id: string, decision: Decision): void => {
     connection
       .call(execApprovalResolveContract, { id, decision } as never)
       .then(() => setItems((old) => old.map((item) => (item.kind === 'approval' && item.id === id ? { ...item, state: decision } : item))))
@@ -294,7 +293,11 @@ function sameSession(a: string | undefined, b: string): boolean {
   return a === b || shortKey(a) === shortKey(b);
 }
 
-function Item({ item, onDecide }: { item: ChatItem; onDecide: (id: string, decision: 'allow-once' | 'deny') => void }): JSX.Element {
+type Decision = 'allow-once' | 'allow-always' | 'deny';
+
+const DECIDED_TEXT: Record<Exclude<ApprovalState, 'pending'>, string> = { 'allow-once': 'allowed once', 'allow-always': 'always allowed', deny: 'denied', expired: 'expired' };
+
+function Item({ item, onDecide }: { item: ChatItem; onDecide: (id: string, decision: Decision) => void }): JSX.Element {
   switch (item.kind) {
     case 'user':
       return (
@@ -345,12 +348,17 @@ function Item({ item, onDecide }: { item: ChatItem; onDecide: (id: string, decis
               <button type="button" class="primary" data-testid="approve-exec" onClick={() => onDecide(item.id, 'allow-once')}>
                 Allow once
               </button>
+              {item.canAllowAlways === true ? (
+                <button type="button" data-testid="approve-exec-always" title="Run exactly this command (same arguments, folder and node) from now on without asking" onClick={() => onDecide(item.id, 'allow-always')}>
+                  Always allow
+                </button>
+              ) : null}
               <button type="button" class="danger" onClick={() => onDecide(item.id, 'deny')}>
                 Deny
               </button>
             </div>
           ) : (
-            <div class="meta">{item.state === 'allow-once' ? 'allowed once' : item.state === 'expired' ? 'expired' : 'denied'}</div>
+            <div class="meta" data-testid="approval-state">{DECIDED_TEXT[item.state]}</div>
           )}
         </div>
       );
