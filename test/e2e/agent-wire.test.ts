@@ -9,19 +9,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createAgentFeature } from '../../src/agent/feature.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
+import { fakeModelConfig, lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { approveNode, call, openNodeSocket, type TestNode } from '../helpers/node-socket.js';
 import { connectFrame, openAuthenticatedSocket, openRawSocket, type RawSocket } from '../helpers/raw-socket.js';
 
 const WRITE = ['operator.read', 'operator.write'];
-
-function modelSection(baseUrl: string, mode: string): Record<string, unknown> {
-  return {
-    models: { providers: { local: { baseUrl, api: 'openai-completions', apiKey: 'test-key', models: [{ id: 'test-model', name: 'test-model' }] } } },
-    agents: { defaults: { model: { primary: 'local/test-model' } } },
-    tools: { exec: { mode } },
-  };
-}
 
 /** An operator socket that declares `caps` in connect; resolves with the socket and its hello-ok. */
 async function openOperator(url: string, token: string, scopes: string[], caps: string[]): Promise<{ socket: RawSocket; hello: Record<string, any> }> {
@@ -52,7 +44,7 @@ describe('agent wire details (fake model, fake node socket, real gateway)', () =
   let node: TestNode;
   before(async () => {
     model = await startFakeOpenAiServer([]);
-    gateway = await startTestGateway({ features: [createAgentFeature()], config: modelSection(model.baseUrl, 'ask') });
+    gateway = await startTestGateway({ features: [createAgentFeature()], config: fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } }) });
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ['operator.admin']);
     node = await openNodeSocket(gateway.url, gateway.token!, { commands: ['system.run'], displayName: 'fake-openclaw-node' });
     await approveNode(admin, node.nodeId);

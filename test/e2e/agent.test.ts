@@ -10,21 +10,13 @@ import { createAgentFeature } from '../../src/agent/feature.js';
 import { NO_MODEL_REPLY } from '../../src/agent/commands.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
+import { fakeModelConfig, lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { call } from '../helpers/node-socket.js';
 import { startNodeHost, type RunningNodeHost } from '../helpers/node-host.js';
 import { openAuthenticatedSocket, type RawSocket } from '../helpers/raw-socket.js';
 
 const WRITE = ['operator.read', 'operator.write'];
 const ADMIN = ['operator.admin'];
-
-function modelSection(baseUrl: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    models: { providers: { local: { baseUrl, api: 'openai-completions', apiKey: 'test-key', models: [{ id: 'test-model', name: 'test-model' }] } } },
-    agents: { defaults: { model: { primary: 'local/test-model' } } },
-    ...extra,
-  };
-}
 
 function chatEvents(socket: RawSocket, runId: string): Record<string, any>[] {
   return socket.frames.filter((f) => f['event'] === 'chat' && (f['payload'] as { runId: string }).runId === runId).map((f) => f['payload'] as Record<string, any>);
@@ -37,7 +29,7 @@ describe('agent feature (fake model, real gateway)', () => {
   before(async () => {
     model = await startFakeOpenAiServer([{ kind: 'text', chunks: ['Hello', ' from', ' test-model.'] }]);
     stateDir = createTempStateDir();
-    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: modelSection(model.baseUrl) });
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: fakeModelConfig(model.baseUrl) });
   });
   after(async () => {
     await gateway.stop();
@@ -83,7 +75,7 @@ describe('agent feature (fake model, real gateway)', () => {
 
   it('keeps the transcript across a gateway restart (chat.history and `clawgate sessions history`)', async () => {
     await gateway.stop();
-    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: modelSection(model.baseUrl) });
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: fakeModelConfig(model.baseUrl) });
     const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
     const history = (await call(socket, 'chat.history', { sessionKey: 'main' }))['payload'];
     const texts = history.messages.map((m: any) => (typeof m.content === 'string' ? `${m.role}:${m.content}` : `${m.role}:${m.content.map((b: any) => b.text).join('')}`));
@@ -122,7 +114,7 @@ describe('agent feature with our node host (exec through system.run)', () => {
   let node: RunningNodeHost;
   before(async () => {
     model = await startFakeOpenAiServer([]);
-    gateway = await startTestGateway({ features: [createAgentFeature()], config: modelSection(model.baseUrl, { tools: { exec: { mode: 'ask' } } }) });
+    gateway = await startTestGateway({ features: [createAgentFeature()], config: fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } }) });
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
     node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['uname'] });
   });
@@ -204,7 +196,7 @@ describe('agent failure modes end cleanly (fake model, real gateway)', () => {
   before(async () => {
     model = await startFakeOpenAiServer([]);
     stateDir = createTempStateDir();
-    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: { ...modelSection(model.baseUrl, { tools: { exec: { mode: 'full' } } }), models: { providers: { local: { baseUrl: model.baseUrl, apiKey: 'test-key', timeoutSeconds: 0.5, models: [{ id: 'test-model', name: 'test-model' }] } } } } });
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: fakeModelConfig(model.baseUrl, { exec: { mode: 'full' }, provider: { timeoutSeconds: 0.5 } }) });
     const admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
     node = await startNodeHost(gateway, { displayName: 'box', admin, allow: ['sleep'] });
     admin.socket.close();
@@ -271,7 +263,7 @@ describe('agent failure modes end cleanly (fake model, real gateway)', () => {
     const socket = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);
     socket.send({ type: 'req', id: 'f5', method: 'agent', params: { message: 'long one', idempotencyKey: 'restarted', sessionKey: 'restart' } });
     await socket.waitFor((f) => f['event'] === 'chat' && (f['payload'] as any).state === 'delta');
-    const config = { ...modelSection(model.baseUrl) };
+    const config = { ...fakeModelConfig(model.baseUrl) };
     await gateway.stop();
     gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config });
     const again = await openAuthenticatedSocket(gateway.url, gateway.token!, WRITE);

@@ -20,21 +20,13 @@ import { createControlUiFeature } from '../../src/control-ui/index.js';
 import { chromiumSkipReason, launchChromium, screenshotDir, storageDump, type LaunchedChromium } from '../helpers/browser.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
+import { fakeModelConfig, lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { call } from '../helpers/node-socket.js';
 import { openAuthenticatedSocket } from '../helpers/raw-socket.js';
 import { startNodeHost } from '../helpers/node-host.js';
 
 const WAIT = { timeout: 20_000 };
 const SCREENSHOTS = screenshotDir();
-
-function config(baseUrl: string): Record<string, unknown> {
-  return {
-    models: { providers: { local: { baseUrl, api: 'openai-completions', apiKey: 'test-key', models: [{ id: 'test-model', name: 'test-model' }] } } },
-    agents: { defaults: { model: { primary: 'local/test-model' } } },
-    tools: { exec: { mode: 'ask' } },
-  };
-}
 
 async function send(page: Page, text: string): Promise<void> {
   await page.fill('[data-testid=composer]', text);
@@ -63,7 +55,7 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     model = await startFakeOpenAiServer([{ kind: 'text', chunks: ['Hello', ' from', ' **the**', ' test', ' model.'], chunkDelayMs: 150 }]);
     stateDir = createTempStateDir();
-    gateway = await startTestGateway({ stateDir, features: [createAgentFeature(), createControlUiFeature()], config: config(model.baseUrl) });
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature(), createControlUiFeature()], config: fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } }) });
     base = `http://127.0.0.1:${gateway.server.port}`;
     chromium = await launchChromium();
     admin = await chromium.newDevice();
@@ -264,7 +256,7 @@ describe('Control UI in Chromium', { skip: chromiumSkipReason() }, () => {
     await send(page, 'sent while the gateway was down');
     await page.waitForSelector('text=waiting for reconnect', WAIT);
     assert.equal(await page.locator('[data-testid=login]').count(), 0, 'no login screen on a drop');
-    gateway = await startTestGateway({ stateDir, flags: { port }, features: [createAgentFeature(), createControlUiFeature()], config: config(model.baseUrl) });
+    gateway = await startTestGateway({ stateDir, flags: { port }, features: [createAgentFeature(), createControlUiFeature()], config: fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } }) });
     await page.waitForSelector('[data-status=connected]', { timeout: 30_000 });
     await waitForMessages(page, /sent while the gateway was down[\s\S]*ok/);
     assert.match((await page.textContent('[data-testid=messages]'))!, /hello from the browser[\s\S]*Hello from the test model\./);
@@ -287,7 +279,7 @@ describe('Control UI survives a killed gateway', { skip: chromiumSkipReason() },
     const token = 'kill-test-token-0123456789abcdef';
     const model = await startFakeOpenAiServer([{ kind: 'text', chunks: ['Survivor', ' reply.'] }]);
     const stateDir = createTempStateDir();
-    writeFileSync(resolveStatePaths({ env: { CLAWGATE_STATE_DIR: stateDir } }).configPath, JSON.stringify(config(model.baseUrl)));
+    writeFileSync(resolveStatePaths({ env: { CLAWGATE_STATE_DIR: stateDir } }).configPath, JSON.stringify(fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } })));
     let gateway = await startChildGateway(stateDir, token);
     const chromium = await launchChromium();
     try {

@@ -11,20 +11,12 @@ import { createAgentFeature } from '../../src/agent/feature.js';
 import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { eventually } from '../helpers/eventually.js';
-import { lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
+import { fakeModelConfig, lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { approveNode, call } from '../helpers/node-socket.js';
 import { openAuthenticatedSocket, type RawSocket } from '../helpers/raw-socket.js';
 
 const WRITE = ['operator.read', 'operator.write'];
-
-function config(baseUrl: string): Record<string, unknown> {
-  return {
-    models: { providers: { local: { baseUrl, api: 'openai-completions', apiKey: 'test-key', models: [{ id: 'test-model', name: 'test-model' }] } } },
-    agents: { defaults: { model: { primary: 'local/test-model' } } },
-    tools: { exec: { mode: 'ask' } },
-  };
-}
 
 describe('exec "Always allow" rules (real gateway, our node host, fake model)', () => {
   let model: FakeModelServer;
@@ -68,7 +60,7 @@ describe('exec "Always allow" rules (real gateway, our node host, fake model)', 
     model = await startFakeOpenAiServer([]);
     stateDir = createTempStateDir();
     nodeDir = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
-    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: config(model.baseUrl) });
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } }) });
     await openSockets();
     await connectHost();
   });
@@ -122,7 +114,7 @@ describe('exec "Always allow" rules (real gateway, our node host, fake model)', 
     host.stop();
     for (const socket of [admin, approver, user]) socket.socket.terminate();
     await gateway.stop();
-    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: config(model.baseUrl) });
+    gateway = await startTestGateway({ stateDir, features: [createAgentFeature()], config: fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } }) });
     await openSockets();
     await connectHost();
     const after = await turn('restart-1', 'uname -a');

@@ -51,6 +51,18 @@ export function startFakeAnthropicServer(script: FakeScriptEntry[]): Promise<Fak
 }
 
 /** The last user message's text in a recorded request (either flavor). */
+/**
+ * Config sections that point the agent at a fake model server as `local/test-model` (OpenAI-compatible
+ * unless `provider` overrides it); `exec` becomes `tools.exec` (e.g. `{ mode: 'ask' }`).
+ */
+export function fakeModelConfig(baseUrl: string, options: { exec?: Record<string, unknown>; provider?: Record<string, unknown> } = {}): Record<string, unknown> {
+  return {
+    models: { providers: { local: { baseUrl, api: 'openai-completions', apiKey: 'test-key', models: [{ id: 'test-model', name: 'test-model' }], ...options.provider } } },
+    agents: { defaults: { model: { primary: 'local/test-model' } } },
+    ...(options.exec === undefined ? {} : { tools: { exec: options.exec } }),
+  };
+}
+
 export function lastUserText(request: RecordedRequest): string {
   const messages = (request.body['messages'] as { role: string; content: unknown }[] | undefined) ?? [];
   const user = messages.filter((m) => m.role === 'user').at(-1);

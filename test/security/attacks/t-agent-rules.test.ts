@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgentFeature } from '../../../src/agent/feature.js';
-import { startFakeOpenAiServer, type FakeModelServer } from '../../helpers/fake-model.js';
+import { fakeModelConfig, startFakeOpenAiServer, type FakeModelServer } from '../../helpers/fake-model.js';
 import { startTestGateway, type TestGateway } from '../../helpers/gateway.js';
 import { approveNode, call, openNodeSocket, type TestNode } from '../../helpers/node-socket.js';
 import { startNodeHost, type RunningNodeHost } from '../../helpers/node-host.js';
@@ -34,11 +34,7 @@ describe('T-AGENT: prompt-injected tool calls against "Always allow" rules (mode
     model = await startFakeOpenAiServer([{ kind: 'text', chunks: ['idle'] }]);
     gateway = await startTestGateway({
       features: [createAgentFeature()],
-      config: {
-        models: { providers: { local: { baseUrl: model.baseUrl, api: 'openai-completions', apiKey: 'test-key', models: [{ id: 'test-model', name: 'test-model' }] } } },
-        agents: { defaults: { model: { primary: 'local/test-model' } } },
-        tools: { exec: { mode: 'ask' } },
-      },
+      config: fakeModelConfig(model.baseUrl, { exec: { mode: 'ask' } }),
     });
     admin = await openAuthenticatedSocket(gateway.url, gateway.token!, ADMIN);
     dir = mkdtempSync(join(tmpdir(), 'clawgate-attack-rules-'));
