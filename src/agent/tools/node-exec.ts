@@ -120,7 +120,10 @@ async function runOnNodeOrThrow(request: NodeExecRequest, context: ToolContext):
   }
   const timeoutMs = request.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
   const startedAt = context.now();
-  const params = { command: planArgv, rawCommand: request.command, systemRunPlan: plan, ...(cwd === null ? {} : { cwd }), timeoutMs, ...base, runId: context.runId };
+  // As OpenClaw's gateway does: the plan's canonical text, which an OpenClaw node checks against argv
+  // (after an allowlist prepare the plan's argv[0] is the resolved path, so the typed line would not match).
+  const rawCommand = typeof plan['commandText'] === 'string' ? plan['commandText'] : request.command;
+  const params = { command: planArgv, rawCommand, systemRunPlan: plan, ...(cwd === null ? {} : { cwd }), timeoutMs, ...base, runId: context.runId };
   const invoke = { nodeId: node.nodeId, command: 'system.run', params, timeoutMs: timeoutMs + 5000, idempotencyKey: context.createId(), sessionKey: context.sessionKey };
   const result = asRecord(await context.nodes.invoke(approval === undefined ? invoke : { ...invoke, approval }, context.signal));
   const durationMs = context.now() - startedAt;
