@@ -8,9 +8,9 @@
 // Every test runs with CLAWGATE_VALIDATE_RESULTS=1 (results checked against their contracts) and the
 // port guard (no test may touch the default port 18789). The exit code is the runner's.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { hasSqliteEngine, runtimeNodePath } from './sqlite-engine.mjs';
+import { chooseNodeWithSqlite } from './sqlite-engine.mjs';
 
 const argv = process.argv.slice(2);
 let concurrency = '2';
@@ -31,16 +31,9 @@ function testFiles(paths) {
   return found.sort();
 }
 
-function chooseNode() {
-  if (hasSqliteEngine()) return { path: process.execPath, why: 'it has a SQLite engine' };
-  const runtime = runtimeNodePath();
-  if (existsSync(runtime)) return { path: runtime, why: `Node.js ${process.version} has no node:sqlite and better-sqlite3 is not built; this is runtime/'s Node, the one \`clawgate gateway run\` uses here` };
-  process.stderr.write(`run-tests: Node.js ${process.version} has no SQLite engine and runtime/ has no Node.js: store tests will fail. Fix: run \`node scripts/install-runtime.mjs\`.\n`);
-  return { path: process.execPath, why: 'no better choice' };
-}
-
 const files = testFiles(roots.length > 0 ? roots : ['dist/test']);
-const node = chooseNode();
+const node = chooseNodeWithSqlite();
+if (node.isFallback) process.stderr.write('run-tests: store tests will fail. Fix: run `node scripts/install-runtime.mjs`.\n');
 process.stderr.write(`run-tests: ${files.length} files on ${node.path} (${node.why})\n`);
 const child = spawn(
   node.path,

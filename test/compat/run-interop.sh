@@ -45,6 +45,8 @@ if [[ ${#TESTS[@]} -eq 0 ]]; then
 fi
 # One file at a time: each starts a real gateway and the machine may have only 2 cores.
 # CLAWGATE_INTEROP_NODE=24 runs clawgate itself on Node 24 too.
-RUNNER_NODE="node"
+# Otherwise the Node that can open Clawgate's store (this one, or runtime/'s on a Node 20 whose
+# better-sqlite3 could not be built), as for `npm test`.
+RUNNER_NODE="$(node scripts/sqlite-engine.mjs)"
 [[ "${CLAWGATE_INTEROP_NODE:-}" == "24" ]] && RUNNER_NODE="$NODE24_BIN_DIR/node"
 exec "$RUNNER_NODE" --test --test-concurrency=1 "${TESTS[@]}"
