@@ -8,17 +8,17 @@
 // `gateway run` re-executes itself on the Node.js 24 that scripts/install-runtime.mjs installed from
 // the npm registry into runtime/. Only the command that opens the store checks for an engine, and
 // only that fallback pays a second process; every other command, and every Node >= 22.13, runs here.
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { hasSqliteEngine, runtimeNodePath } from '../scripts/sqlite-engine.mjs';
+import { chooseNodeWithSqlite } from '../scripts/sqlite-engine.mjs';
 
 const args = process.argv.slice(2);
 // Set for the re-executed child only; dropped so that processes it starts decide for themselves.
 const isReexec = process.env['CLAWGATE_RUNTIME_REEXEC'] === '1';
 delete process.env['CLAWGATE_RUNTIME_REEXEC'];
-const runtimeNode = !isReexec && opensStore(args) && !hasSqliteEngine() ? runtimeNodePath() : undefined;
-if (runtimeNode !== undefined && existsSync(runtimeNode)) {
-  await runOnRuntime(runtimeNode);
+// The same rule as the test runners (scripts/sqlite-engine.mjs): this Node, or runtime/'s when only it has an engine.
+const storeNode = !isReexec && opensStore(args) ? chooseNodeWithSqlite().path : process.execPath;
+if (storeNode !== process.execPath) {
+  await runOnRuntime(storeNode);
 } else {
   // Without a runtime the store fails to open and its error names scripts/install-runtime.mjs.
   await import('../dist/clawgate.mjs');
