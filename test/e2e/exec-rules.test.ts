@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createAgentFeature } from '../../src/agent/feature.js';
-import { NodeHost, allowExecutable } from '../../src/node-host/index.js';
+import type { NodeHost } from '../../src/node-host/index.js';
 import { runCliInProcess } from '../helpers/cli.js';
-import { eventually } from '../helpers/eventually.js';
 import { fakeModelConfig, lastToolResultText, startFakeOpenAiServer, type FakeModelServer } from '../helpers/fake-model.js';
 import { createTempStateDir, startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { approveNode, call } from '../helpers/node-socket.js';
+import { startNodeHost } from '../helpers/node-host.js';
 import { openAuthenticatedSocket, type RawSocket } from '../helpers/raw-socket.js';
 
 const WRITE = ['operator.read', 'operator.write'];
@@ -30,12 +30,10 @@ describe('exec "Always allow" rules (real gateway, our node host, fake model)', 
 
   /** Our node host on `nodeDir` (same identity across restarts), approved and allowed to run uname. */
   async function connectHost(): Promise<void> {
-    host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir: nodeDir, displayName: 'box', log: () => undefined });
-    void host.run();
-    await eventually(() => host.state === 'connected', 'the node host to connect');
+    host = (await startNodeHost(gateway, { displayName: 'box', stateDir: nodeDir, allow: ['uname'] })).host;
+    // Approved once: after a restart the same identity is already paired.
     const pending = (await call(admin, 'node.pair.list'))['payload'].pending as { nodeId: string }[];
     if (pending.some((p) => p.nodeId === host.nodeId)) await approveNode(admin, host.nodeId);
-    allowExecutable(host.paths.execApprovalsPath, 'uname', process.env['PATH']);
   }
 
   async function openSockets(): Promise<void> {

@@ -10,7 +10,7 @@ import type { RawSocket } from './raw-socket.js';
 
 export interface RunningNodeHost {
   host: NodeHost;
-  /** The host's own state dir (identity, exec approvals), removed by `stop()`. */
+  /** The host's own state dir (identity, exec approvals); removed by `stop()` unless the caller gave it. */
   stateDir: string;
   stop(): void;
 }
@@ -22,16 +22,18 @@ export interface NodeHostOptions {
   /** Executables (names on PATH) added to the host's exec allowlist. */
   allow?: readonly string[];
   log?: (line: string) => void;
+  /** Reuse this state dir (the same node identity across gateway restarts); the caller removes it. */
+  stateDir?: string;
 }
 
-/** Starts a NodeHost with the gateway's token and a fresh state dir; resolves once it is connected (and approved). */
+/** Starts a NodeHost with the gateway's token (and a fresh state dir unless given); resolves once it is connected (and approved). */
 export async function startNodeHost(gateway: TestGateway, options: NodeHostOptions): Promise<RunningNodeHost> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'clawgate-node-'));
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'clawgate-node-'));
   const host = new NodeHost({ url: gateway.url, token: gateway.token, stateDir, displayName: options.displayName, log: options.log ?? (() => undefined) });
   void host.run();
   const stop = (): void => {
     host.stop();
-    rmSync(stateDir, { recursive: true, force: true });
+    if (options.stateDir === undefined) rmSync(stateDir, { recursive: true, force: true });
   };
   try {
     await eventually(() => host.state === 'connected', 'the node host to connect');
